@@ -1,0 +1,1 @@
+"""Users, roles, units of users, API tokens and page sessions."""

@@ -1,0 +1,1 @@
+"""The only package that imports SpiffWorkflow: loader, script engine, serializer, runner."""

@@ -1,0 +1,410 @@
+"""The runner: start, restore, complete a user task, send a message, advance timers, snapshot.
+
+Callers get our own small dataclasses, never a SpiffWorkflow Task."""
+
+from __future__ import annotations
+
+import json
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from threading import Lock
+from typing import Any
+from uuid import UUID
+
+from jinja2.sandbox import SandboxedEnvironment
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
+from SpiffWorkflow.bpmn.specs.event_definitions import timer as timer_module
+from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
+    CycleTimerEventDefinition,
+    TimerEventDefinition,
+)
+from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
+from SpiffWorkflow.bpmn.util import BpmnEvent
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.util.task import TaskState
+
+from engine.bpmn.loader import build_specs
+from engine.bpmn.scripting import RestrictedEnvironment, ScriptEngine
+from engine.bpmn.serializer import make_serializer
+from engine.errors import (
+    BudgetExceededError,
+    EngineError,
+    NotFoundError,
+    ProcessExecutionError,
+    ScriptFailure,
+    TaskNotReadyError,
+)
+
+# A deployed definition as the runtime needs it: its process id and the files to parse (its own
+# diagram first, then the diagrams of the processes it calls).
+DefinitionFiles = tuple[str, list[tuple[str, bytes]]]
+
+
+@dataclass(frozen=True)
+class UserTaskInfo:
+    """A READY user task, as the inbox index stores it."""
+
+    task_id: str
+    bpmn_id: str
+    name: str
+    process_id: str
+    lane: str | None
+    candidate_groups: tuple[str, ...]
+    candidate_unit: str | None
+    form: str | None
+    ui_form: str | None
+    due: date | datetime | None
+    instructions: str | None
+
+
+@dataclass(frozen=True)
+class TimerInfo:
+    """A waiting timer and the instant it fires."""
+
+    task_id: str
+    bpmn_id: str
+    name: str
+    fire_at: datetime
+
+
+@dataclass(frozen=True)
+class StepRecord:
+    """One BPMN element that completed during this unit of work, and the data it changed."""
+
+    task_id: str
+    bpmn_id: str
+    name: str
+    kind: str
+    event: str | None  # the event definition's class name for events, e.g. TimeDateEventDefinition
+    data_changes: dict[str, Any]
+    data_removed: tuple[str, ...]
+
+
+@dataclass
+class Snapshot:
+    state: str
+    completed: bool
+    user_tasks: list[UserTaskInfo]
+    timers: list[TimerInfo]
+    steps: list[StepRecord] = field(default_factory=list)
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+def install_clock(now: Callable[[], datetime]) -> None:
+    """Make SpiffWorkflow's timers read `now` (the one place the library asks for the time)."""
+
+    class ClockDatetime(datetime):
+        @classmethod
+        def now(cls, tz=None):  # noqa: D401 - mirrors datetime.now
+            current = now()
+            return current.astimezone(tz) if tz is not None else current.astimezone().replace(tzinfo=None)
+
+    timer_module.datetime = ClockDatetime
+
+
+class Runtime:
+    """Parsed specs (cached per deployed version), the script engine and the serializer, shared by all
+    instances of one process (SpiffWorkflow shares them safely across threads; one instance is never run
+    by two threads at once: the database row lock sees to that)."""
+
+    def __init__(
+        self,
+        *,
+        load_definition: Callable[[int], DefinitionFiles],
+        helpers: dict[str, Callable],
+        service_handler: Callable[[str, dict, dict], Any],
+        timer_value: Callable[[Any], Any],
+        step_budget: int,
+        time_budget: float,
+        engine_step_budget: int,
+        roundtrip_every_step: bool = False,
+        cache_size: int = 128,
+    ) -> None:
+        self._load_definition = load_definition
+        self._cache: OrderedDict[int, tuple[Any, dict]] = OrderedDict()
+        self._cache_size = cache_size
+        self._lock = Lock()
+        environment = RestrictedEnvironment(helpers, step_budget=step_budget, time_budget=time_budget)
+        self.script_engine = ScriptEngine(environment, service_handler=service_handler, timer_value=timer_value)
+        self.serializer = make_serializer(self.specs)
+        self.engine_step_budget = engine_step_budget
+        self.roundtrip_every_step = roundtrip_every_step
+        self._templates = SandboxedEnvironment(autoescape=False)
+
+    def specs(self, key: int) -> tuple[Any, dict]:
+        """(spec, subprocess specs) of a deployed definition, parsed once per process."""
+        with self._lock:
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return self._cache[key]
+        process_id, files = self._load_definition(key)
+        parsed = build_specs(files, process_id)
+        with self._lock:
+            self._cache[key] = parsed
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        return parsed
+
+    def start(self, key: int, data: dict[str, Any]) -> Execution:
+        """A new instance of definition `key` with `data` as its process variables; not yet advanced."""
+        spec, subprocess_specs = self.specs(key)
+        workflow = BpmnWorkflow(spec, subprocess_specs, script_engine=self.script_engine)
+        workflow.spec_key = key
+        workflow.task_tree.data.update(data)
+        return Execution(self, workflow)
+
+    def restore(self, state: str) -> Execution:
+        """An instance from its saved state."""
+        workflow = self.serializer.deserialize_json(state)
+        workflow.script_engine = self.script_engine
+        return Execution(self, workflow)
+
+
+class Execution:
+    """One instance being worked on inside one unit of work."""
+
+    def __init__(self, runtime: Runtime, workflow: BpmnWorkflow) -> None:
+        self.runtime = runtime
+        self.workflow = workflow
+        self.steps: list[StepRecord] = []
+        self._engine_steps = 0
+
+    def advance(self) -> None:
+        """Fire the timers that are due, then run every engine step up to the next wait state."""
+        with _process_errors():
+            self.workflow.refresh_timers()
+            if not self.runtime.roundtrip_every_step:
+                self.workflow.do_engine_steps(did_complete_task=self._did_complete)
+                return
+            while True:
+                try:
+                    self.workflow.do_engine_steps(did_complete_task=self._complete_and_pause)
+                    return
+                except _Pause:
+                    self._roundtrip()
+
+    def complete_user_task(self, task_id: str, data: dict[str, Any]) -> None:
+        """Complete a READY manual task with form data, then advance."""
+        task = self._ready_manual_task(task_id)
+        with _process_errors():
+            task.data.update(data)
+            task.run()
+            self._did_complete(task)
+            if self.runtime.roundtrip_every_step:
+                self._roundtrip()
+        self.advance()
+
+    def user_task(self, task_id: str) -> UserTaskInfo:
+        """The READY user task `task_id`, or TaskNotReadyError."""
+        return self._user_task_info(self._ready_manual_task(task_id))
+
+    def task_data(self, task_id: str) -> dict[str, Any]:
+        """The data a READY user task sees (for rendering its form), as plain JSON."""
+        return jsonable(self._ready_manual_task(task_id).data)
+
+    def current_data(self) -> dict[str, Any]:
+        """The process data as of the last completed step, as plain JSON."""
+        task = self.workflow.last_task or self.workflow.task_tree
+        return jsonable(task.data)
+
+    def send_message(self, name: str, payload: Any) -> None:
+        """Deliver a message to whichever waiting catch event expects it, then advance."""
+        waiting = [t for t in self._waiting_catch_tasks() if getattr(t.task_spec.event_definition, "name", None) == name]
+        if not waiting:
+            raise NotFoundError(f"this instance is not waiting for the message {name!r}")
+        with _process_errors():
+            self.workflow.send_event(BpmnEvent(waiting[0].task_spec.event_definition, payload=payload))
+        self.advance()
+
+    def snapshot(self) -> Snapshot:
+        """The serialized state and the indexes derived from it."""
+        with _process_errors():
+            user_tasks = [
+                self._user_task_info(t)
+                for t in self.workflow.get_tasks(state=TaskState.READY, manual=True)
+                if isinstance(t.task_spec, UserTask)
+            ]
+            timers = list(self._timers())
+            state = self.runtime.serializer.serialize_json(self.workflow)
+        completed = self.workflow.is_completed()
+        data = jsonable(self.workflow.last_task.data if completed and self.workflow.last_task else {})
+        return Snapshot(state, completed, user_tasks, timers, self.steps, data)
+
+    def _ready_manual_task(self, task_id: str):
+        try:
+            task = self.workflow.get_task_from_id(UUID(task_id))
+        except (ValueError, KeyError, SpiffWorkflowException):
+            task = None
+        if task is None:
+            raise NotFoundError(f"no user task {task_id} in this instance")
+        if task.state != TaskState.READY or not task.task_spec.manual:
+            raise TaskNotReadyError(
+                f"user task {task.task_spec.bpmn_name or task.task_spec.bpmn_id} is not ready "
+                f"(state {TaskState.get_name(task.state)})"
+            )
+        return task
+
+    def _complete_and_pause(self, task) -> None:
+        self._did_complete(task)
+        raise _Pause
+
+    def _roundtrip(self) -> None:
+        """Save and restore, as if the process stopped after this step (verify_persistence mode)."""
+        state = self.runtime.serializer.serialize_json(self.workflow)
+        self.workflow = self.runtime.serializer.deserialize_json(state)
+        self.workflow.script_engine = self.runtime.script_engine
+
+    def _did_complete(self, task) -> None:
+        self._engine_steps += 1
+        if self._engine_steps > self.runtime.engine_step_budget:
+            raise BudgetExceededError(
+                f"the process ran {self.runtime.engine_step_budget} steps without reaching a wait state; "
+                f"does it loop without end? (last element: {task.task_spec.bpmn_id})"
+            )
+        spec = task.task_spec
+        if spec.bpmn_id is None:  # Spiff's internal start/end bookkeeping tasks
+            return
+        before = task.parent.data if task.parent is not None else {}
+        changes = {k: v for k, v in task.data.items() if k not in before or before[k] != v}
+        removed = tuple(k for k in before if k not in task.data)
+        self.steps.append(
+            StepRecord(
+                task_id=str(task.id),
+                bpmn_id=spec.bpmn_id,
+                name=spec.bpmn_name or spec.bpmn_id,
+                kind=type(spec).__name__,
+                event=type(spec.event_definition).__name__ if hasattr(spec, "event_definition") else None,
+                data_changes=jsonable(changes),
+                data_removed=removed,
+            )
+        )
+
+    def _user_task_info(self, task) -> UserTaskInfo:
+        spec = task.task_spec
+        props = spec.extensions.get("properties", {}) if spec.extensions else {}
+        groups = tuple(g.strip() for g in props.get("candidateGroups", "").split(",") if g.strip())
+        if not groups and spec.lane:
+            groups = (spec.lane,)
+        return UserTaskInfo(
+            task_id=str(task.id),
+            bpmn_id=spec.bpmn_id,
+            name=spec.bpmn_name or spec.bpmn_id,
+            process_id=task.workflow.spec.name,
+            lane=spec.lane,
+            candidate_groups=groups,
+            candidate_unit=self._evaluate_optional(task, props.get("candidateUnit")),
+            form=props.get("formJsonSchemaFilename"),
+            ui_form=props.get("formUiSchemaFilename"),
+            due=self._evaluate_optional(task, props.get("dueDate")),
+            instructions=self._render(spec.extensions.get("instructionsForEndUser"), task.data),
+        )
+
+    def _evaluate_optional(self, task, expression: str | None) -> Any:
+        if not expression:
+            return None
+        return self.workflow.script_engine.evaluate(task, expression)
+
+    def _render(self, template: str | None, data: dict) -> str | None:
+        if not template:
+            return None
+        try:
+            return self.runtime._templates.from_string(template).render(**data)
+        except Exception as exc:  # a broken template must not block the inbox; show why instead
+            return f"{template}\n\n(không hiển thị được hướng dẫn: {exc})"
+
+    def _waiting_catch_tasks(self) -> Iterator:
+        return iter(list(self.workflow.event_manager.tasks.values()))
+
+    def _timers(self) -> Iterator[TimerInfo]:
+        for task in self._waiting_catch_tasks():
+            definition = task.task_spec.event_definition
+            value = task.internal_data.get("event_value")
+            if not isinstance(definition, TimerEventDefinition | MultipleEventDefinition) or value is None:
+                continue
+            if isinstance(definition, MultipleEventDefinition):
+                value = value.get("event_value") if isinstance(value, dict) else value
+                if value is None:
+                    continue
+            if isinstance(definition, CycleTimerEventDefinition) or isinstance(value, dict):
+                if value.get("cycles") == 0:
+                    continue
+                fire_at = datetime.fromisoformat(value["next"])
+            else:
+                fire_at = TimerEventDefinition.get_datetime(value)
+            spec = task.task_spec
+            yield TimerInfo(str(task.id), spec.bpmn_id, spec.bpmn_name or spec.bpmn_id, fire_at)
+
+
+class _Pause(Exception):
+    """Stops do_engine_steps after one step so the state can make a save/restore round trip."""
+
+
+class _process_errors:
+    """Turn whatever SpiffWorkflow raises into our errors; our own EngineErrors pass through unchanged."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind, exc, tb) -> bool:
+        if exc is None or not isinstance(exc, Exception):
+            return False
+        own = _own_error(exc)
+        if own is not None and own is not exc:
+            raise own from exc
+        if own is not None:
+            return False
+        raise ProcessExecutionError(_message(exc), failure=_failure(exc)) from exc
+
+
+def _own_error(exc: BaseException) -> EngineError | None:
+    seen = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, EngineError):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None
+
+
+def _failure(exc: Exception) -> ScriptFailure:
+    if isinstance(exc, WorkflowTaskException) and exc.task is not None:
+        spec = exc.task.task_spec
+        return ScriptFailure(
+            element_id=spec.bpmn_id or spec.name,
+            element_name=spec.bpmn_name or "",
+            line=exc.line_number or None,
+            error_type=exc.error_type,
+            detail=str(exc),
+            trace=list(getattr(exc, "task_trace", []) or []),
+        )
+    spec = getattr(exc, "task_spec", None)
+    return ScriptFailure(
+        element_id=getattr(spec, "bpmn_id", None) or "-",
+        element_name=getattr(spec, "bpmn_name", None) or "",
+        line=None,
+        error_type=type(exc).__name__,
+        detail=str(exc),
+    )
+
+
+def _message(exc: Exception) -> str:
+    failure = _failure(exc)
+    where = failure.element_name or failure.element_id
+    line = f", dòng {failure.line}" if failure.line else ""
+    return f"Lỗi khi chạy quy trình tại '{where}'{line}: {failure.detail}"
+
+
+def jsonable(data: dict[str, Any]) -> dict[str, Any]:
+    """Task data as plain JSON (dates as ISO strings) for the event log and the API."""
+    return json.loads(json.dumps(data, default=_json_default))
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return str(value)

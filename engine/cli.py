@@ -1,0 +1,275 @@
+"""The `theodoi` command."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date, datetime
+from pathlib import Path
+
+import click
+
+from engine import clock, migrate
+from engine.config import load_settings
+from engine.errors import EngineError, InvalidDiagramError
+from engine.system import System, build
+
+
+def _system(migrate_db: bool = True) -> System:
+    settings = load_settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    system = build(settings)
+    if migrate_db:
+        migrate.upgrade(settings.resolved_database_url)
+    return system
+
+
+def _fail(exc: EngineError) -> None:
+    click.echo(f"lỗi: {exc.message}", err=True)
+    for name, problem in exc.details.get("fields", {}).items():
+        click.echo(f"  {name}: {problem}", err=True)
+    sys.exit(1)
+
+
+@click.group()
+def main() -> None:
+    """theodoi: theo dõi, đôn đốc, kiểm tra nhiệm vụ (Quy chế 35/2015/QĐ-UBND) bằng quy trình BPMN."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--demo", is_flag=True, help="Load demo units, users and documents (once).")
+@click.option("--threads", default=8, show_default=True, type=int)
+def serve(host: str, port: int, demo: bool, threads: int) -> None:
+    """Run the web server (waitress) and the in-process timer loop on the configured database."""
+    import waitress
+
+    from engine.definitions import service as definitions
+    from engine.demo import load_demo
+    from engine.instances.jobs import TimerLoop
+    from engine.web.app import create_app
+
+    system = _system()
+    if system.settings.deploy_on_start:
+        with system.db.transaction() as session:
+            for result in definitions.deploy_directory(session=session, settings=system.settings, actor="system"):
+                if result.created:
+                    d = result.definition
+                    click.echo(f"deployed {d.process_id} v{d.version} ({d.filename})")
+    if demo:
+        for line in load_demo(system):
+            click.echo(line)
+    loop = TimerLoop(system)
+    loop.start()
+    click.echo(f"theodoi on http://{host}:{port}/ (database {system.settings.resolved_database_url})")
+    try:
+        waitress.serve(create_app(system=system), host=host, port=port, threads=threads, ident="theodoi")
+    finally:
+        loop.stop()
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+def deploy(paths: tuple[Path, ...]) -> None:
+    """Deploy diagrams (default: every file in processes/). Identical content keeps its version."""
+    from engine.definitions import service as definitions
+
+    system = _system()
+    try:
+        with system.db.transaction() as session:
+            if not paths:
+                results = definitions.deploy_directory(session=session, settings=system.settings, actor="cli")
+            else:
+                results = []
+                for path in _bpmn_files(paths):
+                    results += definitions.deploy(
+                        session=session, settings=system.settings, data=path.read_bytes(), filename=str(path), actor="cli"
+                    )
+    except InvalidDiagramError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem))
+        sys.exit(1)
+    for r in results:
+        state = "new version" if r.created else "unchanged"
+        click.echo(f"{r.definition.process_id} v{r.definition.version}: {state}")
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+def validate(files: tuple[Path, ...]) -> None:
+    """Check diagrams without deploying: one line per problem, `file:line: element-id: message`."""
+    from engine.bpmn.loader import describe_files
+
+    settings = load_settings()
+    verdicts = describe_files(
+        [(str(f), f.read_bytes() if f.is_file() else None) for f in files],
+        max_bytes=settings.max_diagram_bytes,
+        max_depth=settings.max_xml_depth,
+    )
+    for line in verdicts.lines:
+        click.echo(line)
+    sys.exit(0 if verdicts.all_valid else 1)
+
+
+@main.command()
+@click.option("--now", "at", default=None, help="Fire as if it were this ISO instant (e.g. 2025-02-06T09:00+07:00).")
+def tick(at: str | None) -> None:
+    """Fire the timers that are due, once."""
+    from engine.instances.service import fire_due_timers
+
+    system = _system()
+    now = _instant(at) if at else clock.now()
+    with clock.frozen(now):
+        result = fire_due_timers(db=system.db, engine=system.engine, now=now)
+    click.echo(f"{now.isoformat()}: advanced {len(result.advanced)} instance(s)")
+    for instance_id, message in result.failed.items():
+        click.echo(f"  instance {instance_id} failed: {message}", err=True)
+    sys.exit(1 if result.failed else 0)
+
+
+@main.command()
+def migrate_db() -> None:
+    """Bring the database schema up to date."""
+    _system()
+    click.echo("database is up to date")
+
+
+@main.group()
+def workdays() -> None:
+    """Working-day arithmetic and the calendar overrides."""
+
+
+@workdays.command("add")
+@click.argument("day")
+@click.argument("n", type=int)
+def workdays_add(day: str, n: int) -> None:
+    """Print the N-th working day after DAY (DAY itself not counted)."""
+    click.echo(_calendar().add_working_days(_date(day), n).isoformat())
+
+
+@workdays.command("due")
+@click.argument("day")
+def workdays_due(day: str) -> None:
+    """Print the effective due date of a deadline on DAY (a day off moves to the next working day)."""
+    click.echo(_calendar().effective_due_date(_date(day)).isoformat())
+
+
+@workdays.command("set")
+@click.argument("day")
+@click.option("--working/--off", required=True, help="A make-up working day, or an extra day off.")
+@click.option("--note", default="", help="Why (the decision that announced it).")
+def workdays_set(day: str, working: bool, note: str) -> None:
+    """Declare DAY a working day or a day off, whatever the holidays package says."""
+    from engine.workdays import service
+
+    system = _system()
+    with system.db.transaction() as session:
+        service.set_override(session=session, day=_date(day), working=working, note=note, actor="cli", now=clock.now())
+    click.echo(f"{day}: {'ngày làm việc' if working else 'ngày nghỉ'}")
+
+
+@workdays.command("unset")
+@click.argument("day")
+def workdays_unset(day: str) -> None:
+    """Remove the override of DAY."""
+    from engine.workdays import service
+
+    system = _system()
+    try:
+        with system.db.transaction() as session:
+            service.delete(session=session, day=_date(day))
+    except EngineError as exc:
+        _fail(exc)
+    click.echo(f"{day}: override removed")
+
+
+@workdays.command("list")
+@click.option("--year", type=int, default=None)
+def workdays_list(year: int | None) -> None:
+    """List the overrides."""
+    from engine.workdays import service
+
+    system = _system()
+    with system.db.reading() as session:
+        for o in service.list_(session=session, year=year):
+            click.echo(f"{o.day.isoformat()}\t{'làm việc' if o.working else 'nghỉ'}\t{o.note}")
+
+
+@main.group()
+def users() -> None:
+    """Users and API tokens."""
+
+
+@users.command("add")
+@click.argument("username")
+@click.option("--name", "full_name", required=True, help="Full name, e.g. 'Nguyễn Văn An'.")
+@click.option("--role", "roles", multiple=True, required=True, help="Repeat for several roles.")
+@click.option("--unit", "unit_code", default=None, help="Unit code (for unit staff).")
+@click.password_option(help="At least 8 characters (prompted when omitted).")
+def users_add(username: str, full_name: str, roles: tuple[str, ...], unit_code: str | None, password: str) -> None:
+    """Add a user."""
+    from engine.auth import service
+
+    system = _system()
+    try:
+        with system.db.transaction() as session:
+            service.create_user(
+                session=session,
+                username=username,
+                password=password,
+                full_name=full_name,
+                roles=list(roles),
+                unit_code=unit_code,
+                now=clock.now(),
+            )
+    except EngineError as exc:
+        _fail(exc)
+    click.echo(f"user {username} added")
+
+
+@users.command("token")
+@click.argument("username")
+@click.option("--label", default="cli")
+def users_token(username: str, label: str) -> None:
+    """Create an API token for USERNAME and print it (it is shown only once)."""
+    from engine.auth import service
+
+    system = _system()
+    try:
+        with system.db.transaction() as session:
+            click.echo(service.create_token(session=session, username=username, label=label, now=clock.now()))
+    except EngineError as exc:
+        _fail(exc)
+
+
+def _calendar():
+    from engine.workdays import service
+
+    system = _system()
+    with system.db.reading() as session:
+        return service.calendar(session=session, settings=system.settings)
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise click.BadParameter(f"expected a date YYYY-MM-DD, got {text!r}") from None
+
+
+def _instant(text: str) -> datetime:
+    try:
+        at = datetime.fromisoformat(text)
+    except ValueError:
+        raise click.BadParameter(f"expected an ISO instant, got {text!r}") from None
+    if at.tzinfo is None:
+        raise click.BadParameter(f"give a time zone, e.g. {text}+07:00 or {text}Z")
+    return at
+
+
+def _bpmn_files(paths: tuple[Path, ...]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        files.extend(sorted(path.glob("*.bpmn")) if path.is_dir() else [path])
+    return files
+

@@ -1,0 +1,86 @@
+"""Settings: defaults, then THEODOI_* environment variables, then explicit overrides (tests).
+
+The only module that reads the environment."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+PREFIX = "THEODOI_"
+_REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable, with the embedded defaults (SQLite, no Redis)."""
+
+    data_dir: Path = Path("var")
+    database_url: str = ""  # empty: a SQLite file in data_dir
+    secret_key: str = ""  # empty: generated once and kept in data_dir
+    timezone: str = "Asia/Ho_Chi_Minh"
+    timer_interval: float = 30.0  # seconds between sweeps of the embedded timer loop
+    timer_batch: int = 500  # instances advanced per sweep transaction batch
+    processes_dir: Path = _REPO_ROOT / "processes"
+    forms_dir: Path = _REPO_ROOT / "forms"
+    max_diagram_bytes: int = 5 * 1024 * 1024
+    max_xml_depth: int = 256
+    script_step_budget: int = 100_000  # traced lines per script or expression
+    script_time_budget: float = 2.0  # seconds per script or expression
+    engine_step_budget: int = 2_000  # BPMN tasks run in one unit of work before it is refused
+    # Save and restore every instance after each BPMN step: proves a diagram survives a stop anywhere.
+    verify_persistence: bool = False
+    culture_day_is_holiday: bool = False  # 24/11 Ngày Văn hóa Việt Nam: listed, not yet law
+    due_soon_days: int = 3
+    broker_url: str = ""  # empty: jobs run inline (embedded mode)
+    deploy_on_start: bool = True
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_dir / 'theodoi.db').resolve()}"
+
+    def resolved_secret_key(self) -> str:
+        """The configured key, else one generated on first use and kept in data_dir."""
+        if self.secret_key:
+            return self.secret_key
+        path = self.data_dir / "secret_key"
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        return path.read_text().strip()
+
+
+def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+    """Build Settings from defaults, THEODOI_* variables in `env` (default os.environ), then `overrides`."""
+    env = os.environ if env is None else env
+    values: dict[str, Any] = {}
+    for f in dataclasses.fields(Settings):
+        raw = env.get(PREFIX + f.name.upper())
+        if raw is not None:
+            values[f.name] = _coerce(f.name, f.type, raw)
+    values.update(overrides)
+    return Settings(**values)
+
+
+def _coerce(name: str, kind: Any, raw: str) -> Any:
+    kind = str(kind)
+    try:
+        if kind == "bool":
+            if raw.lower() not in {"1", "0", "true", "false", "yes", "no", "on", "off"}:
+                raise ValueError(raw)
+            return raw.lower() in {"1", "true", "yes", "on"}
+        if kind == "int":
+            return int(raw)
+        if kind == "float":
+            return float(raw)
+        if kind == "Path":
+            return Path(raw)
+    except ValueError:
+        raise ValueError(f"{PREFIX}{name.upper()} must be a {kind}, got {raw!r}") from None
+    return raw

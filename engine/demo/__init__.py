@@ -1,0 +1,78 @@
+"""Demo directory of units, users and documents, so a newcomer sees real work at once."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from engine import clock
+from engine.auth import service as auth
+from engine.auth.models import User
+from engine.system import System
+from engine.tracking import service as tracking
+from engine.tracking.models import Unit
+
+DEMO = Path(__file__).resolve().parent / "demo.json"
+DEMO_PASSWORD = "theodoi-demo"
+
+
+def load_demo(system: System) -> list[str]:
+    """Load the demo once (nothing happens when its users already exist); returns lines to print."""
+    spec = json.loads(DEMO.read_text(encoding="utf-8"))
+    with system.db.transaction() as session:
+        if session.scalar(select(User.id).where(User.username == spec["users"][0]["username"])) is not None:
+            return ["demo data already loaded"]
+        for u in spec["units"]:
+            session.add(
+                Unit(
+                    code=u["code"],
+                    name=u["name"],
+                    unit_type=u["unit_type"],
+                    active_to=date.fromisoformat(u["active_to"]) if u.get("active_to") else None,
+                )
+            )
+        session.flush()
+        now = clock.now()
+        for u in spec["users"]:
+            auth.create_user(
+                session=session,
+                username=u["username"],
+                password=DEMO_PASSWORD,
+                full_name=u["full_name"],
+                roles=u["roles"],
+                unit_code=u["unit"],
+                now=now,
+            )
+        today = now.astimezone(ZoneInfo(system.settings.timezone)).date()
+        for d in spec["documents"]:
+            issued = today - timedelta(days=d["issued_days_ago"])
+            tracking.register_document(
+                session=session,
+                engine=system.engine,
+                payload={
+                    "number": d["number"],
+                    "doc_type": d["doc_type"],
+                    "title": d["title"],
+                    "issued_on": issued.isoformat(),
+                    "signer": d["signer"],
+                    "urgency": d["urgency"],
+                    "tasks": [
+                        {
+                            "content": t["content"],
+                            "lead_unit": t["lead_unit"],
+                            "coordinating_units": t["coordinating_units"],
+                            "due_date": (issued + timedelta(days=t["due_days"])).isoformat() if t["due_days"] else None,
+                        }
+                        for t in d["tasks"]
+                    ],
+                },
+                actor="cv.theodoi",
+            )
+    lines = [f"demo loaded: {len(spec['units'])} units, {len(spec['users'])} users, {len(spec['documents'])} documents"]
+    lines += [f"  {u['username']:<14} {', '.join(u['roles']):<20} {u['full_name']}" for u in spec["users"]]
+    lines.append(f"  password of every demo user: {DEMO_PASSWORD}")
+    return lines

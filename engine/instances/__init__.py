@@ -1,0 +1,1 @@
+"""Process instances, their waiting-timer index and their event log."""

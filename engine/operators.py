@@ -1,0 +1,132 @@
+"""The service seam: what a diagram's service tasks call, and the context of the step that calls them.
+
+Domain slices register operators (`@operator("create_assignments")`); an operator runs inside the unit
+of work of the instance that calls it, with that unit's session, so its rows commit or roll back with
+the instance."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from engine import clock
+from engine.calendar import WorkCalendar
+from engine.errors import EngineError, ProcessExecutionError
+
+
+@dataclass(frozen=True)
+class StepContext:
+    """What an operator or a script helper may know about the step it runs in."""
+
+    session: Session
+    instance_id: int
+    process_id: str
+    actor: str | None
+    now: datetime
+    calendar: WorkCalendar
+
+
+_current: ContextVar[StepContext] = ContextVar("theodoi_step")
+OPERATORS: dict[str, Callable[..., Any]] = {}
+
+
+def operator(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register `fn(ctx, **params)` as the service-task operator `name`."""
+
+    def register(fn: Callable[..., Any]) -> Callable[..., Any]:
+        if name in OPERATORS and OPERATORS[name] is not fn:
+            raise ValueError(f"operator {name!r} is registered twice")
+        OPERATORS[name] = fn
+        return fn
+
+    return register
+
+
+@contextlib.contextmanager
+def step(ctx: StepContext) -> Iterator[StepContext]:
+    """Run the block as one step of instance ctx.instance_id."""
+    token = _current.set(ctx)
+    try:
+        yield ctx
+    finally:
+        _current.reset(token)
+
+
+def current() -> StepContext:
+    try:
+        return _current.get()
+    except LookupError:
+        raise RuntimeError("no process step is running: operators and helpers run inside one") from None
+
+
+def current_or_none() -> StepContext | None:
+    return _current.get(None)
+
+
+def step_now() -> datetime:
+    """The running step's "now" (fixed for the whole step), else the clock's: what timers compare with."""
+    ctx = _current.get(None)
+    return ctx.now if ctx is not None else clock.now()
+
+
+def call(name: str, params: dict[str, Any], _task_data: dict[str, Any]) -> Any:
+    """The script engine's service handler: dispatch to the registered operator."""
+    fn = OPERATORS.get(name)
+    if fn is None:
+        known = ", ".join(sorted(OPERATORS)) or "none"
+        raise ProcessExecutionError(f"no operator {name!r} is registered (known: {known})")
+    try:
+        return fn(current(), **params)
+    except EngineError:
+        raise
+    except TypeError as exc:
+        raise ProcessExecutionError(f"operator {name!r} was called with the wrong parameters: {exc}") from exc
+
+
+def script_helpers() -> dict[str, Callable[..., Any]]:
+    """Working-day helpers for scripts, conditions and timers, bound to the running step's calendar."""
+
+    def add_working_days(start: date | str, n: int) -> date:
+        return current().calendar.add_working_days(start, n)
+
+    def effective_due_date(due: date | str) -> date:
+        return current().calendar.effective_due_date(due)
+
+    def working_days_between(start: date | str, end: date | str) -> int:
+        return current().calendar.working_days_between(start, end)
+
+    def end_of_day(day: date | str) -> datetime:
+        return current().calendar.end_of_day(day)
+
+    def now() -> datetime:
+        return current().now
+
+    def today() -> date:
+        ctx = current()
+        return ctx.calendar.local_date(ctx.now)
+
+    return {
+        "add_working_days": add_working_days,
+        "effective_due_date": effective_due_date,
+        "working_days_between": working_days_between,
+        "end_of_day": end_of_day,
+        "now": now,
+        "today": today,
+    }
+
+
+def timer_value(value: Any) -> Any:
+    """Timer expressions may give a date (the deadline ends at 24:00 local, R3), a datetime, or ISO text."""
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=current().calendar.tz)
+        return value.isoformat()
+    if isinstance(value, date):
+        return current().calendar.end_of_day(value).isoformat()
+    return value

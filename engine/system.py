@@ -1,0 +1,50 @@
+"""Assemble one process's engine: settings, database, runtime. Called by the app factory, the CLI and
+the Celery worker; never at import."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from engine import operators
+from engine.bpmn.runtime import Runtime, install_clock
+from engine.config import Settings
+from engine.db import Database
+from engine.definitions import service as definitions
+from engine.instances.service import Engine
+
+# Registers the operators that diagrams call (imported for that side effect only).
+from engine.notifications import operators as _notification_operators  # noqa: F401
+from engine.tracking import operators as _tracking_operators  # noqa: F401
+
+
+@dataclass(frozen=True)
+class System:
+    settings: Settings
+    db: Database
+    engine: Engine
+
+
+def build(settings: Settings) -> System:
+    """Create the database handle and the runtime for `settings`."""
+    db = Database(settings.resolved_database_url)
+
+    def load_definition(definition_id: int):
+        # Inside a step, read with the step's own session: it sees what the step's transaction sees.
+        ctx = operators.current_or_none()
+        if ctx is not None:
+            return definitions.files_for(session=ctx.session, definition_id=definition_id)
+        with db.reading() as session:
+            return definitions.files_for(session=session, definition_id=definition_id)
+
+    install_clock(operators.step_now)
+    runtime = Runtime(
+        load_definition=load_definition,
+        helpers=operators.script_helpers(),
+        service_handler=operators.call,
+        timer_value=operators.timer_value,
+        step_budget=settings.script_step_budget,
+        time_budget=settings.script_time_budget,
+        engine_step_budget=settings.engine_step_budget,
+        roundtrip_every_step=settings.verify_persistence,
+    )
+    return System(settings, db, Engine(settings, runtime))

@@ -1,0 +1,1 @@
+"""The tracking database (Đ3.3): units, directive documents, assignments."""

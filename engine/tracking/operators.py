@@ -1,0 +1,73 @@
+"""Operators the diagrams' service tasks call to write the tracking tables."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+
+from engine.auth.models import User
+from engine.errors import ValidationError
+from engine.operators import StepContext, operator
+from engine.tracking.models import COORDINATING, LEAD, Assignment, AssignmentUnit, Document
+from engine.tracking.service import unknown_units
+
+
+@operator("create_assignments")
+def create_assignments(
+    ctx: StepContext,
+    *,
+    document_id: int,
+    tasks: list[dict[str, Any]],
+    tracking_room: str,
+    tracking_specialist: str,
+    submitting_agency: str | None = None,
+) -> list[int]:
+    """P1 done: one assignment per classified task (Đ6.1), lead and coordinating units indexed."""
+    session = ctx.session
+    document = session.get(Document, document_id)
+    if document is None:
+        raise ValidationError(f"no document {document_id}", fields={"document_id": "không có văn bản"})
+    _check_references(session, tasks, tracking_specialist)
+    if submitting_agency is not None:
+        document.submitting_agency = submitting_agency
+    ids = []
+    for seq, task in enumerate(tasks, start=1):
+        due = date.fromisoformat(task["due_date"]) if task.get("has_deadline") and task.get("due_date") else None
+        assignment = Assignment(
+            document_id=document_id,
+            seq=seq,
+            content=task["content"],
+            lead_unit_code=task["lead_unit"],
+            has_deadline=bool(task.get("has_deadline")),
+            must_report=bool(task.get("must_report")),
+            deadline_kind=task.get("deadline_kind"),
+            due_date=due,
+            effective_due_date=ctx.calendar.effective_due_date(due) if due else None,
+            tracking_room=tracking_room,
+            tracking_specialist=tracking_specialist,
+            created_by=ctx.actor,
+            created_at=ctx.now,
+        )
+        session.add(assignment)
+        session.flush()
+        session.add(AssignmentUnit(assignment_id=assignment.id, unit_code=task["lead_unit"], role=LEAD))
+        session.add_all(
+            AssignmentUnit(assignment_id=assignment.id, unit_code=code, role=COORDINATING)
+            for code in task.get("coordinating_units", [])
+            if code != task["lead_unit"]
+        )
+        ids.append(assignment.id)
+    session.flush()
+    return ids
+
+
+def _check_references(session, tasks: list[dict[str, Any]], tracking_specialist: str) -> None:
+    """Units must exist and the specialist must be a VP specialist; every problem is named at once."""
+    fields = unknown_units(session, tasks)
+    specialist = session.scalar(select(User).where(User.username == tracking_specialist))
+    if specialist is None or "vp_specialist" not in specialist.roles:
+        fields["tracking_specialist"] = f"{tracking_specialist!r} không phải chuyên viên theo dõi của Văn phòng"
+    if fields:
+        raise ValidationError("Dữ liệu phân loại không hợp lệ", fields=fields)

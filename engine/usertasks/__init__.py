@@ -1,0 +1,1 @@
+"""User tasks: the inbox index, claim and unclaim, completion with validated form data."""

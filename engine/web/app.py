@@ -1,0 +1,49 @@
+"""The Flask application factory: a thin layer over the services."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify
+from sqlalchemy import text
+
+from engine.auth.views import bp as auth_bp
+from engine.config import Settings, load_settings
+from engine.definitions.views import bp as definitions_bp
+from engine.instances.views import bp as instances_bp
+from engine.notifications.views import bp as notifications_bp
+from engine.tracking.views import bp as tracking_bp
+from engine.usertasks.views import bp as usertasks_bp
+from engine.workdays.views import bp as workdays_bp
+from engine.system import System, build
+from engine.web import errors
+from engine.web.api import API_PREFIX, openapi_document
+
+
+def create_app(settings: Settings | None = None, *, system: System | None = None) -> Flask:
+    """Build the app for `settings` (default: from the environment), or around an existing `system`."""
+    system = system or build(settings or load_settings())
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=system.settings.resolved_secret_key(),
+        MAX_CONTENT_LENGTH=system.settings.max_diagram_bytes + 1024 * 1024,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        JSON_SORT_KEYS=False,
+    )
+    app.json.ensure_ascii = False
+    app.extensions["theodoi"] = system
+    errors.init_app(app)
+
+    for blueprint in (auth_bp, definitions_bp, instances_bp, notifications_bp, tracking_bp, usertasks_bp, workdays_bp):
+        app.register_blueprint(blueprint)
+
+    @app.get("/healthz")
+    def healthz():
+        with system.db.reading() as session:
+            session.execute(text("SELECT 1"))
+        return jsonify(status="ok")
+
+    @app.get(API_PREFIX + "/openapi.json")
+    def openapi():
+        return jsonify(openapi_document(app))
+
+    return app

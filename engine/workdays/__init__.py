@@ -1,0 +1,1 @@
+"""The working-day calendar as data: the override table an administrator keeps."""
