@@ -98,3 +98,118 @@ def system(settings, clock):
     built = build(settings)
     yield built
     built.db.dispose()
+
+
+UNITS = [
+    ("VP_UBND", "Văn phòng UBND tỉnh", "Văn phòng UBND tỉnh"),
+    ("SO_TC", "Sở Tài chính", "Sở, ban, ngành"),
+    ("SO_XD", "Sở Xây dựng", "Sở, ban, ngành"),
+    ("SO_NV", "Sở Nội vụ", "Sở, ban, ngành"),
+]
+USERS = [
+    ("cv", "Nguyễn Thị Theo Dõi", ["vp_specialist"], "VP_UBND"),
+    ("ldvp", "Trần Văn Chánh", ["vp_leadership"], "VP_UBND"),
+    ("analyst", "Lê Quy Trình", ["analyst"], "VP_UBND"),
+    ("monitor", "Phạm Giám Sát", ["monitor"], "VP_UBND"),
+    ("sotc", "Đỗ Tài Chính", ["unit_staff"], "SO_TC"),
+    ("admin", "Quản Trị", ["admin"], None),
+]
+PASSWORD = "mat-khau-thu"
+
+
+@pytest.fixture
+def directory(system):
+    """processes/ deployed, four units and one user per role; returns {username: Principal}."""
+    from engine.auth import service as auth
+    from engine.definitions import service as definitions
+    from engine.tracking.models import Unit
+
+    with system.db.transaction() as session:
+        definitions.deploy_directory(session=session, settings=system.settings, actor="test")
+        session.add_all(Unit(code=c, name=n, unit_type=t) for c, n, t in UNITS)
+        session.flush()
+        users = {
+            u: auth.principal(
+                auth.create_user(
+                    session=session,
+                    username=u,
+                    password=PASSWORD,
+                    full_name=name,
+                    roles=roles,
+                    unit_code=unit,
+                    now=clock_module.now(),
+                )
+            )
+            for u, name, roles, unit in USERS
+        }
+    return users
+
+
+@pytest.fixture
+def app(system):
+    from engine.web.app import create_app
+
+    return create_app(system=system)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def auth_headers(system, directory):
+    """auth_headers("cv") -> the Authorization header of a fresh API token of that user."""
+    from engine.auth import service as auth
+
+    def headers(username: str) -> dict[str, str]:
+        with system.db.transaction() as session:
+            token = auth.create_token(session=session, username=username, label="test", now=clock_module.now())
+        return {"Authorization": f"Bearer {token}"}
+
+    return headers
+
+
+def two_task_document(**changes) -> dict:
+    """A document issued Friday 24/01/2025 with two tasks for two units (so T1 is 5 working days)."""
+    document = {
+        "number": "12/QĐ-UBND",
+        "doc_type": "Quyết định",
+        "title": "Về việc giao nhiệm vụ chuyển đổi số năm 2025",
+        "issued_on": "2025-01-24",
+        "signer": "Chủ tịch UBND tỉnh",
+        "tasks": [
+            {"content": "Xây dựng kho dữ liệu dùng chung", "lead_unit": "SO_TC", "coordinating_units": ["SO_NV"]},
+            {"content": "Rà soát thủ tục hành chính nội bộ", "lead_unit": "SO_XD", "due_date": "2025-04-30"},
+        ],
+    }
+    document.update(changes)
+    return document
+
+
+def classification(**changes) -> dict:
+    """Valid data for the classify form of two_task_document()."""
+    data = {
+        "tracking_room": "Phòng Tổng hợp",
+        "tracking_specialist": "cv",
+        "tasks": [
+            {
+                "content": "Xây dựng kho dữ liệu dùng chung",
+                "lead_unit": "SO_TC",
+                "coordinating_units": ["SO_NV"],
+                "has_deadline": True,
+                "due_date": "2025-04-30",
+                "deadline_kind": "completion",
+                "must_report": True,
+            },
+            {
+                "content": "Rà soát thủ tục hành chính nội bộ",
+                "lead_unit": "SO_XD",
+                "coordinating_units": [],
+                "has_deadline": False,
+                "must_report": False,
+            },
+        ],
+    }
+    data.update(changes)
+    return data

@@ -5,6 +5,9 @@ from __future__ import annotations
 import logging
 import threading
 
+from celery import shared_task
+from flask import current_app
+
 from engine.instances.service import fire_due_timers
 from engine.system import System
 
@@ -35,3 +38,11 @@ class TimerLoop:
             except Exception:  # the loop must outlive a bad sweep (e.g. the database restarting)
                 log.exception("timer sweep failed; retrying at the next interval")
             self._stop.wait(self.system.settings.timer_interval)
+
+
+@shared_task(name="theodoi.fire_due_timers")
+def fire_due_timers_job() -> dict:
+    """Celery beat's timer sweep; safe to run on several workers at once (rows are SKIP LOCKED)."""
+    system: System = current_app.extensions["theodoi"]
+    result = fire_due_timers(db=system.db, engine=system.engine)
+    return {"advanced": result.advanced, "failed": {str(k): v for k, v in result.failed.items()}}

@@ -291,9 +291,9 @@ def _rewrite_user_tasks(session: Session, instance: ProcessInstance, snapshot: S
                 due_at=due_at,
                 state=READY,
                 created_at=now,
+                groups=[UserTaskGroup(group_name=g) for g in info.candidate_groups],
             )
         )
-        session.add_all(UserTaskGroup(user_task_id=task_id, group_name=g) for g in info.candidate_groups)
         _log(
             session,
             instance,

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 12:31:41.813109
+Create Date: 2026-11-28 12:45:48.125626
 """
 
 from alembic import op
@@ -40,8 +40,8 @@ def upgrade() -> None:
     sa.Column('source_definition_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['source_definition_id'], ['process_definitions.id'], name=op.f('fk_process_definitions_source_definition_id_process_definitions')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_process_definitions')),
-    sa.UniqueConstraint('process_id', 'content_hash', name=op.f('uq_process_definitions_process_id')),
-    sa.UniqueConstraint('process_id', 'version', name=op.f('uq_process_definitions_process_id'))
+    sa.UniqueConstraint('process_id', 'content_hash', name=op.f('uq_process_definitions_process_id_content_hash')),
+    sa.UniqueConstraint('process_id', 'version', name=op.f('uq_process_definitions_process_id_version'))
     )
     with op.batch_alter_table('process_definitions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_process_definitions_process_id'), ['process_id'], unique=False)
@@ -222,7 +222,7 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['document_id'], ['documents.id'], name=op.f('fk_assignments_document_id_documents')),
     sa.ForeignKeyConstraint(['lead_unit_code'], ['units.code'], name=op.f('fk_assignments_lead_unit_code_units')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_assignments')),
-    sa.UniqueConstraint('document_id', 'seq', name=op.f('uq_assignments_document_id'))
+    sa.UniqueConstraint('document_id', 'seq', name=op.f('uq_assignments_document_id_seq'))
     )
     with op.batch_alter_table('assignments', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_assignments_document_id'), ['document_id'], unique=False)

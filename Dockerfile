@@ -1,0 +1,14 @@
+FROM python:3.11-slim
+WORKDIR /app
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 TZ=UTC \
+    THEODOI_PROCESSES_DIR=/app/processes THEODOI_FORMS_DIR=/app/forms THEODOI_DATA_DIR=/app/var
+COPY pyproject.toml README.md ./
+COPY engine engine
+COPY webhooks webhooks
+RUN pip install --no-cache-dir ".[postgres,server]"
+COPY processes processes
+COPY forms forms
+RUN useradd --create-home theodoi && mkdir -p /app/var && chown theodoi /app/var
+USER theodoi
+EXPOSE 8000
+CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--workers", "2", "engine.web.app:create_app()"]

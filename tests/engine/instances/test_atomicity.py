@@ -1,0 +1,60 @@
+"""A failure in the middle of a step leaves the instance, its indexes and the domain rows as committed."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from engine import operators
+from engine.errors import ProcessExecutionError
+from engine.instances.models import InstanceEvent, ProcessInstance, WaitingTimer
+from engine.tracking import service as tracking
+from engine.tracking.models import Assignment, AssignmentUnit
+from engine.usertasks import service as usertasks
+from engine.usertasks.models import UserTaskRow
+from tests.conftest import classification, two_task_document
+
+
+def snapshot(session):
+    """Everything a step may write, as comparable values."""
+    return {
+        "instances": session.execute(select(ProcessInstance.id, ProcessInstance.state, ProcessInstance.lock_version,
+                                            ProcessInstance.status)).all(),
+        "timers": session.execute(select(WaitingTimer.task_id, WaitingTimer.fire_at)).all(),
+        "user_tasks": session.execute(select(UserTaskRow.id, UserTaskRow.state, UserTaskRow.assignee)).all(),
+        "events": session.scalar(select(func.count()).select_from(InstanceEvent)),
+        "assignments": session.scalar(select(func.count()).select_from(Assignment)),
+        "assignment_units": session.scalar(select(func.count()).select_from(AssignmentUnit)),
+    }
+
+
+@pytest.mark.postgres
+def test_exception_mid_step_rolls_everything_back(system, directory, monkeypatch, backend):
+    with system.db.transaction() as session:
+        tracking.register_document(session=session, engine=system.engine, payload=two_task_document(), actor="cv")
+    with system.db.reading() as session:
+        [task] = usertasks.inbox(session=session, user=directory["cv"])
+        before = snapshot(session)
+
+    real = operators.OPERATORS["create_assignments"]
+
+    def writes_then_crashes(ctx, **params):
+        real(ctx, **params)  # the assignment rows are written in this transaction...
+        raise RuntimeError("disk on fire")  # ...and then the step dies
+
+    monkeypatch.setitem(operators.OPERATORS, "create_assignments", writes_then_crashes)
+    with pytest.raises(ProcessExecutionError) as failure:
+        with system.db.transaction() as session:
+            usertasks.complete(
+                session=session, engine=system.engine, task_id=task.id, data=classification(), user=directory["cv"]
+            )
+    assert failure.value.details["element_id"] == "create_tracking_assignments"
+    assert "disk on fire" in failure.value.message
+
+    with system.db.reading() as session:
+        assert snapshot(session) == before
+    monkeypatch.setitem(operators.OPERATORS, "create_assignments", real)
+    with system.db.transaction() as session:  # the same user task can still be completed afterwards
+        usertasks.complete(session=session, engine=system.engine, task_id=task.id, data=classification(), user=directory["cv"])
+    with system.db.reading() as session:
+        assert session.scalar(select(func.count()).select_from(Assignment)) == 2

@@ -1,0 +1,78 @@
+"""The timer sweep: fires what is due once, skips what is not, parks a failing instance as an incident."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from engine import operators
+from engine.instances import service as instances
+from engine.instances.models import InstanceEvent, ProcessInstance
+from engine.tracking import service as tracking
+from tests.conftest import two_task_document
+
+AFTER_T1 = datetime(2025, 2, 8, 17, 0, tzinfo=UTC)
+
+
+def register_many(system, n):
+    with system.db.transaction() as session:
+        for i in range(n):
+            tracking.register_document(
+                session=session, engine=system.engine, payload=two_task_document(number=f"{i}/QĐ-UBND"), actor="cv"
+            )
+
+
+def fired(system):
+    with system.db.reading() as session:
+        return session.scalar(select(func.count()).select_from(InstanceEvent).where(InstanceEvent.kind == "timer_fired"))
+
+
+@pytest.mark.postgres
+def test_two_sweepers_at_once_fire_each_timer_exactly_once(system, directory, clock, backend):
+    register_many(system, 12)
+    clock.move_to(AFTER_T1)
+    results = []
+
+    def sweep():
+        results.append(instances.fire_due_timers(db=system.db, engine=system.engine, now=AFTER_T1))
+
+    threads = [threading.Thread(target=sweep) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    advanced = [i for r in results for i in r.advanced]
+    assert sorted(advanced) == sorted(set(advanced)) and len(advanced) == 12
+    assert fired(system) == 12
+    assert instances.fire_due_timers(db=system.db, engine=system.engine, now=AFTER_T1).advanced == []
+
+
+def test_a_failing_timer_step_becomes_an_incident_and_retry_runs_it(system, directory, clock, monkeypatch):
+    register_many(system, 1)
+    clock.move_to(AFTER_T1)
+
+    def broken(ctx, **params):
+        raise RuntimeError("mail server down")
+
+    real = operators.OPERATORS["notify"]
+    monkeypatch.setitem(operators.OPERATORS, "notify", broken)
+    result = instances.fire_due_timers(db=system.db, engine=system.engine, now=AFTER_T1)
+    [(instance_id, message)] = result.failed.items()
+    assert "mail server down" in message
+    with system.db.reading() as session:
+        instance = session.get(ProcessInstance, instance_id)
+        assert instance.status == "error" and instance.error["element_id"] == "notify_leadership"
+    assert fired(system) == 0
+    assert instances.fire_due_timers(db=system.db, engine=system.engine, now=AFTER_T1).advanced == []
+
+    monkeypatch.setitem(operators.OPERATORS, "notify", real)
+    with system.db.transaction() as session:
+        instances.retry(session=session, instance=instances.lock_or_raise(session=session, instance_id=instance_id),
+                        actor="monitor")
+    assert instances.fire_due_timers(db=system.db, engine=system.engine, now=AFTER_T1 + timedelta(minutes=1)).advanced == [
+        instance_id
+    ]
+    assert fired(system) == 1

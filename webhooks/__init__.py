@@ -1,0 +1,1 @@
+"""Inbound and outbound webhooks (DESIGN.md §4). May import engine; engine never imports webhooks."""
