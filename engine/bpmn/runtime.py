@@ -79,7 +79,7 @@ class StepRecord:
     bpmn_id: str
     name: str
     kind: str
-    event: str | None  # the event definition's class name for events, e.g. TimeDateEventDefinition
+    event: str | None  # for events: "timer", "message", "signal", or the definition's class name
     data_changes: dict[str, Any]
     data_removed: tuple[str, ...]
 
@@ -134,6 +134,7 @@ class Runtime:
         self.engine_step_budget = engine_step_budget
         self.roundtrip_every_step = roundtrip_every_step
         self._templates = SandboxedEnvironment(autoescape=False)
+        self._template_cache: OrderedDict[str, Any] = OrderedDict()
 
     def specs(self, key: int) -> tuple[Any, dict]:
         """(spec, subprocess specs) of a deployed definition, parsed once per process."""
@@ -148,6 +149,18 @@ class Runtime:
             while len(self._cache) > self._cache_size:
                 self._cache.popitem(last=False)
         return parsed
+
+    def template(self, source: str):
+        """A compiled instructions template (compiling costs milliseconds; the same few recur)."""
+        with self._lock:
+            compiled = self._template_cache.get(source)
+        if compiled is None:
+            compiled = self._templates.from_string(source)
+            with self._lock:
+                self._template_cache[source] = compiled
+                while len(self._template_cache) > self._cache_size:
+                    self._template_cache.popitem(last=False)
+        return compiled
 
     def start(self, key: int, data: dict[str, Any]) -> Execution:
         """A new instance of definition `key` with `data` as its process variables; not yet advanced."""
@@ -277,7 +290,7 @@ class Execution:
                 bpmn_id=spec.bpmn_id,
                 name=spec.bpmn_name or spec.bpmn_id,
                 kind=type(spec).__name__,
-                event=type(spec.event_definition).__name__ if hasattr(spec, "event_definition") else None,
+                event=_event_category(getattr(spec, "event_definition", None)),
                 data_changes=jsonable(changes),
                 data_removed=removed,
             )
@@ -312,7 +325,7 @@ class Execution:
         if not template:
             return None
         try:
-            return self.runtime._templates.from_string(template).render(**data)
+            return self.runtime.template(template).render(**data)
         except Exception as exc:  # a broken template must not block the inbox; show why instead
             return f"{template}\n\n(không hiển thị được hướng dẫn: {exc})"
 
@@ -337,6 +350,15 @@ class Execution:
                 fire_at = TimerEventDefinition.get_datetime(value)
             spec = task.task_spec
             yield TimerInfo(str(task.id), spec.bpmn_id, spec.bpmn_name or spec.bpmn_id, fire_at)
+
+
+def _event_category(definition) -> str | None:
+    if definition is None:
+        return None
+    if isinstance(definition, TimerEventDefinition):
+        return "timer"
+    name = type(definition).__name__
+    return {"MessageEventDefinition": "message", "SignalEventDefinition": "signal"}.get(name, name)
 
 
 class _Pause(Exception):

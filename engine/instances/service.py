@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -59,7 +59,7 @@ def start(
     session.flush()
     with _step(session, engine, instance, actor, now):
         execution = engine.runtime.start(definition.id, data)
-        _log(session, instance, now, actor, "instance_started", data=jsonable(data))
+        _log(session, instance, now, actor, "instance_started", jsonable(data))
         execution.advance()
         _save(session, instance, execution, actor, now)
     return instance
@@ -155,7 +155,7 @@ def record_incident(*, db: Database, instance_id: int, error: ProcessExecutionEr
         instance.status = ERROR
         instance.error = {"message": error.message, **error.details}
         instance.updated_at = now
-        _log(session, instance, now, None, "incident", data=instance.error)
+        _log(session, instance, now, None, "incident", instance.error)
 
 
 def retry(*, session: Session, instance: ProcessInstance, actor: str) -> ProcessInstance:
@@ -230,34 +230,73 @@ def _save(
     now: datetime,
     completed_task_id: str | None = None,
 ) -> None:
+    """Write the state and rewrite its indexes and the event log in this transaction (bulk statements:
+    this runs on every step of every instance)."""
     snapshot = execution.snapshot()
     instance.state = snapshot.state
     instance.updated_at = now
     if snapshot.completed:
         instance.status, instance.ended_at, instance.data = COMPLETED, now, snapshot.data
+    journal = _Journal(instance.id, now)
     for step in snapshot.steps:
-        _log(session, instance, now, actor if step.task_id == completed_task_id else None, _event_kind(step), step=step)
+        journal.step(step, actor if step.task_id == completed_task_id else None)
     _rewrite_timers(session, instance, snapshot)
-    _rewrite_user_tasks(session, instance, snapshot, now, operators.current().calendar)
+    _rewrite_user_tasks(session, instance, snapshot, now, operators.current().calendar, journal)
     if snapshot.completed:
-        _log(session, instance, now, actor, "instance_completed")
+        journal.add("instance_completed", actor=actor)
     try:
         session.flush()
     except StaleDataError:
         raise StaleInstanceError(
             f"process instance {instance.id} was changed by someone else meanwhile; reload and try again"
         ) from None
+    journal.write(session)
+
+
+class _Journal:
+    """The event-log rows of one save, inserted in one statement."""
+
+    def __init__(self, instance_id: int, now: datetime) -> None:
+        self.instance_id, self.now, self.rows = instance_id, now, []
+
+    def add(self, kind: str, *, actor=None, bpmn_id=None, task_id=None, name=None, data=None) -> None:
+        self.rows.append(
+            {
+                "instance_id": self.instance_id,
+                "at": self.now,
+                "actor": actor,
+                "kind": kind,
+                "bpmn_id": bpmn_id,
+                "element_name": name,
+                "task_id": task_id,
+                "data": data or {},
+            }
+        )
+
+    def step(self, step: StepRecord, actor: str | None) -> None:
+        data = {"changed": step.data_changes, **({"removed": list(step.data_removed)} if step.data_removed else {})}
+        self.add(_event_kind(step), actor=actor, bpmn_id=step.bpmn_id, task_id=step.task_id, name=step.name, data=data)
+
+    def write(self, session: Session) -> None:
+        if self.rows:
+            session.execute(insert(InstanceEvent), self.rows)
 
 
 def _rewrite_timers(session: Session, instance: ProcessInstance, snapshot: Snapshot) -> None:
     session.execute(delete(WaitingTimer).where(WaitingTimer.instance_id == instance.id))
-    session.add_all(
-        WaitingTimer(task_id=t.task_id, instance_id=instance.id, bpmn_id=t.bpmn_id, name=t.name, fire_at=t.fire_at)
-        for t in snapshot.timers
-    )
+    if snapshot.timers:
+        session.execute(
+            insert(WaitingTimer),
+            [
+                {"task_id": t.task_id, "instance_id": instance.id, "bpmn_id": t.bpmn_id, "name": t.name, "fire_at": t.fire_at}
+                for t in snapshot.timers
+            ],
+        )
 
 
-def _rewrite_user_tasks(session: Session, instance: ProcessInstance, snapshot: Snapshot, now: datetime, calendar) -> None:
+def _rewrite_user_tasks(
+    session: Session, instance: ProcessInstance, snapshot: Snapshot, now: datetime, calendar, journal: _Journal
+) -> None:
     open_rows = {
         row.id: row
         for row in session.scalars(
@@ -268,43 +307,44 @@ def _rewrite_user_tasks(session: Session, instance: ProcessInstance, snapshot: S
     for task_id, row in open_rows.items():
         if task_id not in ready:  # completed rows were closed by usertasks; anything else was cancelled
             row.state, row.completed_at = CANCELLED, now
-            _log(session, instance, now, None, "user_task_cancelled", bpmn_id=row.bpmn_id, task_id=row.id, name=row.name)
+            journal.add("user_task_cancelled", bpmn_id=row.bpmn_id, task_id=row.id, name=row.name)
+    new_rows, new_groups = [], []
     for task_id, info in ready.items():
         due_at = _due_instant(info.due, calendar)
         row = open_rows.get(task_id)
         if row is not None:
             row.due_at, row.instructions = due_at, info.instructions
             continue
-        session.add(
-            UserTaskRow(
-                id=task_id,
-                instance_id=instance.id,
-                process_id=info.process_id,
-                bpmn_id=info.bpmn_id,
-                name=info.name,
-                lane=info.lane,
-                candidate_groups=list(info.candidate_groups),
-                unit_code=info.candidate_unit,
-                form=info.form,
-                ui_form=info.ui_form,
-                instructions=info.instructions,
-                due_at=due_at,
-                state=READY,
-                created_at=now,
-                groups=[UserTaskGroup(group_name=g) for g in info.candidate_groups],
-            )
+        new_rows.append(
+            {
+                "id": task_id,
+                "instance_id": instance.id,
+                "process_id": info.process_id,
+                "bpmn_id": info.bpmn_id,
+                "name": info.name,
+                "lane": info.lane,
+                "candidate_groups": list(info.candidate_groups),
+                "unit_code": info.candidate_unit,
+                "form": info.form,
+                "ui_form": info.ui_form,
+                "instructions": info.instructions,
+                "due_at": due_at,
+                "state": READY,
+                "created_at": now,
+            }
         )
-        _log(
-            session,
-            instance,
-            now,
-            None,
+        new_groups += [{"user_task_id": task_id, "group_name": g} for g in info.candidate_groups]
+        journal.add(
             "user_task_created",
             bpmn_id=info.bpmn_id,
             task_id=task_id,
             name=info.name,
             data={"candidate_groups": list(info.candidate_groups), "due_at": due_at.isoformat() if due_at else None},
         )
+    if new_rows:
+        session.execute(insert(UserTaskRow), new_rows)
+    if new_groups:
+        session.execute(insert(UserTaskGroup), new_groups)
 
 
 def _due_instant(due: date | datetime | None, calendar) -> datetime | None:
@@ -327,39 +367,13 @@ def _has_due_timer(session: Session, instance_id: int, now: datetime) -> bool:
 def _event_kind(step: StepRecord) -> str:
     if step.kind == "UserTask":
         return "user_task_completed"
-    if step.event and "Timer" in step.event:
+    if step.event == "timer":
         return "timer_fired"
-    if step.event and "Message" in step.event:
+    if step.event == "message":
         return "message_received"
     return "step_completed"
 
 
-def _log(
-    session: Session,
-    instance: ProcessInstance,
-    now: datetime,
-    actor: str | None,
-    kind: str,
-    *,
-    step: StepRecord | None = None,
-    bpmn_id: str | None = None,
-    task_id: str | None = None,
-    name: str | None = None,
-    data: dict | None = None,
-) -> None:
-    if step is not None:
-        bpmn_id, task_id, name = step.bpmn_id, step.task_id, step.name
-        data = {"changed": step.data_changes, **({"removed": list(step.data_removed)} if step.data_removed else {})}
-    session.add(
-        InstanceEvent(
-            instance_id=instance.id,
-            at=now,
-            actor=actor,
-            kind=kind,
-            bpmn_id=bpmn_id,
-            element_name=name,
-            task_id=task_id,
-            data=data or {},
-        )
-    )
-
+def _log(session: Session, instance: ProcessInstance, now: datetime, actor: str | None, kind: str, data=None) -> None:
+    """One event outside a save (start, incident, retry); flushed before the save's own rows."""
+    session.add(InstanceEvent(instance_id=instance.id, at=now, actor=actor, kind=kind, data=data or {}))

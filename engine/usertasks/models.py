@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.db import Base, UTCDateTime
 
@@ -37,7 +37,6 @@ class UserTaskRow(Base):
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     completed_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
     submitted: Mapped[dict | None] = mapped_column(JSON, nullable=True)
-    groups: Mapped[list[UserTaskGroup]] = relationship(cascade="all, delete-orphan", lazy="raise")
 
 
 class UserTaskGroup(Base):

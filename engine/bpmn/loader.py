@@ -1,0 +1,392 @@
+"""The hardened diagram loader: bytes in, every problem out at once, or a Diagram that Spiff can run."""
+
+from __future__ import annotations
+
+import copy
+import re
+import threading
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Literal
+
+from lxml import etree
+
+from engine.bpmn import lint
+from engine.bpmn.lint import BPMN_NS, NO_ELEMENT, NS, line_of
+from engine.errors import DiagramProblem, DiagramTooLargeError, InvalidDiagramError
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_DEPTH = 256
+_MB = 1024 * 1024
+_XINCLUDE_NS = ("http://www.w3.org/2001/XInclude", "http://www.w3.org/2003/XInclude")
+_DEFINITIONS = f"{{{BPMN_NS}}}definitions"
+_SHORT_NS = {f"{{{BPMN_NS}}}": "bpmn:", f"{{{lint.SPIFF_NS}}}": "spiffworkflow:"}
+_XSD_DUPLICATE_ID = re.compile(r"attribute 'id': '(.*)' is not a valid value of the atomic type 'xs:ID'")
+# lxml's XMLSchema keeps its error log on the schema object, so validations must not interleave.
+_XSD_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Diagram:
+    """A diagram that passed every check and that Spiff parsed."""
+
+    filename: str
+    xml: bytes
+    process_ids: list[str]
+    called_processes: set[str] = field(default_factory=set)
+    names: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What `validate` says about one file."""
+
+    filename: str
+    status: Literal["valid", "not_executable", "invalid"]
+    problems: list[DiagramProblem]
+    diagram: Diagram | None = None
+
+    @property
+    def summary(self) -> str:
+        """One line: 'valid: executable processes intake', 'not executable: ...', 'invalid: 3 problems'."""
+        if self.diagram is not None:
+            return f"valid: executable processes {', '.join(self.diagram.process_ids)}"
+        if self.status == "not_executable":
+            ids = ", ".join(p.element_id for p in self.problems)
+            return f'not executable: no process has isExecutable="true" ({ids}); it can be viewed, not run'
+        count = len(self.problems)
+        return f"invalid: {count} problem{'s' if count != 1 else ''}"
+
+
+def load_diagram(
+    data: bytes,
+    filename: str,
+    *,
+    max_bytes: int = MAX_BYTES,
+    max_depth: int = MAX_DEPTH,
+    known_processes: Collection[str] = (),
+) -> Diagram:
+    """Parse, validate and lint one .bpmn file; raise InvalidDiagramError with every problem found."""
+    root, problems = parse_xml(data, filename, max_bytes=max_bytes, max_depth=max_depth)
+    if root is None:
+        raise InvalidDiagramError(problems)
+    not_executable: list[DiagramProblem] = []
+    for step in (_xsd_problems, *lint.CHECKS, _executable_problems):
+        found = _guarded(step, root, filename, known_processes)
+        problems += found
+        if step is _executable_problems:
+            not_executable = found
+    problems = _unique(problems)
+    if problems:
+        raise InvalidDiagramError(problems, not_executable=set(problems) == set(not_executable))
+    process_ids = [info.id for info in lint.processes(root) if info.executable]
+    problems = _guarded(_spiff_problems, root, filename, process_ids)
+    if problems:
+        raise InvalidDiagramError(_unique(problems))
+    return Diagram(
+        filename=filename,
+        xml=bytes(data),
+        process_ids=process_ids,
+        called_processes=lint.called_processes(root),
+        names={info.id: info.name for info in lint.processes(root)},
+    )
+
+
+def check(data: bytes, filename: str, **options) -> Verdict:
+    """load_diagram, as a verdict instead of an exception (for the CLI and the corpus tests)."""
+    try:
+        diagram = load_diagram(data, filename, **options)
+    except InvalidDiagramError as error:
+        status = "not_executable" if error.not_executable else "invalid"
+        return Verdict(filename, status, error.problems)
+    return Verdict(filename, "valid", [], diagram)
+
+
+def describe(data: bytes, filename: str, **options) -> str:
+    """'<file>: valid: ...' / '<file>: not executable: ...' / '<file>: invalid: N problems'."""
+    return f"{filename}: {check(data, filename, **options).summary}"
+
+
+@dataclass(frozen=True)
+class Verdicts:
+    """What `theodoi validate FILE...` prints, and whether every file can be deployed."""
+
+    verdicts: list[Verdict]
+
+    @property
+    def all_valid(self) -> bool:
+        return all(v.status == "valid" for v in self.verdicts)
+
+    @property
+    def lines(self) -> list[str]:
+        """Per file: one `file:line: element-id: message` line per problem, then its one-line verdict."""
+        return [
+            line
+            for v in self.verdicts
+            for line in [*(str(p) for p in v.problems), f"{v.filename}: {v.summary}"]
+        ]
+
+
+def describe_files(files: list[tuple[str, bytes | None]], **options) -> Verdicts:
+    """check() for each (name, content) pair; content None means the file could not be read."""
+    verdicts = []
+    for filename, data in files:
+        if data is None:
+            problem = DiagramProblem(filename, None, NO_ELEMENT, "no such file")
+            verdicts.append(Verdict(filename, "invalid", [problem]))
+        else:
+            verdicts.append(check(data, filename, **options))
+    return Verdicts(verdicts)
+
+
+def build_specs(files: list[tuple[str, bytes]], process_id: str) -> tuple[object, dict]:
+    """(spec, subprocess_specs) of `process_id` from its file and the files of the processes it calls.
+
+    Each file goes through the same hardened parse; Spiff gets the parsed tree, never the bytes."""
+    from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
+
+    parser = SpiffBpmnParser(validator=None)
+    roots = {}
+    for filename, data in files:
+        root, problems = parse_xml(data, filename)
+        if root is None:
+            raise InvalidDiagramError(problems)
+        roots[filename] = root
+        try:
+            parser.add_bpmn_xml(root, filename=filename)
+        except Exception as error:
+            raise InvalidDiagramError([_spiff_problem(error, roots, filename)]) from error
+    try:
+        return parser.get_spec(process_id), parser.get_subprocess_specs(process_id)
+    except Exception as error:
+        raise InvalidDiagramError([_spiff_problem(error, roots, files[0][0])]) from error
+
+
+def parse_xml(
+    data: bytes, filename: str, *, max_bytes: int = MAX_BYTES, max_depth: int = MAX_DEPTH
+) -> tuple[etree._Element | None, list[DiagramProblem]]:
+    """The root of a BPMN file parsed without DTDs, entities, network or XInclude, or the problems why not."""
+    if len(data) > max_bytes:
+        message = f"diagram is {_size(len(data), max_bytes)}; the limit is {_size(max_bytes, len(data))}"
+        raise DiagramTooLargeError([DiagramProblem(filename, None, NO_ELEMENT, message)])
+    data = bytes(data)
+
+    def refuse(line: int | None, element_id: str, message: str):
+        return None, [DiagramProblem(filename, line, element_id, message)]
+
+    text = _decoded(data)
+    parser = etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        dtd_validation=False,
+        load_dtd=False,
+        huge_tree=False,
+        remove_comments=False,
+    )
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as error:
+        if _doctype_line(text) is not None:
+            return refuse(_doctype_line(text), NO_ELEMENT, _DOCTYPE_MESSAGE)
+        message = re.sub(r", line \d+, column \d+$", "", error.msg or str(error))
+        if message.startswith("Excessive depth in document"):
+            return refuse(error.lineno, NO_ELEMENT, _depth_message(min(max_depth, MAX_DEPTH)))
+        return refuse(error.lineno, NO_ELEMENT, f"not well-formed XML: {message}")
+    except ValueError as error:  # e.g. lxml refusing an unusable input
+        return refuse(None, NO_ELEMENT, f"not well-formed XML: {error}")
+    docinfo = root.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
+        return refuse(_doctype_line(text) or 1, NO_ELEMENT, _DOCTYPE_MESSAGE)
+    entity = next(root.iter(etree.Entity), None)  # only possible with a DTD, refused above; kept as a guard
+    if entity is not None:
+        return refuse(line_of(entity), NO_ELEMENT, f"entity references are not allowed (&{entity.name};)")
+    problems = [
+        DiagramProblem(filename, line_of(e), _nearest_id(e), "XInclude is not allowed in a diagram")
+        for ns in _XINCLUDE_NS
+        for e in root.iter(f"{{{ns}}}*")
+    ]
+    deep = _too_deep(root, max_depth)
+    if deep is not None:
+        problems.append(DiagramProblem(filename, line_of(deep), _nearest_id(deep), _depth_message(max_depth)))
+    if problems:
+        return None, problems
+    if root.tag != _DEFINITIONS:
+        return refuse(
+            line_of(root),
+            root.get("id") or NO_ELEMENT,
+            f"not a BPMN 2.0 file: root element is {root.tag}; expected bpmn:definitions",
+        )
+    if root.find("bpmn:process", NS) is None:
+        return refuse(line_of(root), root.get("id") or NO_ELEMENT, "the file defines no bpmn:process")
+    return root, []
+
+
+_DOCTYPE_MESSAGE = (
+    "DOCTYPE declarations are not allowed in a diagram (they can declare entities and load external files)"
+)
+
+
+def _depth_message(limit: int) -> str:
+    return f"elements are nested more than {limit} levels deep; the limit is {limit}"
+
+
+def _too_deep(root: etree._Element, max_depth: int) -> etree._Element | None:
+    depth = 0
+    for event, element in etree.iterwalk(root, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        if depth > max_depth:
+            return element
+    return None
+
+
+def _nearest_id(element: etree._Element) -> str:
+    """The id of the element or of its closest ancestor that has one."""
+    while element is not None:
+        if element.get("id"):
+            return element.get("id")
+        element = element.getparent()
+    return NO_ELEMENT
+
+
+def _decoded(data: bytes) -> str:
+    """The text well enough to find a line (newlines are ASCII in every encoding but UTF-16/32)."""
+    head = data[:4]
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in head:
+        for codec in ("utf-16", "utf-16-le", "utf-16-be"):
+            try:
+                return data.decode(codec)
+            except UnicodeDecodeError:
+                continue
+    return data.decode("latin-1")
+
+
+def _doctype_line(text: str) -> int | None:
+    """Line of a <!DOCTYPE in the prolog (before the root element), if any."""
+    match = re.search(r"<!DOCTYPE|<(?![?!])", text)
+    if match is None or match.group() != "<!DOCTYPE":
+        return None
+    return text.count("\n", 0, match.start()) + 1
+
+
+def _size(size: int, other: int) -> str:
+    for unit, scale in (("MB", _MB), ("kB", 1024)):
+        if size >= scale and other >= scale:
+            shown = f"{size / scale:.1f}".removesuffix(".0")
+            if shown != f"{other / scale:.1f}".removesuffix(".0"):
+                return f"{shown} {unit}"
+    return f"{size} bytes"
+
+
+def _guarded(step, root: etree._Element, filename: str, extra) -> list[DiagramProblem]:
+    """Run one checking step; an unexpected exception becomes a problem instead of a traceback."""
+    try:
+        return step(root, filename, extra)
+    except Exception as error:
+        message = (
+            f"internal error while checking the diagram ({step.__name__.strip('_').replace('_', ' ')}): "
+        )
+        return [DiagramProblem(filename, None, NO_ELEMENT, message + f"{type(error).__name__}: {error}")]
+
+
+@cache
+def _xsd() -> tuple[etree.XMLSchema, object]:
+    """SpiffWorkflow's bundled BPMN20.xsd with the spiffworkflow extension schema (built once, ~80 ms)."""
+    from SpiffWorkflow.spiff.parser.process import VALIDATOR
+
+    return VALIDATOR.validator, VALIDATOR
+
+
+def _xsd_problems(root: etree._Element, filename: str, _known) -> list[DiagramProblem]:
+    schema, validator = _xsd()
+    # Spiff renames bpmn.io's correlation expressions before validating; do the same on a copy
+    # (deepcopy keeps sourceline) so that the tree Spiff parses later stays as the author wrote it.
+    if root.find(".//bpmn:correlationPropertyRetrievalExpression/bpmn:formalExpression", NS) is not None:
+        root = copy.deepcopy(root)
+        validator.preprocess(root)
+    with _XSD_LOCK:
+        valid = schema.validate(root)
+        errors = list(schema.error_log)
+    if valid:
+        return []
+    # The element the error is about: the first that starts on its line, named by its own or its owner's id.
+    by_line: dict[int, str] = {}
+    for element in root.iter(etree.Element):
+        if element.sourceline is not None and element.sourceline not in by_line:
+            by_line[element.sourceline] = _nearest_id(element)
+    duplicates = set(lint.duplicate_ids(root))
+    imports = {
+        e.get("namespace"): e.get("location") for e in root.iterfind("bpmn:import", NS) if e.get("namespace")
+    }
+    problems = []
+    for error in errors:
+        duplicate = _XSD_DUPLICATE_ID.search(error.message)
+        if duplicate and duplicate.group(1) in duplicates:
+            continue  # lint says it better: "id 'x' is used by 2 elements"
+        message = error.message
+        for long, short in _SHORT_NS.items():
+            message = message.replace(long, short)
+        for namespace, location in imports.items():
+            if namespace in error.message:
+                message += (
+                    f" (namespace {namespace} is imported from {location!r}: theodoi never loads imported"
+                    " schemas, so XSD validation cannot use their types)"
+                )
+        line = error.line or None
+        problems.append(DiagramProblem(filename, line, by_line.get(line, NO_ELEMENT), f"XSD: {message}"))
+    return problems
+
+
+def _executable_problems(root: etree._Element, filename: str, _known) -> list[DiagramProblem]:
+    return lint.not_executable_problems(root, filename)
+
+
+def _spiff_problems(root: etree._Element, filename: str, process_ids: list[str]) -> list[DiagramProblem]:
+    from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
+
+    parser = SpiffBpmnParser(validator=None)  # the XSD already ran, with its errors located
+    roots = {filename: root}
+    try:
+        parser.add_bpmn_xml(root, filename=filename)
+    except Exception as error:
+        return [_spiff_problem(error, roots, filename)]
+    problems = []
+    for process_id in process_ids:
+        try:
+            parser.get_spec(process_id)
+            parser.get_subprocess_specs(process_id, require_call_activity_specs=False)
+        except Exception as error:  # Spiff raises ValidationException, but also bare KeyError & co.
+            problems.append(_spiff_problem(error, roots, filename))
+    return problems
+
+
+def _spiff_problem(error: Exception, roots: dict[str, etree._Element], default_file: str) -> DiagramProblem:
+    """A Spiff ValidationException, located: its line_number is empty for node errors (3.2.0 reads
+    `node.line_number`, which lxml calls `sourceline`), so the element is looked up by id.
+    Any other exception is Spiff failing on something we did not foresee: reported, never raised."""
+    from SpiffWorkflow.exceptions import SpiffWorkflowException
+
+    if not isinstance(error, SpiffWorkflowException):
+        message = f"SpiffWorkflow cannot parse this diagram: {type(error).__name__}: {error}"
+        return DiagramProblem(default_file, None, NO_ELEMENT, message)
+    filename = getattr(error, "file_name", "") or default_file
+    element_id = getattr(error, "id", "") or NO_ELEMENT
+    line = getattr(error, "line_number", "") or None
+    text = error.args[0] if error.args else type(error).__name__
+    query, value = "//*[@id=$value]", element_id
+    store = re.fullmatch(r"Data Store with name (.+) has no implementation", str(text))
+    if element_id == NO_ELEMENT and store:  # raised without its node
+        query, value = "//bpmn:dataStore[@name=$value]", store.group(1)
+    if line is None and value != NO_ELEMENT:
+        for root in [roots.get(filename)] + list(roots.values()):
+            found = root.xpath(query, namespaces=NS, value=value) if root is not None else []
+            if found:
+                line, element_id = found[0].sourceline, found[0].get("id") or element_id
+                break
+    notes = getattr(error, "notes", [])
+    message = " ".join([str(text).rstrip(".") + "."] + [str(n).rstrip(".") + "." for n in notes])
+    return DiagramProblem(filename, int(line) if line else None, element_id, message)
+
+
+def _unique(problems: list[DiagramProblem]) -> list[DiagramProblem]:
+    return sorted(dict.fromkeys(problems), key=lambda p: p.line or 0)
