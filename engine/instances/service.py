@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -230,8 +230,8 @@ def _save(
     now: datetime,
     completed_task_id: str | None = None,
 ) -> None:
-    """Write the state and rewrite its indexes and the event log in this transaction (bulk statements:
-    this runs on every step of every instance)."""
+    """Write the state and rewrite its indexes and the event log in this transaction (Core executemany
+    statements, not ORM units of work: this runs on every step of every instance)."""
     snapshot = execution.snapshot()
     instance.state = snapshot.state
     instance.updated_at = now
@@ -279,14 +279,14 @@ class _Journal:
 
     def write(self, session: Session) -> None:
         if self.rows:
-            session.execute(insert(InstanceEvent), self.rows)
+            session.execute(InstanceEvent.__table__.insert(), self.rows)
 
 
 def _rewrite_timers(session: Session, instance: ProcessInstance, snapshot: Snapshot) -> None:
     session.execute(delete(WaitingTimer).where(WaitingTimer.instance_id == instance.id))
     if snapshot.timers:
         session.execute(
-            insert(WaitingTimer),
+            WaitingTimer.__table__.insert(),
             [
                 {"task_id": t.task_id, "instance_id": instance.id, "bpmn_id": t.bpmn_id, "name": t.name, "fire_at": t.fire_at}
                 for t in snapshot.timers
@@ -342,9 +342,9 @@ def _rewrite_user_tasks(
             data={"candidate_groups": list(info.candidate_groups), "due_at": due_at.isoformat() if due_at else None},
         )
     if new_rows:
-        session.execute(insert(UserTaskRow), new_rows)
+        session.execute(UserTaskRow.__table__.insert(), new_rows)
     if new_groups:
-        session.execute(insert(UserTaskGroup), new_groups)
+        session.execute(UserTaskGroup.__table__.insert(), new_groups)
 
 
 def _due_instant(due: date | datetime | None, calendar) -> datetime | None:

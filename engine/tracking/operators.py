@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from engine.auth.models import User
 from engine.errors import ValidationError
 from engine.operators import StepContext, operator
-from engine.tracking.models import COORDINATING, LEAD, Assignment, AssignmentUnit, Document
+from engine.tracking.models import COORDINATING, LEAD, NOT_STARTED, Assignment, AssignmentUnit, Document
 from engine.tracking.service import unknown_units
 
 
@@ -32,34 +32,37 @@ def create_assignments(
     _check_references(session, tasks, tracking_specialist)
     if submitting_agency is not None:
         document.submitting_agency = submitting_agency
-    ids = []
+    rows = []
     for seq, task in enumerate(tasks, start=1):
         due = date.fromisoformat(task["due_date"]) if task.get("has_deadline") and task.get("due_date") else None
-        assignment = Assignment(
-            document_id=document_id,
-            seq=seq,
-            content=task["content"],
-            lead_unit_code=task["lead_unit"],
-            has_deadline=bool(task.get("has_deadline")),
-            must_report=bool(task.get("must_report")),
-            deadline_kind=task.get("deadline_kind"),
-            due_date=due,
-            effective_due_date=ctx.calendar.effective_due_date(due) if due else None,
-            tracking_room=tracking_room,
-            tracking_specialist=tracking_specialist,
-            created_by=ctx.actor,
-            created_at=ctx.now,
+        rows.append(
+            {
+                "document_id": document_id,
+                "seq": seq,
+                "content": task["content"],
+                "lead_unit_code": task["lead_unit"],
+                "has_deadline": bool(task.get("has_deadline")),
+                "must_report": bool(task.get("must_report")),
+                "deadline_kind": task.get("deadline_kind"),
+                "due_date": due,
+                "effective_due_date": ctx.calendar.effective_due_date(due) if due else None,
+                "tracking_room": tracking_room,
+                "tracking_specialist": tracking_specialist,
+                "progress": NOT_STARTED,
+                "created_by": ctx.actor,
+                "created_at": ctx.now,
+            }
         )
-        session.add(assignment)
-        session.flush()
-        session.add(AssignmentUnit(assignment_id=assignment.id, unit_code=task["lead_unit"], role=LEAD))
-        session.add_all(
-            AssignmentUnit(assignment_id=assignment.id, unit_code=code, role=COORDINATING)
+    ids = list(session.scalars(insert(Assignment).returning(Assignment.id, sort_by_parameter_order=True), rows))
+    units = []
+    for assignment_id, task in zip(ids, tasks, strict=True):
+        units.append({"assignment_id": assignment_id, "unit_code": task["lead_unit"], "role": LEAD})
+        units += [
+            {"assignment_id": assignment_id, "unit_code": code, "role": COORDINATING}
             for code in task.get("coordinating_units", [])
             if code != task["lead_unit"]
-        )
-        ids.append(assignment.id)
-    session.flush()
+        ]
+    session.execute(AssignmentUnit.__table__.insert(), units)
     return ids
 
 

@@ -130,7 +130,8 @@ def list_units(*, session: Session) -> list[Unit]:
 
 def unknown_units(session: Session, tasks: list[dict]) -> dict[str, str]:
     """{field path: problem} for every lead or coordinating unit code not in the directory."""
-    known = set(session.scalars(select(Unit.code)))
+    codes = {t.get("lead_unit") for t in tasks} | {c for t in tasks for c in t.get("coordinating_units", [])}
+    known = set(session.scalars(select(Unit.code).where(Unit.code.in_(sorted(c for c in codes if c)))))
     fields = {}
     for i, task in enumerate(tasks):
         if task.get("lead_unit") and task["lead_unit"] not in known:

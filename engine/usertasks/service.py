@@ -101,7 +101,7 @@ def form_data(*, session: Session, engine: instances.Engine, row: UserTaskRow) -
 
 def claim(*, session: Session, task_id: str, user: Principal) -> UserTaskRow:
     """Take a user task so that it leaves the others' inboxes."""
-    row = _lock_ready(session, task_id)
+    row, _ = _lock_ready(session, task_id)
     check_can_act(row, user)
     if row.assignee == user.username:
         return row
@@ -110,7 +110,7 @@ def claim(*, session: Session, task_id: str, user: Principal) -> UserTaskRow:
 
 def unclaim(*, session: Session, task_id: str, user: Principal) -> UserTaskRow:
     """Give a claimed user task back to its groups."""
-    row = _lock_ready(session, task_id)
+    row, _ = _lock_ready(session, task_id)
     check_can_act(row, user)
     if row.assignee is None:
         raise ConflictError(f"user task '{row.name}' is not claimed")
@@ -121,12 +121,11 @@ def complete(
     *, session: Session, engine: instances.Engine, task_id: str, data: dict[str, Any], user: Principal
 ) -> UserTaskRow:
     """Validate `data` against the task's form, complete it, and run the process to its next wait state."""
-    row = _lock_ready(session, task_id)
+    row, instance = _lock_ready(session, task_id)
     check_can_act(row, user)
     if not isinstance(data, dict):
         raise ValidationError("Dữ liệu biểu mẫu phải là một đối tượng JSON", fields={"": "expected an object"})
     validate_form(form_schema(session=session, row=row), data)
-    instance = instances.lock_or_raise(session=session, instance_id=row.instance_id)
     instances.require_running(instance)
     now = clock.now()
     row.state, row.completed_at, row.completed_by, row.submitted = COMPLETED, now, user.username, data
@@ -142,13 +141,16 @@ def validate_form(schema: dict | None, data: dict[str, Any]) -> None:
         validate(schema, data, message="Dữ liệu biểu mẫu không hợp lệ")
 
 
-def _lock_ready(session: Session, task_id: str) -> UserTaskRow:
+def _lock_ready(session: Session, task_id: str) -> tuple[UserTaskRow, ProcessInstance]:
+    """The READY user task and its instance, locked: concurrent completions queue here, and the loser
+    sees the row closed (409) instead of running the step twice."""
     row = get_or_raise(session=session, task_id=task_id)
-    instances.lock_or_raise(session=session, instance_id=row.instance_id)
-    session.refresh(row)  # the state another transaction committed before our lock
+    instance = instances.lock_or_raise(session=session, instance_id=row.instance_id)
+    if session.get_bind().dialect.name != "sqlite":
+        session.refresh(row)  # what another transaction committed before our lock (SQLite locked at BEGIN)
     if row.state != READY:
         raise TaskNotReadyError(f"user task '{row.name}' is {row.state}, no longer ready")
-    return row
+    return row, instance
 
 
 def _assign(session: Session, row: UserTaskRow, assignee: str | None, user: Principal, kind: str) -> UserTaskRow:

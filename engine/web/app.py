@@ -16,6 +16,7 @@ from engine.workdays.views import bp as workdays_bp
 from engine.system import System, build
 from engine.web import errors
 from engine.web.api import API_PREFIX, openapi_document
+from engine.web.pages import bp as pages_bp
 
 
 def create_app(settings: Settings | None = None, *, system: System | None = None) -> Flask:
@@ -35,6 +36,7 @@ def create_app(settings: Settings | None = None, *, system: System | None = None
 
     for blueprint in (auth_bp, definitions_bp, instances_bp, notifications_bp, tracking_bp, usertasks_bp, workdays_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(pages_bp)
 
     @app.get("/healthz")
     def healthz():
