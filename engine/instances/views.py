@@ -122,6 +122,40 @@ def list_instances():
         return jsonify(items=[present(i) for i in rows])
 
 
+START_IN = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["process_id"],
+    "properties": {
+        "process_id": {"type": "string", "minLength": 1},
+        "business_key": {"type": ["string", "null"], "maxLength": 200},
+        "data": {"type": "object"},
+    },
+}
+
+
+@bp.post("")
+@operation(
+    summary="Bắt đầu phiên bản mới nhất của một quy trình với dữ liệu cho trước (để chạy thử sơ đồ)",
+    tag="process-instances",
+    roles={"analyst"},
+    body=START_IN,
+    response=INSTANCE,
+    status=201,
+)
+def start(body: dict):
+    with transaction() as session:
+        instance = service.start(
+            session=session,
+            engine=system().engine,
+            process_id=body["process_id"],
+            data=body.get("data", {}),
+            actor=user().username,
+            business_key=body.get("business_key"),
+        )
+        return jsonify(present(instance)), 201
+
+
 @bp.get("/<int:instance_id>")
 @operation(summary="Chi tiết một phiên bản quy trình", tag="process-instances", roles=WATCHERS, response=DETAIL)
 def detail(instance_id: int):
@@ -147,3 +181,34 @@ def retry(instance_id: int):
     with transaction() as session:
         instance = service.lock_or_raise(session=session, instance_id=instance_id)
         return jsonify(present(service.retry(session=session, instance=instance, actor=user().username)))
+
+
+MESSAGE_IN = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["name"],
+    "properties": {"name": {"type": "string", "minLength": 1}, "payload": {}},
+}
+
+
+@bp.post("/<int:instance_id>/messages")
+@operation(
+    summary="Gửi một thông điệp (BPMN message) tới phiên bản quy trình đang chờ nó",
+    tag="process-instances",
+    roles={"vp_specialist", "vp_leadership", "monitor", "analyst"},
+    body=MESSAGE_IN,
+    response=INSTANCE,
+)
+def send_message(instance_id: int, body: dict):
+    with transaction() as session:
+        instance = service.lock_or_raise(session=session, instance_id=instance_id)
+        service.require_running(instance)
+        service.send_message(
+            session=session,
+            engine=system().engine,
+            instance=instance,
+            name=body["name"],
+            payload=body.get("payload"),
+            actor=user().username,
+        )
+        return jsonify(present(instance))

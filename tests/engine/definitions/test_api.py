@@ -1,0 +1,128 @@
+"""Analysts deploy diagrams: versions by content, refusals that name every problem, instances pinned."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from tests.conftest import ROOT
+
+FIXTURES = ROOT / "tests" / "engine" / "bpmn" / "fixtures"
+
+WAITER = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+    xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core" id="d" targetNamespace="http://x">
+  <bpmn:message id="go_message" name="go"/>
+  <bpmn:process id="waiter" name="Chờ tín hiệu" isExecutable="true">
+    <bpmn:startEvent id="start"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:intermediateCatchEvent id="wait_go" name="Chờ lệnh">
+      <bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing>
+      <bpmn:messageEventDefinition id="md" messageRef="go_message">
+        <bpmn:extensionElements><spiffworkflow:messageVariable>order</spiffworkflow:messageVariable></bpmn:extensionElements>
+      </bpmn:messageEventDefinition>
+    </bpmn:intermediateCatchEvent>
+    <bpmn:scriptTask id="compute" name="Tính">
+      <bpmn:incoming>f2</bpmn:incoming><bpmn:outgoing>f3</bpmn:outgoing>
+      <bpmn:script>total = order["qty"] * VERSION</bpmn:script>
+    </bpmn:scriptTask>
+    <bpmn:endEvent id="end"><bpmn:incoming>f3</bpmn:incoming></bpmn:endEvent>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="wait_go"/>
+    <bpmn:sequenceFlow id="f2" sourceRef="wait_go" targetRef="compute"/>
+    <bpmn:sequenceFlow id="f3" sourceRef="compute" targetRef="end"/>
+  </bpmn:process>
+</bpmn:definitions>
+"""
+
+
+def waiter(version: int) -> bytes:
+    return WAITER.replace("VERSION", str(version)).encode()
+
+
+def upload(client, headers, data: bytes, name: str = "waiter.bpmn"):
+    return client.post(
+        "/api/v1/process-definitions", headers=headers, data={"file": (io.BytesIO(data), name)},
+        content_type="multipart/form-data",
+    )
+
+
+def test_versions_follow_content_and_instances_stay_on_theirs(client, auth_headers):
+    analyst = auth_headers("analyst")
+    first = upload(client, analyst, waiter(1))
+    assert first.status_code == 201
+    v1 = first.get_json()["deployed"][0]["definition"]
+    assert (v1["process_id"], v1["version"]) == ("waiter", 1)
+    same = upload(client, analyst, waiter(1))
+    assert same.status_code == 200 and same.get_json()["deployed"][0]["created"] is False
+
+    old = client.post("/api/v1/process-instances", headers=analyst, json={"process_id": "waiter"}).get_json()
+    v2 = upload(client, analyst, waiter(2)).get_json()["deployed"][0]["definition"]
+    assert v2["version"] == 2
+    new = client.post("/api/v1/process-instances", headers=analyst, json={"process_id": "waiter"}).get_json()
+    assert (old["definition_id"], new["definition_id"]) == (v1["id"], v2["id"])
+
+    for instance, expected in ((old, 5), (new, 10)):
+        sent = client.post(
+            f"/api/v1/process-instances/{instance['id']}/messages", headers=analyst,
+            json={"name": "go", "payload": {"qty": 5}},
+        )
+        assert sent.status_code == 200 and sent.get_json()["status"] == "completed"
+        detail = client.get(f"/api/v1/process-instances/{instance['id']}", headers=auth_headers("monitor")).get_json()
+        assert detail["data"]["total"] == expected
+        assert "message_received" in [e["kind"] for e in detail["events"]]
+
+    again = client.post(
+        f"/api/v1/process-instances/{old['id']}/messages", headers=analyst, json={"name": "go", "payload": {}}
+    )
+    assert again.status_code == 409
+
+    versions = client.get("/api/v1/process-definitions/key/waiter/versions", headers=analyst).get_json()["items"]
+    assert [v["version"] for v in versions] == [2, 1]
+    xml = client.get(f"/api/v1/process-definitions/{v1['id']}/xml", headers=analyst)
+    assert xml.status_code == 200 and xml.data == waiter(1)
+
+
+@pytest.mark.parametrize(
+    ("fixture", "element", "words"),
+    [
+        ("doctype_external_entity.bpmn", "-", "DOCTYPE"),
+        ("script_import_os.bpmn", None, "import"),
+        ("script_open.bpmn", None, "open"),
+        ("script_dunder_import.bpmn", None, "_"),
+        ("script_class_escape.bpmn", None, "_"),
+        ("timer_bad_duration.bpmn", None, "P1Q"),
+        ("condition_syntax.bpmn", None, "syntax"),
+        ("flow_to_missing.bpmn", "to_nowhere", "nowhere"),
+        ("wrong_namespace.bpmn", None, "BPMN"),
+    ],
+)
+def test_a_broken_diagram_is_refused_with_the_element_named(client, auth_headers, fixture, element, words):
+    analyst = auth_headers("analyst")
+    refused = upload(client, analyst, (FIXTURES / fixture).read_bytes(), fixture)
+    assert refused.status_code == 422, refused.get_json()
+    body = refused.get_json()
+    assert body["error"] == "invalid_diagram"
+    problems = body["details"]["problems"]
+    assert problems and all(p["file"] == fixture for p in problems)
+    assert any(words.lower() in p["message"].lower() or words in (p["element_id"] or "") for p in problems), problems
+    if element:
+        assert any(p["element_id"] == element for p in problems)
+    listed = client.get("/api/v1/process-definitions?all=true", headers=analyst).get_json()["items"]
+    assert [d["process_id"] for d in listed] == ["intake"]  # nothing of it was deployed
+
+
+def test_only_analysts_deploy_and_oversize_is_413(client, auth_headers, system):
+    assert upload(client, auth_headers("cv"), waiter(1)).status_code == 403
+    huge = b"<x>" + b" " * (system.settings.max_diagram_bytes + 2 * 1024 * 1024) + b"</x>"
+    too_big = client.post(
+        "/api/v1/process-definitions", headers=auth_headers("analyst"), data=huge, content_type="application/xml"
+    )
+    assert too_big.status_code == 413 and too_big.get_json()["error"] == "request_entity_too_large"
+
+
+def test_validate_without_deploying(client, auth_headers):
+    analyst = auth_headers("analyst")
+    ok = client.post("/api/v1/process-definitions/validate", headers=analyst,
+                     data={"file": (io.BytesIO(waiter(1)), "waiter.bpmn")}, content_type="multipart/form-data")
+    assert ok.status_code == 200 and ok.get_json() == {"valid": True, "processes": ["waiter"]}
+    assert client.get("/api/v1/process-definitions/key/waiter/versions", headers=analyst).status_code == 404
