@@ -89,7 +89,9 @@ class WorkCalendar:
             return -self.working_days_between(end, start)
         if (end - start).days > MAX_SPAN_DAYS:
             raise ValueError(f"{start}..{end} is beyond the calendar's reach")
-        return sum(1 for i in range(1, (end - start).days + 1) if self.is_working_day(start + timedelta(days=i)))
+        return sum(
+            1 for i in range(1, (end - start).days + 1) if self.is_working_day(start + timedelta(days=i))
+        )
 
     def end_of_day(self, day: date) -> datetime:
         """R3: the instant a deadline on `day` ends, 24:00 local time, as an aware datetime."""

@@ -52,7 +52,9 @@ def serve(host: str, port: int, demo: bool, threads: int) -> None:
     system = _system()
     if system.settings.deploy_on_start:
         with system.db.transaction() as session:
-            for result in definitions.deploy_directory(session=session, settings=system.settings, actor="system"):
+            for result in definitions.deploy_directory(
+                session=session, settings=system.settings, actor="system"
+            ):
                 if result.created:
                     d = result.definition
                     click.echo(f"deployed {d.process_id} v{d.version} ({d.filename})")
@@ -83,7 +85,11 @@ def deploy(paths: tuple[Path, ...]) -> None:
                 results = []
                 for path in _bpmn_files(paths):
                     results += definitions.deploy(
-                        session=session, settings=system.settings, data=path.read_bytes(), filename=str(path), actor="cli"
+                        session=session,
+                        settings=system.settings,
+                        data=path.read_bytes(),
+                        filename=str(path),
+                        actor="cli",
                     )
     except InvalidDiagramError as exc:
         for problem in exc.problems:
@@ -112,7 +118,9 @@ def validate(files: tuple[Path, ...]) -> None:
 
 
 @main.command()
-@click.option("--now", "at", default=None, help="Fire as if it were this ISO instant (e.g. 2025-02-06T09:00+07:00).")
+@click.option(
+    "--now", "at", default=None, help="Fire as if it were this ISO instant (e.g. 2025-02-06T09:00+07:00)."
+)
 def tick(at: str | None) -> None:
     """Fire the timers that are due, once."""
     from engine.instances.service import fire_due_timers
@@ -164,7 +172,9 @@ def workdays_set(day: str, working: bool, note: str) -> None:
 
     system = _system()
     with system.db.transaction() as session:
-        service.set_override(session=session, day=_date(day), working=working, note=note, actor="cli", now=clock.now())
+        service.set_override(
+            session=session, day=_date(day), working=working, note=note, actor="cli", now=clock.now()
+        )
     click.echo(f"{day}: {'ngày làm việc' if working else 'ngày nghỉ'}")
 
 
@@ -206,7 +216,9 @@ def users() -> None:
 @click.option("--role", "roles", multiple=True, required=True, help="Repeat for several roles.")
 @click.option("--unit", "unit_code", default=None, help="Unit code (for unit staff).")
 @click.password_option(help="At least 8 characters (prompted when omitted).")
-def users_add(username: str, full_name: str, roles: tuple[str, ...], unit_code: str | None, password: str) -> None:
+def users_add(
+    username: str, full_name: str, roles: tuple[str, ...], unit_code: str | None, password: str
+) -> None:
     """Add a user."""
     from engine.auth import service
 
@@ -272,4 +284,3 @@ def _bpmn_files(paths: tuple[Path, ...]) -> list[Path]:
     for path in paths:
         files.extend(sorted(path.glob("*.bpmn")) if path.is_dir() else [path])
     return files
-

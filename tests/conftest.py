@@ -23,7 +23,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def pytest_generate_tests(metafunc):
     if "backend" in metafunc.fixturenames:
-        backends = ["sqlite", "postgresql"] if metafunc.definition.get_closest_marker("postgres") else ["sqlite"]
+        backends = (
+            ["sqlite", "postgresql"] if metafunc.definition.get_closest_marker("postgres") else ["sqlite"]
+        )
         metafunc.parametrize("backend", backends, scope="function")
 
 
@@ -164,7 +166,9 @@ def auth_headers(system, directory):
 
     def headers(username: str) -> dict[str, str]:
         with system.db.transaction() as session:
-            token = auth.create_token(session=session, username=username, label="test", now=clock_module.now())
+            token = auth.create_token(
+                session=session, username=username, label="test", now=clock_module.now()
+            )
         return {"Authorization": f"Bearer {token}"}
 
     return headers
@@ -179,7 +183,11 @@ def two_task_document(**changes) -> dict:
         "issued_on": "2025-01-24",
         "signer": "Chủ tịch UBND tỉnh",
         "tasks": [
-            {"content": "Xây dựng kho dữ liệu dùng chung", "lead_unit": "SO_TC", "coordinating_units": ["SO_NV"]},
+            {
+                "content": "Xây dựng kho dữ liệu dùng chung",
+                "lead_unit": "SO_TC",
+                "coordinating_units": ["SO_NV"],
+            },
             {"content": "Rà soát thủ tục hành chính nội bộ", "lead_unit": "SO_XD", "due_date": "2025-04-30"},
         ],
     }

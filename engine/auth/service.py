@@ -102,9 +102,9 @@ def create_token(*, session: Session, username: str, label: str, now: datetime) 
 
 def user_for_token(*, session: Session, token: str) -> User:
     user = session.scalar(
-        select(User).join(ApiToken, ApiToken.user_id == User.id).where(
-            ApiToken.token_hash == _digest(token), User.active.is_(True)
-        )
+        select(User)
+        .join(ApiToken, ApiToken.user_id == User.id)
+        .where(ApiToken.token_hash == _digest(token), User.active.is_(True))
     )
     if user is None:
         raise AuthenticationError("API token không hợp lệ hoặc đã bị thu hồi")

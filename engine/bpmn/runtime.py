@@ -129,7 +129,9 @@ class Runtime:
         self._cache_size = cache_size
         self._lock = Lock()
         environment = RestrictedEnvironment(helpers, step_budget=step_budget, time_budget=time_budget)
-        self.script_engine = ScriptEngine(environment, service_handler=service_handler, timer_value=timer_value)
+        self.script_engine = ScriptEngine(
+            environment, service_handler=service_handler, timer_value=timer_value
+        )
         self.serializer = make_serializer(self.specs)
         self.engine_step_budget = engine_step_budget
         self.roundtrip_every_step = roundtrip_every_step
@@ -226,7 +228,11 @@ class Execution:
 
     def send_message(self, name: str, payload: Any) -> None:
         """Deliver a message to whichever waiting catch event expects it, then advance."""
-        waiting = [t for t in self._waiting_catch_tasks() if getattr(t.task_spec.event_definition, "name", None) == name]
+        waiting = [
+            t
+            for t in self._waiting_catch_tasks()
+            if getattr(t.task_spec.event_definition, "name", None) == name
+        ]
         if not waiting:
             raise NotFoundError(f"this instance is not waiting for the message {name!r}")
         with _process_errors():

@@ -29,4 +29,6 @@ class ProcessDefinition(Base):
     dependencies: Mapped[dict] = mapped_column(JSON, default=dict)
     deployed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     deployed_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
-    source_definition_id: Mapped[int | None] = mapped_column(ForeignKey("process_definitions.id"), nullable=True)
+    source_definition_id: Mapped[int | None] = mapped_column(
+        ForeignKey("process_definitions.id"), nullable=True
+    )

@@ -49,12 +49,14 @@ def deploy(
     )
     if not diagram.process_ids:
         raise InvalidDiagramError(
-            [DiagramProblem(filename, None, "-", "no executable process: nothing to deploy")], not_executable=True
+            [DiagramProblem(filename, None, "-", "no executable process: nothing to deploy")],
+            not_executable=True,
         )
     results = []
     for process_id in diagram.process_ids:
         dependencies = {
-            called: latest_or_raise(session=session, process_id=called).id for called in sorted(diagram.called_processes)
+            called: latest_or_raise(session=session, process_id=called).id
+            for called in sorted(diagram.called_processes)
         }
         files = [(filename, data), *_dependency_files(session, dependencies)]
         form_files = _collect_forms(settings, filename, process_id, files, forms)
@@ -68,7 +70,9 @@ def deploy(
             results.append(Deployed(existing, created=False))
             continue
         version = (
-            session.scalar(select(func.max(ProcessDefinition.version)).where(ProcessDefinition.process_id == process_id))
+            session.scalar(
+                select(func.max(ProcessDefinition.version)).where(ProcessDefinition.process_id == process_id)
+            )
             or 0
         ) + 1
         definition = ProcessDefinition(
@@ -98,7 +102,9 @@ def deploy_directory(*, session: Session, settings: Settings, actor: str | None 
         for name, data in list(pending.items()):
             try:
                 with session.begin_nested():
-                    results.extend(deploy(session=session, settings=settings, data=data, filename=name, actor=actor))
+                    results.extend(
+                        deploy(session=session, settings=settings, data=data, filename=name, actor=actor)
+                    )
             except InvalidDiagramError as exc:
                 problems.extend(exc.problems)
                 continue
@@ -129,7 +135,9 @@ def get_or_raise(*, session: Session, definition_id: int) -> ProcessDefinition:
     return definition
 
 
-def list_(*, session: Session, process_id: str | None = None, latest_only: bool = False) -> list[ProcessDefinition]:
+def list_(
+    *, session: Session, process_id: str | None = None, latest_only: bool = False
+) -> list[ProcessDefinition]:
     """Deployed versions, newest first; `latest_only` keeps the newest of each process."""
     query = select(ProcessDefinition).order_by(ProcessDefinition.process_id, ProcessDefinition.version.desc())
     if process_id is not None:
@@ -142,7 +150,8 @@ def list_(*, session: Session, process_id: str | None = None, latest_only: bool 
         )
         query = query.join(
             newest,
-            (newest.c.process_id == ProcessDefinition.process_id) & (newest.c.version == ProcessDefinition.version),
+            (newest.c.process_id == ProcessDefinition.process_id)
+            & (newest.c.version == ProcessDefinition.version),
         )
     return list(session.scalars(query))
 
@@ -150,7 +159,10 @@ def list_(*, session: Session, process_id: str | None = None, latest_only: bool 
 def files_for(*, session: Session, definition_id: int) -> tuple[str, list[tuple[str, bytes]]]:
     """(process id, [(filename, xml)]) of a definition and the versions it calls, for the runtime."""
     definition = get_or_raise(session=session, definition_id=definition_id)
-    return definition.process_id, [(definition.filename, definition.bpmn_xml), *_dependency_files(session, definition.dependencies)]
+    return definition.process_id, [
+        (definition.filename, definition.bpmn_xml),
+        *_dependency_files(session, definition.dependencies),
+    ]
 
 
 def _dependency_files(session: Session, dependencies: dict[str, int]) -> list[tuple[str, bytes]]:
@@ -162,7 +174,11 @@ def _dependency_files(session: Session, dependencies: dict[str, int]) -> list[tu
 
 
 def _collect_forms(
-    settings: Settings, filename: str, process_id: str, files: list[tuple[str, bytes]], uploaded: dict[str, bytes] | None
+    settings: Settings,
+    filename: str,
+    process_id: str,
+    files: list[tuple[str, bytes]],
+    uploaded: dict[str, bytes] | None,
 ) -> dict[str, object]:
     """Every form the process names, parsed; a missing or broken form refuses the deploy."""
     forms: dict[str, object] = {}
@@ -174,17 +190,25 @@ def _collect_forms(
             else:
                 path = Path(settings.forms_dir) / process_id / name
                 if not path.is_file():
-                    problems.append(DiagramProblem(filename, None, task_id, f"form file {process_id}/{name} not found"))
+                    problems.append(
+                        DiagramProblem(filename, None, task_id, f"form file {process_id}/{name} not found")
+                    )
                     continue
                 raw = path.read_bytes()
             try:
                 schema = json.loads(raw)
                 Draft202012Validator.check_schema(schema)
             except ValueError as exc:
-                problems.append(DiagramProblem(filename, None, task_id, f"form {name} is not valid JSON: {exc}"))
+                problems.append(
+                    DiagramProblem(filename, None, task_id, f"form {name} is not valid JSON: {exc}")
+                )
                 continue
             except SchemaError as exc:
-                problems.append(DiagramProblem(filename, None, task_id, f"form {name} is not a valid JSON Schema: {exc.message}"))
+                problems.append(
+                    DiagramProblem(
+                        filename, None, task_id, f"form {name} is not a valid JSON Schema: {exc.message}"
+                    )
+                )
                 continue
             forms[name] = schema
     if problems:

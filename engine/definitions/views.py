@@ -33,7 +33,10 @@ DEPLOYED = {
     "properties": {
         "deployed": {
             "type": "array",
-            "items": {"type": "object", "properties": {"created": {"type": "boolean"}, "definition": DEFINITION}},
+            "items": {
+                "type": "object",
+                "properties": {"created": {"type": "boolean"}, "definition": DEFINITION},
+            },
         }
     },
 }
@@ -65,7 +68,9 @@ def present(d: ProcessDefinition) -> dict:
 def list_definitions():
     every = request.args.get("all", "").lower() in {"1", "true", "yes"}
     with reading() as session:
-        rows = service.list_(session=session, process_id=request.args.get("process_id"), latest_only=not every)
+        rows = service.list_(
+            session=session, process_id=request.args.get("process_id"), latest_only=not every
+        )
         return jsonify(items=[present(d) for d in rows])
 
 
@@ -81,7 +86,12 @@ def upload():
     filename, data, forms = _uploaded()
     with transaction() as session:
         results = service.deploy(
-            session=session, settings=system().settings, data=data, filename=filename, actor=user().username, forms=forms
+            session=session,
+            settings=system().settings,
+            data=data,
+            filename=filename,
+            actor=user().username,
+            forms=forms,
         )
         payload = [{"created": r.created, "definition": present(r.definition)} for r in results]
     status = 201 if any(r["created"] for r in payload) else 200
@@ -103,7 +113,11 @@ def validate():
     with reading() as session:
         known = {d.process_id for d in service.list_(session=session, latest_only=True)}
     diagram = load_diagram(
-        data, filename, max_bytes=settings.max_diagram_bytes, max_depth=settings.max_xml_depth, known_processes=known
+        data,
+        filename,
+        max_bytes=settings.max_diagram_bytes,
+        max_depth=settings.max_xml_depth,
+        known_processes=known,
     )
     return jsonify(valid=True, processes=diagram.process_ids)
 
@@ -158,5 +172,7 @@ def _uploaded() -> tuple[str, bytes, dict[str, bytes] | None]:
         return diagram.filename or "upload.bpmn", diagram.read(), forms or None
     data = request.get_data()
     if not data:
-        raise ValidationError("Thiếu tệp sơ đồ", fields={"file": "send multipart 'file' or an application/xml body"})
+        raise ValidationError(
+            "Thiếu tệp sơ đồ", fields={"file": "send multipart 'file' or an application/xml body"}
+        )
     return request.args.get("filename", "upload.bpmn"), data, None

@@ -65,14 +65,17 @@ def load_demo(system: System) -> list[str]:
                             "content": t["content"],
                             "lead_unit": t["lead_unit"],
                             "coordinating_units": t["coordinating_units"],
-                            "due_date": (issued + timedelta(days=t["due_days"])).isoformat() if t["due_days"] else None,
+                            "due_date": (issued + timedelta(days=t["due_days"])).isoformat()
+                            if t["due_days"]
+                            else None,
                         }
                         for t in d["tasks"]
                     ],
                 },
                 actor="cv.theodoi",
             )
-    lines = [f"demo loaded: {len(spec['units'])} units, {len(spec['users'])} users, {len(spec['documents'])} documents"]
+    counts = {name: len(spec[name]) for name in ("units", "users", "documents")}
+    lines = ["demo loaded: " + ", ".join(f"{n} {name}" for name, n in counts.items())]
     lines += [f"  {u['username']:<14} {', '.join(u['roles']):<20} {u['full_name']}" for u in spec["users"]]
     lines.append(f"  password of every demo user: {DEMO_PASSWORD}")
     return lines

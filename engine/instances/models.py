@@ -39,7 +39,9 @@ class WaitingTimer(Base):
     __tablename__ = "waiting_timers"
 
     task_id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id", ondelete="CASCADE"), index=True)
+    instance_id: Mapped[int] = mapped_column(
+        ForeignKey("process_instances.id", ondelete="CASCADE"), index=True
+    )
     bpmn_id: Mapped[str] = mapped_column(String(200))
     name: Mapped[str] = mapped_column(String(500))
     fire_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

@@ -66,7 +66,13 @@ def start(
 
 
 def complete_user_task(
-    *, session: Session, engine: Engine, instance: ProcessInstance, task_id: str, data: dict[str, Any], actor: str
+    *,
+    session: Session,
+    engine: Engine,
+    instance: ProcessInstance,
+    task_id: str,
+    data: dict[str, Any],
+    actor: str,
 ) -> ProcessInstance:
     """Complete a READY user task of a locked instance and run on to the next wait state."""
     now = clock.now()
@@ -113,7 +119,9 @@ class SweepResult:
     failed: dict[int, str] = field(default_factory=dict)
 
 
-def fire_due_timers(*, db: Database, engine: Engine, now: datetime | None = None, batch: int | None = None) -> SweepResult:
+def fire_due_timers(
+    *, db: Database, engine: Engine, now: datetime | None = None, batch: int | None = None
+) -> SweepResult:
     """Advance every running instance that has a timer due at `now`, each in its own transaction.
 
     The cost follows the number of due timers (an index range on fire_at), not the number of waiting
@@ -134,7 +142,11 @@ def fire_due_timers(*, db: Database, engine: Engine, now: datetime | None = None
         try:
             with db.transaction() as session:
                 instance = lock_or_raise(session=session, instance_id=instance_id, skip_locked=True)
-                if instance is None or instance.status != RUNNING or not _has_due_timer(session, instance_id, now):
+                if (
+                    instance is None
+                    or instance.status != RUNNING
+                    or not _has_due_timer(session, instance_id, now)
+                ):
                     continue  # another sweeper got there first
                 with _step(session, engine, instance, None, now):
                     execution = engine.runtime.restore(instance.state)
@@ -204,18 +216,24 @@ def current_data(*, session: Session, engine: Engine, instance: ProcessInstance)
 
 def events(*, session: Session, instance_id: int) -> list[InstanceEvent]:
     return list(
-        session.scalars(select(InstanceEvent).where(InstanceEvent.instance_id == instance_id).order_by(InstanceEvent.id))
+        session.scalars(
+            select(InstanceEvent).where(InstanceEvent.instance_id == instance_id).order_by(InstanceEvent.id)
+        )
     )
 
 
 def timers(*, session: Session, instance_id: int) -> list[WaitingTimer]:
     return list(
-        session.scalars(select(WaitingTimer).where(WaitingTimer.instance_id == instance_id).order_by(WaitingTimer.fire_at))
+        session.scalars(
+            select(WaitingTimer).where(WaitingTimer.instance_id == instance_id).order_by(WaitingTimer.fire_at)
+        )
     )
 
 
 @contextlib.contextmanager
-def _step(session: Session, engine: Engine, instance: ProcessInstance, actor: str | None, now: datetime) -> Iterator[None]:
+def _step(
+    session: Session, engine: Engine, instance: ProcessInstance, actor: str | None, now: datetime
+) -> Iterator[None]:
     calendar = workdays.calendar(session=session, settings=engine.settings)
     ctx = operators.StepContext(session, instance.id, instance.process_id, actor, now, calendar)
     with operators.step(ctx):
@@ -274,8 +292,18 @@ class _Journal:
         )
 
     def step(self, step: StepRecord, actor: str | None) -> None:
-        data = {"changed": step.data_changes, **({"removed": list(step.data_removed)} if step.data_removed else {})}
-        self.add(_event_kind(step), actor=actor, bpmn_id=step.bpmn_id, task_id=step.task_id, name=step.name, data=data)
+        data = {
+            "changed": step.data_changes,
+            **({"removed": list(step.data_removed)} if step.data_removed else {}),
+        }
+        self.add(
+            _event_kind(step),
+            actor=actor,
+            bpmn_id=step.bpmn_id,
+            task_id=step.task_id,
+            name=step.name,
+            data=data,
+        )
 
     def write(self, session: Session) -> None:
         if self.rows:
@@ -288,14 +316,25 @@ def _rewrite_timers(session: Session, instance: ProcessInstance, snapshot: Snaps
         session.execute(
             WaitingTimer.__table__.insert(),
             [
-                {"task_id": t.task_id, "instance_id": instance.id, "bpmn_id": t.bpmn_id, "name": t.name, "fire_at": t.fire_at}
+                {
+                    "task_id": t.task_id,
+                    "instance_id": instance.id,
+                    "bpmn_id": t.bpmn_id,
+                    "name": t.name,
+                    "fire_at": t.fire_at,
+                }
                 for t in snapshot.timers
             ],
         )
 
 
 def _rewrite_user_tasks(
-    session: Session, instance: ProcessInstance, snapshot: Snapshot, now: datetime, calendar, journal: _Journal
+    session: Session,
+    instance: ProcessInstance,
+    snapshot: Snapshot,
+    now: datetime,
+    calendar,
+    journal: _Journal,
 ) -> None:
     open_rows = {
         row.id: row
@@ -339,7 +378,10 @@ def _rewrite_user_tasks(
             bpmn_id=info.bpmn_id,
             task_id=task_id,
             name=info.name,
-            data={"candidate_groups": list(info.candidate_groups), "due_at": due_at.isoformat() if due_at else None},
+            data={
+                "candidate_groups": list(info.candidate_groups),
+                "due_at": due_at.isoformat() if due_at else None,
+            },
         )
     if new_rows:
         session.execute(UserTaskRow.__table__.insert(), new_rows)
@@ -358,7 +400,9 @@ def _due_instant(due: date | datetime | None, calendar) -> datetime | None:
 def _has_due_timer(session: Session, instance_id: int, now: datetime) -> bool:
     return (
         session.scalar(
-            select(WaitingTimer.task_id).where(WaitingTimer.instance_id == instance_id, WaitingTimer.fire_at <= now).limit(1)
+            select(WaitingTimer.task_id)
+            .where(WaitingTimer.instance_id == instance_id, WaitingTimer.fire_at <= now)
+            .limit(1)
         )
         is not None
     )
@@ -374,6 +418,8 @@ def _event_kind(step: StepRecord) -> str:
     return "step_completed"
 
 
-def _log(session: Session, instance: ProcessInstance, now: datetime, actor: str | None, kind: str, data=None) -> None:
+def _log(
+    session: Session, instance: ProcessInstance, now: datetime, actor: str | None, kind: str, data=None
+) -> None:
     """One event outside a save (start, incident, retry); flushed before the save's own rows."""
     session.add(InstanceEvent(instance_id=instance.id, at=now, actor=actor, kind=kind, data=data or {}))

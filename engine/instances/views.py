@@ -157,13 +157,17 @@ def start(body: dict):
 
 
 @bp.get("/<int:instance_id>")
-@operation(summary="Chi tiết một phiên bản quy trình", tag="process-instances", roles=WATCHERS, response=DETAIL)
+@operation(
+    summary="Chi tiết một phiên bản quy trình", tag="process-instances", roles=WATCHERS, response=DETAIL
+)
 def detail(instance_id: int):
     with reading() as session:
         instance = service.get_or_raise(session=session, instance_id=instance_id)
         return jsonify(
             **present(instance),
-            user_tasks=[present_user_task(t) for t in usertasks.of_instance(session=session, instance_id=instance_id)],
+            user_tasks=[
+                present_user_task(t) for t in usertasks.of_instance(session=session, instance_id=instance_id)
+            ],
             timers=[present_timer(t) for t in service.timers(session=session, instance_id=instance_id)],
             events=[present_event(e) for e in service.events(session=session, instance_id=instance_id)],
             data=service.current_data(session=session, engine=system().engine, instance=instance),

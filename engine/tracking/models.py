@@ -75,6 +75,8 @@ class AssignmentUnit(Base):
 
     __tablename__ = "assignment_units"
 
-    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id", ondelete="CASCADE"), primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(
+        ForeignKey("assignments.id", ondelete="CASCADE"), primary_key=True
+    )
     unit_code: Mapped[str] = mapped_column(ForeignKey("units.code"), primary_key=True, index=True)
     role: Mapped[str] = mapped_column(String(20))

@@ -34,7 +34,11 @@ def create_assignments(
         document.submitting_agency = submitting_agency
     rows = []
     for seq, task in enumerate(tasks, start=1):
-        due = date.fromisoformat(task["due_date"]) if task.get("has_deadline") and task.get("due_date") else None
+        due = (
+            date.fromisoformat(task["due_date"])
+            if task.get("has_deadline") and task.get("due_date")
+            else None
+        )
         rows.append(
             {
                 "document_id": document_id,
@@ -53,7 +57,9 @@ def create_assignments(
                 "created_at": ctx.now,
             }
         )
-    ids = list(session.scalars(insert(Assignment).returning(Assignment.id, sort_by_parameter_order=True), rows))
+    ids = list(
+        session.scalars(insert(Assignment).returning(Assignment.id, sort_by_parameter_order=True), rows)
+    )
     units = []
     for assignment_id, task in zip(ids, tasks, strict=True):
         units.append({"assignment_id": assignment_id, "unit_code": task["lead_unit"], "role": LEAD})
@@ -71,6 +77,8 @@ def _check_references(session, tasks: list[dict[str, Any]], tracking_specialist:
     fields = unknown_units(session, tasks)
     specialist = session.scalar(select(User).where(User.username == tracking_specialist))
     if specialist is None or "vp_specialist" not in specialist.roles:
-        fields["tracking_specialist"] = f"{tracking_specialist!r} không phải chuyên viên theo dõi của Văn phòng"
+        fields["tracking_specialist"] = (
+            f"{tracking_specialist!r} không phải chuyên viên theo dõi của Văn phòng"
+        )
     if fields:
         raise ValidationError("Dữ liệu phân loại không hợp lệ", fields=fields)

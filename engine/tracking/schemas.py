@@ -1,4 +1,4 @@
-"""JSON Schemas of the tracking API bodies: the views validate with them and the OpenAPI document shows them."""
+"""JSON Schemas of the tracking API bodies: views validate with them, the OpenAPI document shows them."""
 
 from __future__ import annotations
 

@@ -113,7 +113,11 @@ def list_documents(*, session: Session, limit: int = 50, offset: int = 0) -> lis
 
 
 def assignments_of(*, session: Session, document_id: int) -> list[Assignment]:
-    return list(session.scalars(select(Assignment).where(Assignment.document_id == document_id).order_by(Assignment.seq)))
+    return list(
+        session.scalars(
+            select(Assignment).where(Assignment.document_id == document_id).order_by(Assignment.seq)
+        )
+    )
 
 
 def units_of(*, session: Session, assignment_ids: list[int]) -> dict[int, list[AssignmentUnit]]:

@@ -53,8 +53,13 @@ UNIT = {
 }
 
 
-def present_document(document: Document, assignments: list[Assignment], units: dict[int, list[AssignmentUnit]]) -> dict:
-    return {**service.document_data(document), "assignments": [present_assignment(a, units[a.id]) for a in assignments]}
+def present_document(
+    document: Document, assignments: list[Assignment], units: dict[int, list[AssignmentUnit]]
+) -> dict:
+    return {
+        **service.document_data(document),
+        "assignments": [present_assignment(a, units[a.id]) for a in assignments],
+    }
 
 
 def present_assignment(a: Assignment, units: list[AssignmentUnit]) -> dict:
@@ -90,7 +95,9 @@ def present_unit(u: Unit) -> dict:
 )
 def register(body: dict):
     with transaction() as session:
-        document = service.register_document(session=session, engine=system().engine, payload=body, actor=user().username)
+        document = service.register_document(
+            session=session, engine=system().engine, payload=body, actor=user().username
+        )
         return jsonify(present_document(document, [], {})), 201
 
 
@@ -106,7 +113,10 @@ def list_documents():
     limit, offset = paging()
     with reading() as session:
         return jsonify(
-            items=[present_document(d, [], {}) for d in service.list_documents(session=session, limit=limit, offset=offset)]
+            items=[
+                present_document(d, [], {})
+                for d in service.list_documents(session=session, limit=limit, offset=offset)
+            ]
         )
 
 

@@ -10,11 +10,17 @@ from sqlalchemy.orm import Session
 from engine import clock
 from engine.auth.service import Principal
 from engine.definitions.models import ProcessDefinition
-from engine.errors import ConflictError, NotFoundError, PermissionDeniedError, TaskNotReadyError, ValidationError
+from engine.errors import (
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+    TaskNotReadyError,
+    ValidationError,
+)
 from engine.instances import service as instances
 from engine.instances.models import InstanceEvent, ProcessInstance
-from engine.validation import validate
 from engine.usertasks.models import COMPLETED, READY, UserTaskGroup, UserTaskRow
+from engine.validation import validate
 
 
 def inbox(
@@ -63,7 +69,9 @@ def check_can_see(row: UserTaskRow, user: Principal) -> None:
     """A user task is visible to its candidate groups (in its unit) and to admins and monitors."""
     if user.is_admin or "monitor" in user.roles:
         return
-    if not user.roles.intersection(row.candidate_groups) or (row.unit_code and row.unit_code != user.unit_code):
+    if not user.roles.intersection(row.candidate_groups) or (
+        row.unit_code and row.unit_code != user.unit_code
+    ):
         raise PermissionDeniedError(
             f"user task '{row.name}' belongs to {', '.join(row.candidate_groups) or 'no group'}"
             + (f" of unit {row.unit_code}" if row.unit_code else "")
@@ -124,7 +132,9 @@ def complete(
     row, instance = _lock_ready(session, task_id)
     check_can_act(row, user)
     if not isinstance(data, dict):
-        raise ValidationError("Dữ liệu biểu mẫu phải là một đối tượng JSON", fields={"": "expected an object"})
+        raise ValidationError(
+            "Dữ liệu biểu mẫu phải là một đối tượng JSON", fields={"": "expected an object"}
+        )
     validate_form(form_schema(session=session, row=row), data)
     instances.require_running(instance)
     now = clock.now()
@@ -153,7 +163,9 @@ def _lock_ready(session: Session, task_id: str) -> tuple[UserTaskRow, ProcessIns
     return row, instance
 
 
-def _assign(session: Session, row: UserTaskRow, assignee: str | None, user: Principal, kind: str) -> UserTaskRow:
+def _assign(
+    session: Session, row: UserTaskRow, assignee: str | None, user: Principal, kind: str
+) -> UserTaskRow:
     previous, row.assignee = row.assignee, assignee
     session.add(
         InstanceEvent(

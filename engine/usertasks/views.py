@@ -90,7 +90,9 @@ def inbox():
 
 
 @bp.get("/<task_id>")
-@operation(summary="Một user task, kèm biểu mẫu và dữ liệu để điền", tag="user-tasks", response=USER_TASK_DETAIL)
+@operation(
+    summary="Một user task, kèm biểu mẫu và dữ liệu để điền", tag="user-tasks", response=USER_TASK_DETAIL
+)
 def get(task_id: str):
     with reading() as session:
         row = service.get_or_raise(session=session, task_id=task_id)
@@ -126,5 +128,7 @@ def unclaim(task_id: str):
 )
 def complete(task_id: str, body: dict):
     with transaction() as session:
-        row = service.complete(session=session, engine=system().engine, task_id=task_id, data=body, user=user())
+        row = service.complete(
+            session=session, engine=system().engine, task_id=task_id, data=body, user=user()
+        )
         return jsonify(present_user_task(row))

@@ -79,12 +79,15 @@ def operation(
                 g.principal = _authenticate()
                 if roles and not g.principal.is_admin and not g.principal.roles.intersection(roles):
                     raise PermissionDeniedError(
-                        f"this needs one of the roles {', '.join(sorted(roles))}", details={"roles": sorted(roles)}
+                        f"this needs one of the roles {', '.join(sorted(roles))}",
+                        details={"roles": sorted(roles)},
                     )
             if body is not None:
                 payload = request.get_json(silent=True)
                 if payload is None:
-                    raise ValidationError("Nội dung yêu cầu phải là JSON", fields={"": "expected a JSON body"})
+                    raise ValidationError(
+                        "Nội dung yêu cầu phải là JSON", fields={"": "expected a JSON body"}
+                    )
                 validate(body, payload, message="Dữ liệu gửi lên không hợp lệ")
                 kwargs["body"] = payload
             return view(*args, **kwargs)
@@ -145,7 +148,10 @@ def _operation_object(rule, spec: dict) -> dict:
         {"name": name, "in": "path", "required": True, "schema": {"type": _path_type(rule, name)}}
         for name in rule.arguments
     ]
-    params += [{"name": name, "in": "query", "required": False, "schema": schema} for name, schema in spec["query"].items()]
+    params += [
+        {"name": name, "in": "query", "required": False, "schema": schema}
+        for name, schema in spec["query"].items()
+    ]
     error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
     responses: dict[str, Any] = {
         str(spec["status"]): {
@@ -153,7 +159,12 @@ def _operation_object(rule, spec: dict) -> dict:
             "content": {spec["content_type"]: {"schema": spec["response"] or {}}},
         }
     }
-    for code, text in [("400", "Bad request"), ("404", "Not found"), ("409", "Conflict"), ("422", "Invalid data")]:
+    for code, text in [
+        ("400", "Bad request"),
+        ("404", "Not found"),
+        ("409", "Conflict"),
+        ("422", "Invalid data"),
+    ]:
         responses[code] = {"description": text, **error}
     operation: dict[str, Any] = {
         "summary": spec["summary"],
@@ -167,9 +178,15 @@ def _operation_object(rule, spec: dict) -> dict:
     else:
         operation["security"] = [{"bearer": []}]
         responses["401"] = {"description": "Unauthenticated", **error}
-        responses["403"] = {"description": "Forbidden" + (f": needs {spec['roles']}" if spec["roles"] else ""), **error}
+        responses["403"] = {
+            "description": "Forbidden" + (f": needs {spec['roles']}" if spec["roles"] else ""),
+            **error,
+        }
     if spec["body"] is not None:
-        operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": spec["body"]}}}
+        operation["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": spec["body"]}},
+        }
     return operation
 
 

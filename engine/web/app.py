@@ -10,13 +10,13 @@ from engine.config import Settings, load_settings
 from engine.definitions.views import bp as definitions_bp
 from engine.instances.views import bp as instances_bp
 from engine.notifications.views import bp as notifications_bp
+from engine.system import System, build
 from engine.tracking.views import bp as tracking_bp
 from engine.usertasks.views import bp as usertasks_bp
-from engine.workdays.views import bp as workdays_bp
-from engine.system import System, build
 from engine.web import errors
 from engine.web.api import API_PREFIX, openapi_document
 from engine.web.pages import bp as pages_bp
+from engine.workdays.views import bp as workdays_bp
 
 
 def create_app(settings: Settings | None = None, *, system: System | None = None) -> Flask:
@@ -34,7 +34,15 @@ def create_app(settings: Settings | None = None, *, system: System | None = None
     app.extensions["theodoi"] = system
     errors.init_app(app)
 
-    for blueprint in (auth_bp, definitions_bp, instances_bp, notifications_bp, tracking_bp, usertasks_bp, workdays_bp):
+    for blueprint in (
+        auth_bp,
+        definitions_bp,
+        instances_bp,
+        notifications_bp,
+        tracking_bp,
+        usertasks_bp,
+        workdays_bp,
+    ):
         app.register_blueprint(blueprint)
     app.register_blueprint(pages_bp)
 

@@ -28,7 +28,9 @@ def list_(*, session: Session, year: int | None = None) -> list[CalendarOverride
     """Overrides, oldest first, optionally of one year."""
     query = select(CalendarOverride).order_by(CalendarOverride.day)
     if year is not None:
-        query = query.where(CalendarOverride.day >= date(year, 1, 1), CalendarOverride.day <= date(year, 12, 31))
+        query = query.where(
+            CalendarOverride.day >= date(year, 1, 1), CalendarOverride.day <= date(year, 12, 31)
+        )
     return list(session.scalars(query))
 
 

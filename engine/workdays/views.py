@@ -106,7 +106,10 @@ def delete_override(day: str):
 )
 def days():
     today = clock.now().date()
-    year, month = request.args.get("year", today.year, type=int), request.args.get("month", today.month, type=int)
+    year, month = (
+        request.args.get("year", today.year, type=int),
+        request.args.get("month", today.month, type=int),
+    )
     if not 1 <= month <= 12 or not 1900 <= year <= 2200:
         raise ValidationError("Tháng hoặc năm không hợp lệ", fields={"month": "1..12", "year": "1900..2200"})
     with reading() as session:
@@ -133,7 +136,10 @@ def days():
     summary="Ngày làm việc thứ n sau một ngày (ngày đó không tính)",
     tag="calendar",
     query={"date": {"type": "string", "format": "date"}, "n": {"type": "integer", "minimum": 0}},
-    response={"type": "object", "properties": {"date": {"type": "string"}, "n": {"type": "integer"}, "result": {"type": "string"}}},
+    response={
+        "type": "object",
+        "properties": {"date": {"type": "string"}, "n": {"type": "integer"}, "result": {"type": "string"}},
+    },
 )
 def add():
     start, n = _day(request.args.get("date", "")), request.args.get("n", type=int)
@@ -162,4 +168,6 @@ def _day(text: str) -> date:
     try:
         return as_date(text)
     except (ValueError, TypeError):
-        raise ValidationError("Ngày không hợp lệ (định dạng YYYY-MM-DD)", fields={"date": f"got {text!r}"}) from None
+        raise ValidationError(
+            "Ngày không hợp lệ (định dạng YYYY-MM-DD)", fields={"date": f"got {text!r}"}
+        ) from None

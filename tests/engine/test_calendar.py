@@ -41,7 +41,9 @@ def test_add_working_days(start, n, expected):
 
 def test_effective_due_date_moves_a_day_off_to_the_next_working_day():
     assert CAL.effective_due_date(date(2025, 4, 30)) == date(2025, 5, 5)  # R4
-    assert CAL.effective_due_date(date(2025, 4, 26)) == date(2025, 4, 26)  # a make-up Saturday is a working day
+    assert CAL.effective_due_date(date(2025, 4, 26)) == date(
+        2025, 4, 26
+    )  # a make-up Saturday is a working day
     assert CAL.effective_due_date(date(2025, 4, 24)) == date(2025, 4, 24)
 
 
@@ -84,7 +86,9 @@ def test_add_lands_on_a_working_day_exactly_n_working_days_later(start, n):
     assert CAL.working_days_between(start, end) == n
     if n:
         assert CAL.is_working_day(end)
-        assert CAL.working_days_between(start, end - timedelta(days=1)) == n - 1  # the first day that reaches n
+        assert (
+            CAL.working_days_between(start, end - timedelta(days=1)) == n - 1
+        )  # the first day that reaches n
 
 
 @given(days, st.integers(min_value=0, max_value=20), st.integers(min_value=0, max_value=20))

@@ -46,7 +46,9 @@ def run(env):
     ],
 )
 def test_workdays_through_the_installed_command(env, args, expected):
-    done = subprocess.run([THEODOI, "workdays", *args], env={**env, "PATH": ""}, capture_output=True, text=True)
+    done = subprocess.run(
+        [THEODOI, "workdays", *args], env={**env, "PATH": ""}, capture_output=True, text=True
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == expected
 
@@ -89,7 +91,9 @@ def test_tick_fires_the_t1_escalation_once(run, env, monkeypatch):
         with system.db.transaction() as session:
             session.add_all(Unit(code=c, name=n, unit_type=t) for c, n, t in UNITS)
             session.flush()
-            tracking.register_document(session=session, engine=system.engine, payload=two_task_document(), actor="cv")
+            tracking.register_document(
+                session=session, engine=system.engine, payload=two_task_document(), actor="cv"
+            )
     system.db.dispose()
     assert "advanced 0" in run("tick", "--now", "2025-02-07T23:59:00+07:00").output
     assert "advanced 1" in run("tick", "--now", "2025-02-09T00:00:00+07:00").output
@@ -99,7 +103,12 @@ def test_tick_fires_the_t1_escalation_once(run, env, monkeypatch):
 
 def test_users_add_and_token(run):
     run("migrate-db")
-    assert run("users", "add", "x", "--name", "X", "--role", "nobody", "--password", "12345678").exit_code == 1
-    assert run("users", "add", "x", "--name", "Xuân", "--role", "monitor", "--password", "12345678").exit_code == 0
+    assert (
+        run("users", "add", "x", "--name", "X", "--role", "nobody", "--password", "12345678").exit_code == 1
+    )
+    assert (
+        run("users", "add", "x", "--name", "Xuân", "--role", "monitor", "--password", "12345678").exit_code
+        == 0
+    )
     token = run("users", "token", "x").output.strip()
     assert token.startswith("td_")

@@ -21,7 +21,9 @@ END_OF_T1 = datetime(2025, 2, 7, 17, 0, tzinfo=UTC)  # 5 working days after 24/0
 
 def register(system, user, payload):
     with system.db.transaction() as session:
-        document = tracking.register_document(session=session, engine=system.engine, payload=payload, actor=user)
+        document = tracking.register_document(
+            session=session, engine=system.engine, payload=payload, actor=user
+        )
         return document.id, document.intake_instance_id
 
 
@@ -50,7 +52,11 @@ def test_classify_is_due_at_t1_and_completion_creates_the_assignments(system, di
 
     with system.db.transaction() as session:
         usertasks.complete(
-            session=session, engine=system.engine, task_id=task.id, data=classification(), user=directory["cv"]
+            session=session,
+            engine=system.engine,
+            task_id=task.id,
+            data=classification(),
+            user=directory["cv"],
         )
     with system.db.reading() as session:
         instance = instances.get_or_raise(session=session, instance_id=instance_id)
@@ -58,7 +64,10 @@ def test_classify_is_due_at_t1_and_completion_creates_the_assignments(system, di
         units = session.execute(select(AssignmentUnit.unit_code, AssignmentUnit.role)).all()
         timers_left = session.scalar(select(func.count()).select_from(WaitingTimer))
     assert instance.status == "completed"
-    assert [(a.seq, a.lead_unit_code, a.has_deadline) for a in assignments] == [(1, "SO_TC", True), (2, "SO_XD", False)]
+    assert [(a.seq, a.lead_unit_code, a.has_deadline) for a in assignments] == [
+        (1, "SO_TC", True),
+        (2, "SO_XD", False),
+    ]
     assert assignments[0].effective_due_date == date(2025, 5, 5)  # 30/4, 1/5, 2/5 off, weekend (R4)
     assert sorted(units) == [("SO_NV", "coordinating"), ("SO_TC", "lead"), ("SO_XD", "lead")]
     assert instance.data["assignment_ids"] == [a.id for a in assignments]
@@ -85,7 +94,11 @@ def test_t1_timer_escalates_once_to_the_vp_leadership(system, directory, clock):
     assert [t.bpmn_id for t in inbox(system, directory["cv"])] == ["classify"]  # non-interrupting
     with system.db.reading() as session:
         [note] = session.scalars(select(Notification)).all()
-    assert note.recipient_group == "vp_leadership" and "12/QĐ-UBND" in note.message and "07/02/2025" in note.message
+    assert (
+        note.recipient_group == "vp_leadership"
+        and "12/QĐ-UBND" in note.message
+        and "07/02/2025" in note.message
+    )
     assert kinds(system, instance_id).count("timer_fired") == 1
 
     again = sweep(system, clock, END_OF_T1 + timedelta(days=1))
@@ -100,7 +113,11 @@ def test_classifying_closes_the_pending_escalation(system, directory, clock):
     [task] = inbox(system, directory["cv"])
     with system.db.transaction() as session:
         usertasks.complete(
-            session=session, engine=system.engine, task_id=task.id, data=classification(), user=directory["cv"]
+            session=session,
+            engine=system.engine,
+            task_id=task.id,
+            data=classification(),
+            user=directory["cv"],
         )
     assert inbox(system, directory["ldvp"]) == []
     assert "user_task_cancelled" in kinds(system, instance_id)
@@ -115,7 +132,9 @@ def test_invalid_classification_names_each_field_and_changes_nothing(system, dir
     del bad["tracking_room"]
     with pytest.raises(ValidationError) as form_error:
         with system.db.transaction() as session:
-            usertasks.complete(session=session, engine=system.engine, task_id=task.id, data=bad, user=directory["cv"])
+            usertasks.complete(
+                session=session, engine=system.engine, task_id=task.id, data=bad, user=directory["cv"]
+            )
     assert set(form_error.value.fields) == {"tasks/0/due_date", "tracking_room"}
 
     unknown_unit = classification()
@@ -123,7 +142,11 @@ def test_invalid_classification_names_each_field_and_changes_nothing(system, dir
     with pytest.raises(ValidationError) as unit_error:
         with system.db.transaction() as session:
             usertasks.complete(
-                session=session, engine=system.engine, task_id=task.id, data=unknown_unit, user=directory["cv"]
+                session=session,
+                engine=system.engine,
+                task_id=task.id,
+                data=unknown_unit,
+                user=directory["cv"],
             )
     assert set(unit_error.value.fields) == {"tasks/1/lead_unit"}
 
@@ -132,7 +155,8 @@ def test_invalid_classification_names_each_field_and_changes_nothing(system, dir
         assert instances.get_or_raise(session=session, instance_id=instance_id).status == "running"
         assert usertasks.get_or_raise(session=session, task_id=task.id).state == "ready"
         assert "user_task_completed" not in [
-            e.kind for e in session.scalars(select(InstanceEvent).where(InstanceEvent.instance_id == instance_id))
+            e.kind
+            for e in session.scalars(select(InstanceEvent).where(InstanceEvent.instance_id == instance_id))
         ]
 
 
@@ -141,12 +165,20 @@ def test_a_second_completion_is_refused(system, directory):
     [task] = inbox(system, directory["cv"])
     with system.db.transaction() as session:
         usertasks.complete(
-            session=session, engine=system.engine, task_id=task.id, data=classification(), user=directory["cv"]
+            session=session,
+            engine=system.engine,
+            task_id=task.id,
+            data=classification(),
+            user=directory["cv"],
         )
     with pytest.raises(TaskNotReadyError):
         with system.db.transaction() as session:
             usertasks.complete(
-                session=session, engine=system.engine, task_id=task.id, data=classification(), user=directory["cv"]
+                session=session,
+                engine=system.engine,
+                task_id=task.id,
+                data=classification(),
+                user=directory["cv"],
             )
     with system.db.reading() as session:
         assert session.scalar(select(func.count()).select_from(Assignment)) == 2

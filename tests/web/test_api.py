@@ -50,26 +50,44 @@ def test_register_classify_and_complete(api):
     assert task["form_schema"]["title"] == "Phân loại nhiệm vụ, chuyển theo dõi"
     assert task["data"]["document"]["number"] == "12/QĐ-UBND"
 
-    bad = classification(tasks=[{"content": "", "lead_unit": "SO_TC", "has_deadline": True, "must_report": True}])
-    refused = cv.call("POST", f"/api/v1/user-tasks/{task_id}/complete", "/api/v1/user-tasks/{task_id}/complete", json=bad)
+    bad = classification(
+        tasks=[{"content": "", "lead_unit": "SO_TC", "has_deadline": True, "must_report": True}]
+    )
+    refused = cv.call(
+        "POST", f"/api/v1/user-tasks/{task_id}/complete", "/api/v1/user-tasks/{task_id}/complete", json=bad
+    )
     assert refused.status_code == 422
     assert refused.get_json()["error"] == "validation_error"
-    assert set(refused.get_json()["details"]["fields"]) == {"tasks/0/content", "tasks/0/due_date", "tasks/0/deadline_kind"}
+    assert set(refused.get_json()["details"]["fields"]) == {
+        "tasks/0/content",
+        "tasks/0/due_date",
+        "tasks/0/deadline_kind",
+    }
 
     done = cv.call(
-        "POST", f"/api/v1/user-tasks/{task_id}/complete", "/api/v1/user-tasks/{task_id}/complete", json=classification()
+        "POST",
+        f"/api/v1/user-tasks/{task_id}/complete",
+        "/api/v1/user-tasks/{task_id}/complete",
+        json=classification(),
     )
     assert done.status_code == 200 and done.get_json()["state"] == "completed"
     again = cv.call(
-        "POST", f"/api/v1/user-tasks/{task_id}/complete", "/api/v1/user-tasks/{task_id}/complete", json=classification()
+        "POST",
+        f"/api/v1/user-tasks/{task_id}/complete",
+        "/api/v1/user-tasks/{task_id}/complete",
+        json=classification(),
     )
     assert again.status_code == 409
 
-    document = cv.call("GET", f"/api/v1/documents/{created.get_json()['id']}", "/api/v1/documents/{document_id}")
+    document = cv.call(
+        "GET", f"/api/v1/documents/{created.get_json()['id']}", "/api/v1/documents/{document_id}"
+    )
     assert [a["lead_unit"] for a in document.get_json()["assignments"]] == ["SO_TC", "SO_XD"]
 
     monitor = api("monitor")
-    detail = monitor.call("GET", f"/api/v1/process-instances/{instance_id}", "/api/v1/process-instances/{instance_id}")
+    detail = monitor.call(
+        "GET", f"/api/v1/process-instances/{instance_id}", "/api/v1/process-instances/{instance_id}"
+    )
     body = detail.get_json()
     assert body["status"] == "completed"
     kinds = [e["kind"] for e in body["events"]]
@@ -80,7 +98,9 @@ def test_register_classify_and_complete(api):
 
 def test_secret_document_is_refused_citing_article_5_and_nothing_is_stored(api):
     cv = api("cv")
-    refused = cv.call("POST", "/api/v1/documents", "/api/v1/documents", json=two_task_document(secrecy="Tối mật"))
+    refused = cv.call(
+        "POST", "/api/v1/documents", "/api/v1/documents", json=two_task_document(secrecy="Tối mật")
+    )
     assert refused.status_code == 422
     body = refused.get_json()
     assert body["error"] == "secret_document_refused" and "Điều 5 khoản 2" in body["message"]
@@ -95,10 +115,16 @@ def test_users_outside_the_group_cannot_see_or_complete(api):
     unit = api("sotc")
     assert unit.call("GET", "/api/v1/user-tasks", "/api/v1/user-tasks").get_json()["items"] == []
     forbidden = unit.call(
-        "POST", f"/api/v1/user-tasks/{task_id}/complete", "/api/v1/user-tasks/{task_id}/complete", json=classification()
+        "POST",
+        f"/api/v1/user-tasks/{task_id}/complete",
+        "/api/v1/user-tasks/{task_id}/complete",
+        json=classification(),
     )
     assert forbidden.status_code == 403
-    assert unit.call("POST", "/api/v1/documents", "/api/v1/documents", json=two_task_document()).status_code == 403
+    assert (
+        unit.call("POST", "/api/v1/documents", "/api/v1/documents", json=two_task_document()).status_code
+        == 403
+    )
 
 
 def test_claim_hides_the_task_from_colleagues_until_unclaimed(api, system, directory):
@@ -106,8 +132,13 @@ def test_claim_hides_the_task_from_colleagues_until_unclaimed(api, system, direc
 
     with system.db.transaction() as session:
         auth.create_user(
-            session=session, username="cv2", password=PASSWORD, full_name="Hai", roles=["vp_specialist"],
-            unit_code="VP_UBND", now=clock.now(),
+            session=session,
+            username="cv2",
+            password=PASSWORD,
+            full_name="Hai",
+            roles=["vp_specialist"],
+            unit_code="VP_UBND",
+            now=clock.now(),
         )
     cv, cv2 = api("cv"), api("cv2")
     cv.call("POST", "/api/v1/documents", "/api/v1/documents", json=two_task_document())
@@ -115,7 +146,12 @@ def test_claim_hides_the_task_from_colleagues_until_unclaimed(api, system, direc
     claimed = cv.call("POST", f"/api/v1/user-tasks/{task_id}/claim", "/api/v1/user-tasks/{task_id}/claim")
     assert claimed.get_json()["assignee"] == "cv"
     assert cv2.call("GET", "/api/v1/user-tasks", "/api/v1/user-tasks").get_json()["items"] == []
-    assert cv2.call("POST", f"/api/v1/user-tasks/{task_id}/claim", "/api/v1/user-tasks/{task_id}/claim").status_code == 403
+    assert (
+        cv2.call(
+            "POST", f"/api/v1/user-tasks/{task_id}/claim", "/api/v1/user-tasks/{task_id}/claim"
+        ).status_code
+        == 403
+    )
     cv.call("POST", f"/api/v1/user-tasks/{task_id}/unclaim", "/api/v1/user-tasks/{task_id}/unclaim")
     assert len(cv2.call("GET", "/api/v1/user-tasks", "/api/v1/user-tasks").get_json()["items"]) == 1
 
@@ -126,7 +162,9 @@ def test_errors_have_one_shape(client, auth_headers):
     headers = auth_headers("cv")
     missing = client.get("/api/v1/documents/999", headers=headers)
     assert missing.status_code == 404 and set(missing.get_json()) == {"error", "message", "details"}
-    not_json = client.post("/api/v1/documents", data="{", headers={**headers, "Content-Type": "application/json"})
+    not_json = client.post(
+        "/api/v1/documents", data="{", headers={**headers, "Content-Type": "application/json"}
+    )
     assert not_json.status_code == 422
     assert client.get("/api/v1/nothing-here", headers=headers).get_json()["error"] == "not_found"
 
@@ -141,7 +179,9 @@ def test_token_from_password(client, directory):
 
 def test_openapi_describes_every_api_route(app, client):
     spec = client.get("/api/v1/openapi.json").get_json()
-    routes = {r.rule for r in app.url_map.iter_rules() if r.rule.startswith("/api/v1") and "openapi" not in r.rule}
+    routes = {
+        r.rule for r in app.url_map.iter_rules() if r.rule.startswith("/api/v1") and "openapi" not in r.rule
+    }
     documented = {p.replace("{", "<").replace("}", ">") for p in spec["paths"]}
     normalized = {r.replace("<int:", "<") for r in routes}
     assert normalized == documented

@@ -39,7 +39,10 @@ def upgrade() -> None:
     at = datetime(2026, 11, 28, tzinfo=UTC)
     op.bulk_insert(
         overrides,
-        [{"day": d, "working": w, "note": n, "changed_by": "migration", "changed_at": at} for d, w, n in KNOWN],
+        [
+            {"day": d, "working": w, "note": n, "changed_by": "migration", "changed_at": at}
+            for d, w, n in KNOWN
+        ],
     )
 
 

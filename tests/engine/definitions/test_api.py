@@ -41,7 +41,9 @@ def waiter(version: int) -> bytes:
 
 def upload(client, headers, data: bytes, name: str = "waiter.bpmn"):
     return client.post(
-        "/api/v1/process-definitions", headers=headers, data={"file": (io.BytesIO(data), name)},
+        "/api/v1/process-definitions",
+        headers=headers,
+        data={"file": (io.BytesIO(data), name)},
         content_type="multipart/form-data",
     )
 
@@ -63,11 +65,14 @@ def test_versions_follow_content_and_instances_stay_on_theirs(client, auth_heade
 
     for instance, expected in ((old, 5), (new, 10)):
         sent = client.post(
-            f"/api/v1/process-instances/{instance['id']}/messages", headers=analyst,
+            f"/api/v1/process-instances/{instance['id']}/messages",
+            headers=analyst,
             json={"name": "go", "payload": {"qty": 5}},
         )
         assert sent.status_code == 200 and sent.get_json()["status"] == "completed"
-        detail = client.get(f"/api/v1/process-instances/{instance['id']}", headers=auth_headers("monitor")).get_json()
+        detail = client.get(
+            f"/api/v1/process-instances/{instance['id']}", headers=auth_headers("monitor")
+        ).get_json()
         assert detail["data"]["total"] == expected
         assert "message_received" in [e["kind"] for e in detail["events"]]
 
@@ -76,7 +81,9 @@ def test_versions_follow_content_and_instances_stay_on_theirs(client, auth_heade
     )
     assert again.status_code == 409
 
-    versions = client.get("/api/v1/process-definitions/key/waiter/versions", headers=analyst).get_json()["items"]
+    versions = client.get("/api/v1/process-definitions/key/waiter/versions", headers=analyst).get_json()[
+        "items"
+    ]
     assert [v["version"] for v in versions] == [2, 1]
     xml = client.get(f"/api/v1/process-definitions/{v1['id']}/xml", headers=analyst)
     assert xml.status_code == 200 and xml.data == waiter(1)
@@ -104,7 +111,9 @@ def test_a_broken_diagram_is_refused_with_the_element_named(client, auth_headers
     assert body["error"] == "invalid_diagram"
     problems = body["details"]["problems"]
     assert problems and all(p["file"] == fixture for p in problems)
-    assert any(words.lower() in p["message"].lower() or words in (p["element_id"] or "") for p in problems), problems
+    assert any(words.lower() in p["message"].lower() or words in (p["element_id"] or "") for p in problems), (
+        problems
+    )
     if element:
         assert any(p["element_id"] == element for p in problems)
     listed = client.get("/api/v1/process-definitions?all=true", headers=analyst).get_json()["items"]
@@ -115,14 +124,21 @@ def test_only_analysts_deploy_and_oversize_is_413(client, auth_headers, system):
     assert upload(client, auth_headers("cv"), waiter(1)).status_code == 403
     huge = b"<x>" + b" " * (system.settings.max_diagram_bytes + 2 * 1024 * 1024) + b"</x>"
     too_big = client.post(
-        "/api/v1/process-definitions", headers=auth_headers("analyst"), data=huge, content_type="application/xml"
+        "/api/v1/process-definitions",
+        headers=auth_headers("analyst"),
+        data=huge,
+        content_type="application/xml",
     )
     assert too_big.status_code == 413 and too_big.get_json()["error"] == "request_entity_too_large"
 
 
 def test_validate_without_deploying(client, auth_headers):
     analyst = auth_headers("analyst")
-    ok = client.post("/api/v1/process-definitions/validate", headers=analyst,
-                     data={"file": (io.BytesIO(waiter(1)), "waiter.bpmn")}, content_type="multipart/form-data")
+    ok = client.post(
+        "/api/v1/process-definitions/validate",
+        headers=analyst,
+        data={"file": (io.BytesIO(waiter(1)), "waiter.bpmn")},
+        content_type="multipart/form-data",
+    )
     assert ok.status_code == 200 and ok.get_json() == {"valid": True, "processes": ["waiter"]}
     assert client.get("/api/v1/process-definitions/key/waiter/versions", headers=analyst).status_code == 404

@@ -18,8 +18,14 @@ from tests.conftest import classification, two_task_document
 def snapshot(session):
     """Everything a step may write, as comparable values."""
     return {
-        "instances": session.execute(select(ProcessInstance.id, ProcessInstance.state, ProcessInstance.lock_version,
-                                            ProcessInstance.status)).all(),
+        "instances": session.execute(
+            select(
+                ProcessInstance.id,
+                ProcessInstance.state,
+                ProcessInstance.lock_version,
+                ProcessInstance.status,
+            )
+        ).all(),
         "timers": session.execute(select(WaitingTimer.task_id, WaitingTimer.fire_at)).all(),
         "user_tasks": session.execute(select(UserTaskRow.id, UserTaskRow.state, UserTaskRow.assignee)).all(),
         "events": session.scalar(select(func.count()).select_from(InstanceEvent)),
@@ -31,7 +37,9 @@ def snapshot(session):
 @pytest.mark.postgres
 def test_exception_mid_step_rolls_everything_back(system, directory, monkeypatch, backend):
     with system.db.transaction() as session:
-        tracking.register_document(session=session, engine=system.engine, payload=two_task_document(), actor="cv")
+        tracking.register_document(
+            session=session, engine=system.engine, payload=two_task_document(), actor="cv"
+        )
     with system.db.reading() as session:
         [task] = usertasks.inbox(session=session, user=directory["cv"])
         before = snapshot(session)
@@ -46,7 +54,11 @@ def test_exception_mid_step_rolls_everything_back(system, directory, monkeypatch
     with pytest.raises(ProcessExecutionError) as failure:
         with system.db.transaction() as session:
             usertasks.complete(
-                session=session, engine=system.engine, task_id=task.id, data=classification(), user=directory["cv"]
+                session=session,
+                engine=system.engine,
+                task_id=task.id,
+                data=classification(),
+                user=directory["cv"],
             )
     assert failure.value.details["element_id"] == "create_tracking_assignments"
     assert "disk on fire" in failure.value.message
@@ -55,6 +67,12 @@ def test_exception_mid_step_rolls_everything_back(system, directory, monkeypatch
         assert snapshot(session) == before
     monkeypatch.setitem(operators.OPERATORS, "create_assignments", real)
     with system.db.transaction() as session:  # the same user task can still be completed afterwards
-        usertasks.complete(session=session, engine=system.engine, task_id=task.id, data=classification(), user=directory["cv"])
+        usertasks.complete(
+            session=session,
+            engine=system.engine,
+            task_id=task.id,
+            data=classification(),
+            user=directory["cv"],
+        )
     with system.db.reading() as session:
         assert session.scalar(select(func.count()).select_from(Assignment)) == 2

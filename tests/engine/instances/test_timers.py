@@ -21,13 +21,18 @@ def register_many(system, n):
     with system.db.transaction() as session:
         for i in range(n):
             tracking.register_document(
-                session=session, engine=system.engine, payload=two_task_document(number=f"{i}/QĐ-UBND"), actor="cv"
+                session=session,
+                engine=system.engine,
+                payload=two_task_document(number=f"{i}/QĐ-UBND"),
+                actor="cv",
             )
 
 
 def fired(system):
     with system.db.reading() as session:
-        return session.scalar(select(func.count()).select_from(InstanceEvent).where(InstanceEvent.kind == "timer_fired"))
+        return session.scalar(
+            select(func.count()).select_from(InstanceEvent).where(InstanceEvent.kind == "timer_fired")
+        )
 
 
 @pytest.mark.postgres
@@ -70,9 +75,12 @@ def test_a_failing_timer_step_becomes_an_incident_and_retry_runs_it(system, dire
 
     monkeypatch.setitem(operators.OPERATORS, "notify", real)
     with system.db.transaction() as session:
-        instances.retry(session=session, instance=instances.lock_or_raise(session=session, instance_id=instance_id),
-                        actor="monitor")
-    assert instances.fire_due_timers(db=system.db, engine=system.engine, now=AFTER_T1 + timedelta(minutes=1)).advanced == [
-        instance_id
-    ]
+        instances.retry(
+            session=session,
+            instance=instances.lock_or_raise(session=session, instance_id=instance_id),
+            actor="monitor",
+        )
+    assert instances.fire_due_timers(
+        db=system.db, engine=system.engine, now=AFTER_T1 + timedelta(minutes=1)
+    ).advanced == [instance_id]
     assert fired(system) == 1
