@@ -23,9 +23,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def pytest_generate_tests(metafunc):
     if "backend" in metafunc.fixturenames:
-        backends = (
-            ["sqlite", "postgresql"] if metafunc.definition.get_closest_marker("postgres") else ["sqlite"]
-        )
+        marker = metafunc.definition.get_closest_marker("postgres")
+        backends = ["sqlite"]
+        if marker is not None:
+            backends = ["postgresql"] if marker.kwargs.get("only") else ["sqlite", "postgresql"]
         metafunc.parametrize("backend", backends, scope="function")
 
 

@@ -64,6 +64,7 @@ def login():
 
 
 def logout():
+    """End the session; only by POST with the CSRF token."""
     session.clear()
     flash("Bạn đã đăng xuất.", "info")
     return redirect(url_for("pages.login"))

@@ -1,0 +1,90 @@
+"""Distributed mode: a real Celery worker (Redis broker, PostgreSQL) runs the timer sweep job."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import redis
+from sqlalchemy import select
+
+from engine.instances.jobs import fire_due_timers_job
+from engine.instances.models import InstanceEvent
+from engine.queue import celery_init_app
+from engine.tracking import service as tracking
+from engine.web.app import create_app
+from tests.conftest import two_task_document
+
+BROKER = "redis://127.0.0.1:6379/15"
+CELERY = str(Path(sys.executable).parent / "celery")
+
+
+@pytest.fixture
+def broker():
+    client = redis.Redis.from_url(BROKER)
+    try:
+        client.flushdb()
+    except redis.ConnectionError as exc:  # a needed service that is down is a failure, never a skip
+        pytest.fail(f"Redis is not reachable at {BROKER}: {exc}")
+    yield BROKER
+    client.flushdb()
+    client.close()
+
+
+@pytest.mark.postgres(only=True)
+def test_a_celery_worker_fires_due_timers(system, directory, broker, backend, tmp_path):
+    with system.db.transaction() as session:
+        document = tracking.register_document(
+            session=session, engine=system.engine, payload=two_task_document(), actor="cv"
+        )
+        instance_id = document.intake_instance_id
+    env = {
+        **os.environ,
+        "THEODOI_DATABASE_URL": system.settings.resolved_database_url,
+        "THEODOI_BROKER_URL": broker,
+        "THEODOI_DATA_DIR": str(tmp_path),
+        "THEODOI_SECRET_KEY": "test",
+    }
+    worker = subprocess.Popen(
+        [
+            CELERY,
+            "-A",
+            "engine.worker",
+            "worker",
+            "--pool=solo",
+            "--concurrency=1",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel=warning",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        app = create_app(system=system)
+        celery = celery_init_app(app)
+        celery.conf.broker_url = broker
+        fire_due_timers_job.apply_async()  # the worker's clock is the real one: T1 (February 2025) is long past
+        deadline = time.monotonic() + 90
+        fired = []
+        while not fired and time.monotonic() < deadline:  # waiting for another process, not for a timer
+            with system.db.reading() as session:
+                fired = session.scalars(
+                    select(InstanceEvent).where(
+                        InstanceEvent.instance_id == instance_id, InstanceEvent.kind == "timer_fired"
+                    )
+                ).all()
+            time.sleep(0.2)
+        assert len(fired) == 1, (
+            worker.stdout.read1().decode() if worker.poll() is not None else "worker gave no result"
+        )
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+        worker.stdout.close()

@@ -1,0 +1,55 @@
+"""docker-compose.yml and the Dockerfile stay consistent with the code (no Docker engine runs here)."""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import re
+import tomllib
+
+import yaml
+
+from engine.cli import main
+from engine.config import PREFIX, Settings
+from tests.conftest import ROOT
+
+COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+DOCKERFILE = (ROOT / "Dockerfile").read_text()
+SERVICES = COMPOSE["services"]
+
+
+def test_the_distributed_mode_has_all_its_parts():
+    assert {"postgres", "redis", "migrate", "web", "worker", "beat"} <= set(SERVICES)
+    for name, service in SERVICES.items():
+        for dependency in service.get("depends_on", {}):
+            assert dependency in SERVICES, f"{name} depends on unknown service {dependency}"
+
+
+def test_every_theodoi_variable_is_a_setting():
+    fields = {f.name.upper() for f in dataclasses.fields(Settings)}
+    for name, service in SERVICES.items():
+        for variable in service.get("environment", {}):
+            if variable.startswith(PREFIX):
+                assert variable[len(PREFIX) :] in fields, (
+                    f"{name}: {variable} is not read by engine/config.py"
+                )
+    assert "postgresql+psycopg://" in SERVICES["web"]["environment"]["THEODOI_DATABASE_URL"]
+
+
+def test_commands_point_at_real_entry_points():
+    commands = [" ".join(s["command"]) for s in SERVICES.values() if "command" in s and s.get("build")]
+    for command in commands:
+        for sub in re.findall(r"theodoi ([a-z-]+)", command):
+            assert sub in main.commands, f"'theodoi {sub}' does not exist"
+        for module in re.findall(r"-A ([\w.]+)", command):
+            assert hasattr(importlib.import_module(module), "celery_app")
+        for spec in re.findall(r"([\w.]+):(\w+)\(\)", command):
+            assert callable(getattr(importlib.import_module(spec[0]), spec[1]))
+
+
+def test_dockerfile_copies_what_exists_and_installs_the_extras_it_needs():
+    for source in re.findall(r"^COPY (\S+)", DOCKERFILE, flags=re.M):
+        assert (ROOT / source).exists(), f"Dockerfile copies missing {source}"
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+    for wanted in re.search(r'pip install [^"]*"\.\[([\w,]+)\]"', DOCKERFILE).group(1).split(","):
+        assert wanted in extras
