@@ -70,7 +70,7 @@ def test_a_celery_worker_fires_due_timers(system, directory, broker, backend, tm
         app = create_app(system=system)
         celery = celery_init_app(app)
         celery.conf.broker_url = broker
-        fire_due_timers_job.apply_async()  # the worker's clock is the real one: T1 (February 2025) is long past
+        fire_due_timers_job.apply_async()  # the worker runs on the real clock: T1 (2025) is long past
         deadline = time.monotonic() + 90
         fired = []
         while not fired and time.monotonic() < deadline:  # waiting for another process, not for a timer
