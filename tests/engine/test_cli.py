@@ -64,6 +64,7 @@ def test_workdays_overrides_change_the_arithmetic(run):
 
 
 def test_validate_the_miwg_corpus_without_a_traceback(run):
+    assert len(CORPUS) == 21, "the MIWG corpus is expected in ../shared/corpus/miwg-reference"
     result = run("validate", *map(str, CORPUS))
     assert "Traceback" not in result.output
     assert result.exit_code == 1  # most reference models are descriptive, not executable
