@@ -58,6 +58,7 @@ class UserTaskInfo:
     form: str | None
     ui_form: str | None
     due: date | datetime | None
+    subject: str | None  # what the task is about, for the inbox (e.g. the document's number and title)
     instructions: str | None
 
 
@@ -319,6 +320,7 @@ class Execution:
             form=props.get("formJsonSchemaFilename"),
             ui_form=props.get("formUiSchemaFilename"),
             due=self._evaluate_optional(task, props.get("dueDate")),
+            subject=_text(self._evaluate_optional(task, props.get("subject"))),
             instructions=self._render(spec.extensions.get("instructionsForEndUser"), task.data),
         )
 
@@ -356,6 +358,10 @@ class Execution:
                 fire_at = TimerEventDefinition.get_datetime(value)
             spec = task.task_spec
             yield TimerInfo(str(task.id), spec.bpmn_id, spec.bpmn_name or spec.bpmn_id, fire_at)
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)[:500]
 
 
 def _event_category(definition) -> str | None:

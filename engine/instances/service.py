@@ -352,7 +352,7 @@ def _rewrite_user_tasks(
         due_at = _due_instant(info.due, calendar)
         row = open_rows.get(task_id)
         if row is not None:
-            row.due_at, row.instructions = due_at, info.instructions
+            row.due_at, row.subject, row.instructions = due_at, info.subject, info.instructions
             continue
         new_rows.append(
             {
@@ -366,6 +366,7 @@ def _rewrite_user_tasks(
                 "unit_code": info.candidate_unit,
                 "form": info.form,
                 "ui_form": info.ui_form,
+                "subject": info.subject,
                 "instructions": info.instructions,
                 "due_at": due_at,
                 "state": READY,

@@ -30,6 +30,7 @@ class UserTaskRow(Base):
     assignee: Mapped[str | None] = mapped_column(String(100), nullable=True)
     form: Mapped[str | None] = mapped_column(String(300), nullable=True)
     ui_form: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    subject: Mapped[str | None] = mapped_column(String(500), nullable=True)
     instructions: Mapped[str | None] = mapped_column(Text, nullable=True)
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     state: Mapped[str] = mapped_column(String(20), default=READY)

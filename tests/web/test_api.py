@@ -49,6 +49,12 @@ def test_register_classify_and_complete(api):
     task = cv.call("GET", f"/api/v1/user-tasks/{task_id}", "/api/v1/user-tasks/{task_id}").get_json()
     assert task["form_schema"]["title"] == "Phân loại nhiệm vụ, chuyển theo dõi"
     assert task["data"]["document"]["number"] == "12/QĐ-UBND"
+    assert task["subject"] == "12/QĐ-UBND: Về việc giao nhiệm vụ chuyển đổi số năm 2025"
+    prefilled = task["data"]["tasks"]  # the draft tasks, ready for the specialist to correct
+    assert [(t["lead_unit"], t["has_deadline"], t["due_date"]) for t in prefilled] == [
+        ("SO_TC", False, None),
+        ("SO_XD", True, "2025-04-30"),
+    ]
 
     bad = classification(
         tasks=[{"content": "", "lead_unit": "SO_TC", "has_deadline": True, "must_report": True}]

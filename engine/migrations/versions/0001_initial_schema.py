@@ -210,6 +210,7 @@ def upgrade() -> None:
         sa.Column("assignee", sa.String(length=100), nullable=True),
         sa.Column("form", sa.String(length=300), nullable=True),
         sa.Column("ui_form", sa.String(length=300), nullable=True),
+        sa.Column("subject", sa.String(length=500), nullable=True),
         sa.Column("instructions", sa.Text(), nullable=True),
         sa.Column("due_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("state", sa.String(length=20), nullable=False),
