@@ -32,6 +32,7 @@ from engine.bpmn.scripting import RestrictedEnvironment, ScriptEngine
 from engine.bpmn.serializer import make_serializer
 from engine.errors import (
     BudgetExceededError,
+    ConflictError,
     EngineError,
     NotFoundError,
     ProcessExecutionError,
@@ -227,17 +228,20 @@ class Execution:
         task = self.workflow.last_task or self.workflow.task_tree
         return jsonable(task.data)
 
-    def send_message(self, name: str, payload: Any) -> None:
-        """Deliver a message to whichever waiting catch event expects it, then advance."""
-        waiting = [
-            t
-            for t in self._waiting_catch_tasks()
-            if getattr(t.task_spec.event_definition, "name", None) == name
-        ]
-        if not waiting:
-            raise NotFoundError(f"this instance is not waiting for the message {name!r}")
+    def deliver(self, kind: str, name: str, payload: Any) -> None:
+        """Deliver a message or a signal (`kind`) to the catch event waiting for it, then advance."""
+        definition = next(
+            (
+                d
+                for task in self._waiting_catch_tasks()
+                for d in _catchable(task.task_spec.event_definition, kind, name)
+            ),
+            None,
+        )
+        if definition is None:
+            raise ConflictError(f"this instance is not waiting for the {kind} {name!r}")
         with _process_errors():
-            self.workflow.send_event(BpmnEvent(waiting[0].task_spec.event_definition, payload=payload))
+            self.workflow.send_event(BpmnEvent(definition, payload=payload))
         self.advance()
 
     def snapshot(self) -> Snapshot:
@@ -358,6 +362,13 @@ class Execution:
                 fire_at = TimerEventDefinition.get_datetime(value)
             spec = task.task_spec
             yield TimerInfo(str(task.id), spec.bpmn_id, spec.bpmn_name or spec.bpmn_id, fire_at)
+
+
+def _catchable(definition, kind: str, name: str) -> list:
+    """The event definitions under `definition` (itself, or an event-based gateway's) that catch kind/name.
+    The event sent must be of the parser's own definition class, so we reuse the waiting one."""
+    inner = definition.event_definitions if isinstance(definition, MultipleEventDefinition) else [definition]
+    return [d for d in inner if _event_category(d) == kind and getattr(d, "name", None) == name]
 
 
 def _text(value: Any) -> str | None:

@@ -83,14 +83,22 @@ def complete_user_task(
     return instance
 
 
-def send_message(
-    *, session: Session, engine: Engine, instance: ProcessInstance, name: str, payload: Any, actor: str | None
+def deliver(
+    *,
+    session: Session,
+    engine: Engine,
+    instance: ProcessInstance,
+    kind: str,
+    name: str,
+    payload: Any,
+    actor: str | None,
 ) -> ProcessInstance:
-    """Deliver a message to a locked instance."""
+    """Deliver a message or a signal (`kind`) to a locked, running instance."""
+    require_running(instance)
     now = clock.now()
     with _step(session, engine, instance, actor, now):
         execution = engine.runtime.restore(instance.state)
-        execution.send_message(name, payload)
+        execution.deliver(kind, name, payload)
         _save(session, instance, execution, actor, now)
     return instance
 
@@ -416,6 +424,8 @@ def _event_kind(step: StepRecord) -> str:
         return "timer_fired"
     if step.event == "message":
         return "message_received"
+    if step.event == "signal":
+        return "signal_received"
     return "step_completed"
 
 

@@ -187,30 +187,47 @@ def retry(instance_id: int):
         return jsonify(present(service.retry(session=session, instance=instance, actor=user().username)))
 
 
-MESSAGE_IN = {
+EVENT_IN = {
     "type": "object",
     "additionalProperties": False,
     "required": ["name"],
     "properties": {"name": {"type": "string", "minLength": 1}, "payload": {}},
 }
+SENDERS = {"vp_specialist", "vp_leadership", "monitor", "analyst"}
 
 
 @bp.post("/<int:instance_id>/messages")
 @operation(
     summary="Gửi một thông điệp (BPMN message) tới phiên bản quy trình đang chờ nó",
     tag="process-instances",
-    roles={"vp_specialist", "vp_leadership", "monitor", "analyst"},
-    body=MESSAGE_IN,
+    roles=SENDERS,
+    body=EVENT_IN,
     response=INSTANCE,
 )
 def send_message(instance_id: int, body: dict):
+    return _deliver(instance_id, "message", body)
+
+
+@bp.post("/<int:instance_id>/signals")
+@operation(
+    summary="Gửi một tín hiệu (BPMN signal) tới phiên bản quy trình đang chờ nó",
+    tag="process-instances",
+    roles=SENDERS,
+    body=EVENT_IN,
+    response=INSTANCE,
+)
+def send_signal(instance_id: int, body: dict):
+    return _deliver(instance_id, "signal", body)
+
+
+def _deliver(instance_id: int, kind: str, body: dict):
     with transaction() as session:
         instance = service.lock_or_raise(session=session, instance_id=instance_id)
-        service.require_running(instance)
-        service.send_message(
+        service.deliver(
             session=session,
             engine=system().engine,
             instance=instance,
+            kind=kind,
             name=body["name"],
             payload=body.get("payload"),
             actor=user().username,

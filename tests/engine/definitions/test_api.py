@@ -39,6 +39,20 @@ def waiter(version: int) -> bytes:
     return WAITER.replace("VERSION", str(version)).encode()
 
 
+SIGNAL = (
+    '<bpmn:signal id="go_signal" name="go"><bpmn:extensionElements>'
+    "<spiffworkflow:variableName>order</spiffworkflow:variableName></bpmn:extensionElements></bpmn:signal>"
+)
+
+
+def signal_waiter() -> bytes:
+    """The same process catching a signal `go` (payload into `order`) instead of a message."""
+    xml = WAITER.replace('<bpmn:message id="go_message" name="go"/>', SIGNAL)
+    start, end = xml.index("<bpmn:messageEventDefinition"), xml.index("</bpmn:messageEventDefinition>")
+    xml = xml[:start] + '<bpmn:signalEventDefinition id="sd" signalRef="go_signal"/>' + xml[end + 30 :]
+    return xml.replace("VERSION", "3").encode()
+
+
 def upload(client, headers, data: bytes, name: str = "waiter.bpmn"):
     return client.post(
         "/api/v1/process-definitions",
@@ -142,3 +156,19 @@ def test_validate_without_deploying(client, auth_headers):
     )
     assert ok.status_code == 200 and ok.get_json() == {"valid": True, "processes": ["waiter"]}
     assert client.get("/api/v1/process-definitions/key/waiter/versions", headers=analyst).status_code == 404
+
+
+def test_signals_reach_the_instance_waiting_for_them(client, auth_headers):
+    analyst = auth_headers("analyst")
+    assert upload(client, analyst, signal_waiter()).status_code == 201
+    instance = client.post(
+        "/api/v1/process-instances", headers=analyst, json={"process_id": "waiter"}
+    ).get_json()
+    path = f"/api/v1/process-instances/{instance['id']}"
+    wrong = client.post(path + "/messages", headers=analyst, json={"name": "go", "payload": {"qty": 1}})
+    assert wrong.status_code == 409  # it waits for a signal, not a message
+    sent = client.post(path + "/signals", headers=analyst, json={"name": "go", "payload": {"qty": 2}})
+    assert sent.status_code == 200 and sent.get_json()["status"] == "completed"
+    detail = client.get(path, headers=auth_headers("monitor")).get_json()
+    assert detail["data"]["total"] == 6
+    assert "signal_received" in [e["kind"] for e in detail["events"]]
