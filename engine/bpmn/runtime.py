@@ -4,17 +4,14 @@ Callers get our own small dataclasses, never a SpiffWorkflow Task."""
 
 from __future__ import annotations
 
-import json
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from threading import Lock
 from typing import Any
 from uuid import UUID
 
 from jinja2.sandbox import SandboxedEnvironment
-from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.specs.event_definitions import timer as timer_module
 from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
@@ -27,73 +24,21 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
+from engine.bpmn.failures import process_errors
 from engine.bpmn.loader import build_specs
+from engine.bpmn.records import Snapshot, StepRecord, TimerInfo, UserTaskInfo, jsonable
 from engine.bpmn.scripting import RestrictedEnvironment, ScriptEngine
 from engine.bpmn.serializer import make_serializer
 from engine.errors import (
     BudgetExceededError,
     ConflictError,
-    EngineError,
     NotFoundError,
-    ProcessExecutionError,
-    ScriptFailure,
     TaskNotReadyError,
 )
 
 # A deployed definition as the runtime needs it: its process id and the files to parse (its own
 # diagram first, then the diagrams of the processes it calls).
 DefinitionFiles = tuple[str, list[tuple[str, bytes]]]
-
-
-@dataclass(frozen=True)
-class UserTaskInfo:
-    """A READY user task, as the inbox index stores it."""
-
-    task_id: str
-    bpmn_id: str
-    name: str
-    process_id: str
-    lane: str | None
-    candidate_groups: tuple[str, ...]
-    candidate_unit: str | None
-    form: str | None
-    ui_form: str | None
-    due: date | datetime | None
-    subject: str | None  # what the task is about, for the inbox (e.g. the document's number and title)
-    instructions: str | None
-
-
-@dataclass(frozen=True)
-class TimerInfo:
-    """A waiting timer and the instant it fires."""
-
-    task_id: str
-    bpmn_id: str
-    name: str
-    fire_at: datetime
-
-
-@dataclass(frozen=True)
-class StepRecord:
-    """One BPMN element that completed during this unit of work, and the data it changed."""
-
-    task_id: str
-    bpmn_id: str
-    name: str
-    kind: str
-    event: str | None  # for events: "timer", "message", "signal", or the definition's class name
-    data_changes: dict[str, Any]
-    data_removed: tuple[str, ...]
-
-
-@dataclass
-class Snapshot:
-    state: str
-    completed: bool
-    user_tasks: list[UserTaskInfo]
-    timers: list[TimerInfo]
-    steps: list[StepRecord] = field(default_factory=list)
-    data: dict[str, Any] = field(default_factory=dict)
 
 
 def install_clock(now: Callable[[], datetime]) -> None:
@@ -127,9 +72,7 @@ class Runtime:
         cache_size: int = 128,
     ) -> None:
         self._load_definition = load_definition
-        self._cache: OrderedDict[int, tuple[Any, dict]] = OrderedDict()
-        self._cache_size = cache_size
-        self._lock = Lock()
+        self._specs = _LRU(cache_size)
         environment = RestrictedEnvironment(helpers, step_budget=step_budget, time_budget=time_budget)
         self.script_engine = ScriptEngine(
             environment, service_handler=service_handler, timer_value=timer_value
@@ -138,33 +81,20 @@ class Runtime:
         self.engine_step_budget = engine_step_budget
         self.roundtrip_every_step = roundtrip_every_step
         self._templates = SandboxedEnvironment(autoescape=False)
-        self._template_cache: OrderedDict[str, Any] = OrderedDict()
+        self._compiled_templates = _LRU(cache_size)
 
     def specs(self, key: int) -> tuple[Any, dict]:
         """(spec, subprocess specs) of a deployed definition, parsed once per process."""
-        with self._lock:
-            if key in self._cache:
-                self._cache.move_to_end(key)
-                return self._cache[key]
-        process_id, files = self._load_definition(key)
-        parsed = build_specs(files, process_id)
-        with self._lock:
-            self._cache[key] = parsed
-            while len(self._cache) > self._cache_size:
-                self._cache.popitem(last=False)
-        return parsed
+
+        def parse() -> tuple[Any, dict]:
+            process_id, files = self._load_definition(key)
+            return build_specs(files, process_id)
+
+        return self._specs.get(key, parse)
 
     def template(self, source: str):
         """A compiled instructions template (compiling costs milliseconds; the same few recur)."""
-        with self._lock:
-            compiled = self._template_cache.get(source)
-        if compiled is None:
-            compiled = self._templates.from_string(source)
-            with self._lock:
-                self._template_cache[source] = compiled
-                while len(self._template_cache) > self._cache_size:
-                    self._template_cache.popitem(last=False)
-        return compiled
+        return self._compiled_templates.get(source, lambda: self._templates.from_string(source))
 
     def start(self, key: int, data: dict[str, Any]) -> Execution:
         """A new instance of definition `key` with `data` as its process variables; not yet advanced."""
@@ -192,7 +122,7 @@ class Execution:
 
     def advance(self) -> None:
         """Fire the timers that are due, then run every engine step up to the next wait state."""
-        with _process_errors():
+        with process_errors():
             self.workflow.refresh_timers()
             if not self.runtime.roundtrip_every_step:
                 self.workflow.do_engine_steps(did_complete_task=self._did_complete)
@@ -207,7 +137,7 @@ class Execution:
     def complete_user_task(self, task_id: str, data: dict[str, Any]) -> None:
         """Complete a READY manual task with form data, then advance."""
         task = self._ready_manual_task(task_id)
-        with _process_errors():
+        with process_errors():
             task.data.update(data)
             task.run()
             self._did_complete(task)
@@ -240,13 +170,13 @@ class Execution:
         )
         if definition is None:
             raise ConflictError(f"this instance is not waiting for the {kind} {name!r}")
-        with _process_errors():
+        with process_errors():
             self.workflow.send_event(BpmnEvent(definition, payload=payload))
         self.advance()
 
     def snapshot(self) -> Snapshot:
         """The serialized state and the indexes derived from it."""
-        with _process_errors():
+        with process_errors():
             user_tasks = [
                 self._user_task_info(t)
                 for t in self.workflow.get_tasks(state=TaskState.READY, manual=True)
@@ -384,72 +314,26 @@ def _event_category(definition) -> str | None:
     return {"MessageEventDefinition": "message", "SignalEventDefinition": "signal"}.get(name, name)
 
 
+class _LRU:
+    """A small thread-safe least-recently-used cache."""
+
+    def __init__(self, size: int) -> None:
+        self._items: OrderedDict[Any, Any] = OrderedDict()
+        self._size = size
+        self._lock = Lock()
+
+    def get(self, key: Any, make: Callable[[], Any]) -> Any:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        value = make()  # outside the lock: parsing may take milliseconds; a race only parses twice
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+        return value
+
+
 class _Pause(Exception):
     """Stops do_engine_steps after one step so the state can make a save/restore round trip."""
-
-
-class _process_errors:
-    """Turn whatever SpiffWorkflow raises into our errors; our own EngineErrors pass through unchanged."""
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind, exc, tb) -> bool:
-        if exc is None or not isinstance(exc, Exception):
-            return False
-        own = _own_error(exc)
-        if own is not None and own is not exc:
-            raise own from exc
-        if own is not None:
-            return False
-        raise ProcessExecutionError(_message(exc), failure=_failure(exc)) from exc
-
-
-def _own_error(exc: BaseException) -> EngineError | None:
-    seen = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        if isinstance(current, EngineError):
-            return current
-        seen.add(id(current))
-        current = current.__cause__ or current.__context__
-    return None
-
-
-def _failure(exc: Exception) -> ScriptFailure:
-    if isinstance(exc, WorkflowTaskException) and exc.task is not None:
-        spec = exc.task.task_spec
-        return ScriptFailure(
-            element_id=spec.bpmn_id or spec.name,
-            element_name=spec.bpmn_name or "",
-            line=exc.line_number or None,
-            error_type=exc.error_type,
-            detail=str(exc),
-            trace=list(getattr(exc, "task_trace", []) or []),
-        )
-    spec = getattr(exc, "task_spec", None)
-    return ScriptFailure(
-        element_id=getattr(spec, "bpmn_id", None) or "-",
-        element_name=getattr(spec, "bpmn_name", None) or "",
-        line=None,
-        error_type=type(exc).__name__,
-        detail=str(exc),
-    )
-
-
-def _message(exc: Exception) -> str:
-    failure = _failure(exc)
-    where = failure.element_name or failure.element_id
-    line = f", dòng {failure.line}" if failure.line else ""
-    return f"Lỗi khi chạy quy trình tại '{where}'{line}: {failure.detail}"
-
-
-def jsonable(data: dict[str, Any]) -> dict[str, Any]:
-    """Task data as plain JSON (dates as ISO strings) for the event log and the API."""
-    return json.loads(json.dumps(data, default=_json_default))
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    return str(value)

@@ -17,7 +17,6 @@ import json
 import traceback
 import types
 from collections.abc import Callable, Mapping
-from dataclasses import asdict
 from decimal import Decimal
 from typing import Any
 
@@ -27,6 +26,7 @@ from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScript
 from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
+from engine.bpmn.failures import locate
 from engine.bpmn.sandbox import (
     BUILTIN_NAMES,
     GUARDS,
@@ -37,7 +37,6 @@ from engine.bpmn.sandbox import (
     run_with_budget,
 )
 from engine.calendar import as_date
-from engine.errors import EngineError, ProcessExecutionError, ScriptFailure
 
 __all__ = [
     "HELPER_NAMES",
@@ -46,7 +45,6 @@ __all__ = [
     "ScriptEngine",
     "ScriptPolicyError",
     "check_source",
-    "engine_error_of",
 ]
 
 
@@ -158,7 +156,7 @@ class ScriptEngine(PythonScriptEngine):
 
     SpiffWorkflow wraps script errors in WorkflowTaskException; a BudgetExceededError or
     ScriptPolicyError stays recognisable: `error_type` is its class name, it is the exception's
-    `__context__` (see `engine_error_of`), and we fill its `failure` with where it happened."""
+    `__context__` (see failures.engine_error_of), and we fill its `failure` with where it happened."""
 
     def __init__(
         self,
@@ -180,7 +178,7 @@ class ScriptEngine(PythonScriptEngine):
         try:
             result = super().evaluate(task, expression, external_context)
         except WorkflowTaskException as err:
-            _locate(err)
+            locate(err)
             raise
         if not _is_timer_expression(task, expression):
             return result
@@ -198,7 +196,7 @@ class ScriptEngine(PythonScriptEngine):
         try:
             return super().execute(task, script, external_context)
         except WorkflowTaskException as err:
-            _locate(err)
+            locate(err)
             raise
 
     def call_service(self, task, operation_name: str, operation_params: dict) -> str:
@@ -228,35 +226,6 @@ class ScriptEngine(PythonScriptEngine):
                     line = frame.lineno or 0
         lines = script.splitlines()
         return line, lines[line - 1] if 0 < line <= len(lines) else ""
-
-
-def engine_error_of(exc: BaseException) -> EngineError | None:
-    """Our own error (e.g. BudgetExceededError) inside whatever SpiffWorkflow wrapped it in, if any."""
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        if isinstance(current, EngineError):
-            return current
-        seen.add(id(current))
-        current = current.__cause__ or current.__context__
-    return None
-
-
-def _locate(wrapped: WorkflowTaskException) -> None:
-    """Give our error inside `wrapped` the element, line and trace SpiffWorkflow found."""
-    own = engine_error_of(wrapped)
-    if not isinstance(own, ProcessExecutionError) or own.failure is not None or wrapped.task is None:
-        return
-    spec = wrapped.task.task_spec
-    own.failure = ScriptFailure(
-        element_id=spec.bpmn_id or spec.name,
-        element_name=spec.bpmn_name or "",
-        line=wrapped.line_number or None,
-        error_type=type(own).__name__,
-        detail=own.message,
-        trace=list(getattr(wrapped, "task_trace", []) or []),
-    )
-    own.details = {key: value for key, value in asdict(own.failure).items() if key != "detail"}
 
 
 def _is_timer_expression(task, expression: str) -> bool:

@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine import clock, operators
-from engine.bpmn.runtime import Execution, Runtime, Snapshot, StepRecord, jsonable
+from engine.bpmn.records import Snapshot, StepRecord, jsonable
+from engine.bpmn.runtime import Execution, Runtime
 from engine.config import Settings
 from engine.db import Database
 from engine.definitions import service as definitions

@@ -17,6 +17,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from SpiffWorkflow.util.task import TaskState
 
+from engine.bpmn.failures import engine_error_of
 from engine.bpmn.sandbox import compile_checked
 from engine.bpmn.scripting import (
     HELPER_NAMES,
@@ -24,7 +25,6 @@ from engine.bpmn.scripting import (
     ScriptEngine,
     ScriptPolicyError,
     check_source,
-    engine_error_of,
 )
 from engine.calendar import WorkCalendar
 from engine.errors import BudgetExceededError
