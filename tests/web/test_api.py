@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from jsonschema import Draft202012Validator
+from openapi_spec_validator import validate as validate_openapi
 
 from engine import clock
 from tests.conftest import PASSWORD, classification, two_task_document
@@ -191,3 +192,7 @@ def test_openapi_describes_every_api_route(app, client):
     documented = {p.replace("{", "<").replace("}", ">") for p in spec["paths"]}
     normalized = {r.replace("<int:", "<") for r in routes}
     assert normalized == documented
+
+
+def test_openapi_document_is_valid_openapi_3_1(client):
+    validate_openapi(client.get("/api/v1/openapi.json").get_json())
