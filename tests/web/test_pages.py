@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 
 import pytest
 from sqlalchemy import select
@@ -105,6 +106,8 @@ def complete(client, task_id: str, data, *, token: str | None = None):
     return client.post(f"/tasks/{task_id}/complete", json=data, headers=headers)
 
 
+SUBJECT = "15/CT-UBND: Về tăng cường kỷ luật, kỷ cương hành chính"  # the classify task's subject
+
 VALID_CLASSIFICATION = {
     "submitting_agency": None,
     "tracking_room": "Phòng Tổng hợp",
@@ -190,9 +193,11 @@ def test_inbox_shows_the_classify_task_with_its_due_date(system, client):
     assert "05/02/2025" in page
     assert "Quá hạn</span>" not in page
     assert "Chưa ai nhận" in page and "Nhận xử lý" in page
+    assert "<th>Nội dung</th>" in page and SUBJECT in page
 
     home = html(client.get("/"))
     assert "Việc cần làm của tôi" in home and "Văn bản chờ phân loại" in home
+    assert SUBJECT in home
 
     clock_module.current().move_to(clock_module.now().replace(month=2, day=6, hour=3))
     assert "Quá hạn</span>" in html(client.get("/tasks"))
@@ -226,9 +231,24 @@ def test_task_page_embeds_the_form_and_escapes_instructions(system, client):
     assert set(config["data"]) <= set(config["schema"]["properties"])  # only keys the form has
     assert config["submitUrl"] == f"/tasks/{task_id}/complete" and config["readonly"] is False
     assert "<strong>15/CT-UBND</strong>" in page  # **bold** of the instructions
+    assert '<p class="task-subject">15/CT-UBND: Về việc &lt;script&gt;' in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; kỷ cương" in page
     assert "<script>alert(1)" not in page
     assert "05/02/2025" in page
+
+
+def test_task_page_embeds_the_unit_directory_for_the_unit_pickers(system, client):
+    with system.db.transaction() as session:
+        session.add(Unit(code="H_CU", name="UBND huyện cũ", unit_type="UBND huyện", active_to=date(2024, 12, 31)))
+    register(system)
+    login(client, "chuyenvien")
+    config = form_config(html(client.get(f"/tasks/{classify_task_id(system)}")))
+    assert {"code": "SO_TC", "name": "Sở Tài chính", "unit_type": "Sở, ban, ngành"} in config["units"]
+    assert "H_CU" not in {u["code"] for u in config["units"]}  # closed before today
+    task_ui = config["ui"]["tasks"]["items"]
+    assert task_ui["lead_unit"]["ui:widget"] == "unit"
+    assert task_ui["coordinating_units"]["ui:widget"] == "units"
+    assert config["data"]["tasks"][0]["lead_unit"] == "SO_TC"  # prefilled from the draft, a code
 
 
 def test_complete_validates_then_completes_once(system, client):
@@ -313,8 +333,9 @@ def test_documents_list_detail_and_new(system, client):
 
     page = html(client.get("/documents/new"))
     config = form_config(page)
-    lead = config["schema"]["properties"]["tasks"]["items"]["properties"]["lead_unit"]
-    assert {"const": "SO_TC", "title": "Sở Tài chính"} in lead["oneOf"]
+    assert {"code": "SO_TC", "name": "Sở Tài chính", "unit_type": "Sở, ban, ngành"} in config["units"]
+    assert config["ui"]["tasks"]["items"]["lead_unit"] == {"ui:widget": "unit"}
+    assert config["ui"]["tasks"]["items"]["coordinating_units"] == {"ui:widget": "units"}
     secrecy = [c["const"] for c in config["schema"]["properties"]["secrecy"]["oneOf"]]
     assert secrecy == ["Thường", "Mật", "Tối mật", "Tuyệt mật"]
 

@@ -1,8 +1,10 @@
 /* theodoi: a small form renderer for JSON Schema + UI schema (vanilla JS, no build step).
  *
- * Reads {schema, ui, data, readonly, submitUrl, submitLabel} from the <script type="application/json">
+ * Reads {schema, ui, data, units, readonly, submitUrl, submitLabel} from the <script type="application/json">
  * named by #form-root[data-config], renders the form, and posts the data as JSON with the session's
- * CSRF token. The server validates; this file only shows its answers next to the fields (paths such as
+ * CSRF token. `units` is the unit directory ({code, name, unit_type}) for the unit pickers:
+ * "ui:widget": "unit" on a string, and "ui:widget": "units" (or "items": {"ui:widget": "unit"}) on an
+ * array of strings; names are shown, codes are submitted. The server validates; this file only shows its answers next to the fields (paths such as
  * "tasks/0/due_date").
  */
 (function () {
@@ -13,6 +15,7 @@
   var config = JSON.parse(document.getElementById(root.getAttribute("data-config")).textContent);
   var rootSchema = config.schema || { type: "object", properties: {} };
   var readonlyForm = !!config.readonly;
+  var units = Array.isArray(config.units) ? config.units : [];
   var counter = 0;
 
   // ---- small helpers ------------------------------------------------------------------------------
@@ -108,6 +111,36 @@
     return choices;
   }
 
+  // The directory grouped by unit_type, in its own order; codes not in it (a unit closed since, a code
+  // typed elsewhere) stay choosable under their own heading so that opening a form never drops a value.
+  function unitGroups(codes) {
+    var groups = [];
+    var byType = {};
+    var known = {};
+    units.forEach(function (unit) {
+      var label = unit.unit_type || "Khác";
+      if (!byType[label]) {
+        byType[label] = { label: label, units: [] };
+        groups.push(byType[label]);
+      }
+      byType[label].units.push(unit);
+      known[unit.code] = true;
+    });
+    var unknown = (codes || []).filter(function (code) { return code && !known[code]; });
+    if (unknown.length) {
+      groups.push({
+        label: "Không có trong danh mục đơn vị đang hoạt động",
+        units: unknown.map(function (code) { return { code: code, name: code }; }),
+      });
+    }
+    return groups;
+  }
+
+  // "Sở Tài chính" matches "so tai chinh": accents and đ folded, case ignored.
+  function fold(text) {
+    return String(text).normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[đĐ]/g, "d").toLowerCase();
+  }
+
   function sameValue(a, b) {
     return JSON.stringify(a) === JSON.stringify(b);
   }
@@ -163,14 +196,19 @@
     if (ui["ui:widget"] === "hidden") return hiddenField(value);
     var type = mainType(schema);
     var choices = choicesOf(schema);
+    var unitWidget = units.length ? ui["ui:widget"] : null;  // no directory: plain inputs, as before
     if (type === "object" || (schema.properties && !type)) return objectField(schema, ui, value, ctx);
     if (type === "array") {
       var items = resolve(schema.items || {});
+      if (unitWidget === "units" || (units.length && (ui.items || {})["ui:widget"] === "unit")) {
+        return unitList(value, ctx);
+      }
       if (mainType(items) === "object") return arrayOfObjects(schema, items, ui, value, ctx, options);
       if (choicesOf(items)) return multiChoice(schema, items, value, ctx);
       if (["string", "integer", "number"].indexOf(mainType(items)) >= 0) return commaList(schema, items, ui, value, ctx);
       return jsonField(schema, ui, value, ctx);
     }
+    if (unitWidget === "unit") return unitSelect(schema, value, ctx);
     if (choices) return selectField(schema, choices, value, ctx);
     if (type === "boolean") return checkboxField(value, ctx);
     if (type === "integer" || type === "number") return numberField(schema, ui, value, ctx, type);
@@ -346,6 +384,86 @@
       get: function () {
         if (select.value === "") return undefined;
         return choices[Number(select.value)].value;
+      },
+      child: function () { return null; },
+      addError: function (text) { addErrorTo(w.errors, w.el, text); },
+    };
+  }
+
+  function unitSelect(schema, value, ctx) {
+    var id = nextId();
+    var select = h("select", { id: id, disabled: ctx.readonly });
+    select.appendChild(h("option", { value: "" }, "— Chọn đơn vị —"));
+    unitGroups(value ? [value] : []).forEach(function (group) {
+      var optgroup = h("optgroup", { label: group.label });
+      group.units.forEach(function (unit) {
+        optgroup.appendChild(h("option", { value: unit.code }, unit.name));
+      });
+      select.appendChild(optgroup);
+    });
+    select.value = typeof value === "string" ? value : "";
+    var w = wrapper(ctx, select, id);
+    return {
+      el: w.el,
+      get: function () {
+        if (select.value === "") return isNullable(schema) ? null : undefined;
+        return select.value;
+      },
+      child: function () { return null; },
+      addError: function (text) { addErrorTo(w.errors, w.el, text); },
+    };
+  }
+
+  // A checkbox list grouped by unit type, with a search box when the directory is long and a line
+  // naming what is chosen (the chosen units may be scrolled out of sight).
+  function unitList(value, ctx) {
+    var id = nextId();
+    var selected = Array.isArray(value) ? value : [];
+    var entries = [];
+    var list = h("div", { className: "choices unit-choices", id: id, role: "group", "aria-label": ctx.label });
+    var chosen = h("div", { className: "unit-chosen muted", "aria-live": "polite" });
+    unitGroups(selected).forEach(function (group) {
+      var heading = h("div", { className: "unit-group", text: group.label });
+      list.appendChild(heading);
+      group.units.forEach(function (unit) {
+        var box = h("input", { type: "checkbox", value: unit.code, disabled: ctx.readonly });
+        box.checked = selected.indexOf(unit.code) >= 0;
+        var label = h("label", {}, box, " " + unit.name);
+        entries.push({ box: box, unit: unit, label: label, heading: heading, key: fold(unit.name + " " + unit.code) });
+        list.appendChild(label);
+      });
+    });
+
+    function showChosen() {
+      var names = entries.filter(function (e) { return e.box.checked; }).map(function (e) { return e.unit.name; });
+      chosen.textContent = names.length ? "Đã chọn " + names.length + ": " + names.join("; ") : "Chưa chọn đơn vị nào.";
+    }
+    list.addEventListener("change", showChosen);
+    showChosen();
+
+    var control = h("div", { className: "unit-picker" });
+    if (entries.length > 12 && !ctx.readonly) {
+      var search = h("input", { type: "search", className: "unit-search", placeholder: "Tìm đơn vị…", "aria-label": "Tìm đơn vị" });
+      search.addEventListener("input", function () {
+        var wanted = fold(search.value.trim());
+        var shown = {};
+        entries.forEach(function (e) {
+          var match = !wanted || e.key.indexOf(wanted) >= 0;
+          e.label.hidden = !match;
+          if (match) shown[e.heading.textContent] = true;
+        });
+        entries.forEach(function (e) { e.heading.hidden = !shown[e.heading.textContent]; });
+      });
+      control.appendChild(search);
+    }
+    control.appendChild(list);
+    control.appendChild(chosen);
+    var w = wrapper(ctx, control, id);
+    return {
+      el: w.el,
+      get: function () {
+        var out = entries.filter(function (e) { return e.box.checked; }).map(function (e) { return e.unit.code; });
+        return out.length || ctx.required || Array.isArray(value) ? out : undefined;
       },
       child: function () { return null; },
       addError: function (text) { addErrorTo(w.errors, w.el, text); },
