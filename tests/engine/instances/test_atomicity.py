@@ -76,3 +76,42 @@ def test_exception_mid_step_rolls_everything_back(system, directory, monkeypatch
         )
     with system.db.reading() as session:
         assert session.scalar(select(func.count()).select_from(Assignment)) == 2
+
+
+@pytest.mark.postgres
+def test_two_simultaneous_completions_run_the_step_once(system, directory, backend):
+    import threading
+
+    from engine.errors import TaskNotReadyError
+
+    with system.db.transaction() as session:
+        tracking.register_document(
+            session=session, engine=system.engine, payload=two_task_document(), actor="cv"
+        )
+    with system.db.reading() as session:
+        [task] = usertasks.inbox(session=session, user=directory["cv"])
+    barrier, outcomes = threading.Barrier(2), []
+
+    def complete():
+        barrier.wait()
+        try:
+            with system.db.transaction() as session:
+                usertasks.complete(
+                    session=session,
+                    engine=system.engine,
+                    task_id=task.id,
+                    data=classification(),
+                    user=directory["cv"],
+                )
+            outcomes.append("done")
+        except TaskNotReadyError:
+            outcomes.append("409")
+
+    threads = [threading.Thread(target=complete) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["409", "done"]
+    with system.db.reading() as session:
+        assert session.scalar(select(func.count()).select_from(Assignment)) == 2
