@@ -239,7 +239,7 @@ def test_task_page_embeds_the_form_and_escapes_instructions(system, client):
 
 def test_task_page_embeds_the_unit_directory_for_the_unit_pickers(system, client):
     with system.db.transaction() as session:
-        session.add(Unit(code="H_CU", name="UBND huyện cũ", unit_type="UBND huyện", active_to=date(2024, 12, 31)))
+        session.add(Unit(code="H_CU", name="UBND huyện cũ", unit_type="Huyện", active_to=date(2024, 12, 31)))
     register(system)
     login(client, "chuyenvien")
     config = form_config(html(client.get(f"/tasks/{classify_task_id(system)}")))

@@ -1,0 +1,195 @@
+"""The pages blueprint and what every page module shares: login guard, layout, errors, role sets, lookups.
+
+Validation and permissions stay in the services; the page modules only translate requests and errors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, g, render_template, request
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.exceptions import HTTPException
+
+from engine import clock
+from engine.auth import service as auth
+from engine.auth.models import ROLES, User
+from engine.definitions import service as definitions
+from engine.errors import (
+    AuthenticationError,
+    ConflictError,
+    EngineError,
+    NotFoundError,
+    PermissionDeniedError,
+    ProcessExecutionError,
+    StaleInstanceError,
+    TaskNotReadyError,
+    ValidationError,
+)
+from engine.tracking import service as tracking
+from engine.web import session as login_session
+from engine.web.api import system
+from engine.web.errors import error_response, status_of
+from engine.web.pages import filters
+from engine.web.session import csrf_token
+
+# The templates live next to the package (engine/web/templates), shared with nothing else.
+bp = Blueprint("pages", __name__, template_folder="../templates")
+login_session.install(bp)
+
+# Who sees what: the same role sets as the API (engine/*/views.py); admins pass every check.
+DOCUMENT_READERS = {"vp_specialist", "vp_leadership", "province_leadership", "monitor"}
+DOCUMENT_WRITERS = {"vp_specialist", "vp_leadership"}
+INSTANCE_WATCHERS = {"monitor", "analyst", "vp_specialist", "vp_leadership"}
+INSTANCE_OPERATORS = {"monitor", "analyst"}
+
+INSTANCE_STATUS = {"running": "Đang chạy", "completed": "Hoàn thành", "error": "Lỗi", "cancelled": "Đã hủy"}
+TASK_STATE = {"ready": "Đang chờ xử lý", "completed": "Đã hoàn thành", "cancelled": "Đã hủy"}
+
+
+# ---- request plumbing -------------------------------------------------------------------------------
+
+
+@bp.context_processor
+def layout_context() -> dict:
+    """What base.html needs: the user, their role names, the CSRF token and the menu's role sets."""
+    me = g.get("principal")
+    return {
+        "me": me,
+        "role_names": [ROLES.get(r, r) for r in sorted(me.roles)] if me else [],
+        "csrf_token": csrf_token,
+        "can": lambda roles: me is not None and me.in_any(tuple(roles)),
+        "DOCUMENT_READERS": DOCUMENT_READERS,
+        "INSTANCE_MENU": INSTANCE_OPERATORS,
+    }
+
+
+@bp.errorhandler(EngineError)
+def engine_error(exc: EngineError):
+    """fetch() callers get the API's error shape; pages get a readable Vietnamese page."""
+    if request.is_json:
+        return error_response(exc)
+    status = status_of(exc)
+    return render_template("error.html", status=status, message=page_message(exc), detail=exc.message), status
+
+
+@bp.errorhandler(HTTPException)
+def http_error(exc: HTTPException):
+    """Werkzeug errors (400 from the CSRF check, 405...) as a Vietnamese page, or JSON for fetch()."""
+    status = exc.code or 500
+    message = exc.description if status == 400 else f"Lỗi {status}: {exc.name}"
+    if request.is_json:
+        return error_response(exc, message=message)
+    return render_template("error.html", status=status, message=message, detail=None), status
+
+
+FORBIDDEN = "Bạn không có quyền truy cập nội dung này."
+# What staff read instead of the services' messages, which are for developers unless Vietnamese.
+PAGE_MESSAGES: list[tuple[type[EngineError], str]] = [
+    (TaskNotReadyError, "Công việc này đã được xử lý."),
+    (StaleInstanceError, "Dữ liệu vừa được người khác thay đổi; vui lòng tải lại trang và thử lại."),
+    (ConflictError, "Không thực hiện được vì trạng thái đã thay đổi."),
+    (PermissionDeniedError, FORBIDDEN),
+    (NotFoundError, "Không tìm thấy nội dung yêu cầu."),
+    (AuthenticationError, "Bạn cần đăng nhập để tiếp tục."),
+    (ProcessExecutionError, "Quy trình gặp lỗi khi chạy; không có thay đổi nào được lưu."),
+]
+
+
+def page_message(exc: EngineError) -> str:
+    """The Vietnamese sentence a page shows for an engine error."""
+    if isinstance(exc, ValidationError):
+        return exc.message
+    return next((text for kind, text in PAGE_MESSAGES if isinstance(exc, kind)), exc.message)
+
+
+def json_body(what: str) -> dict:
+    """The JSON object a fetch() call posted; anything else is refused like the API does."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise ValidationError(f"Dữ liệu {what} phải là một đối tượng JSON", fields={"": "expected an object"})
+    return body
+
+
+def me() -> auth.Principal:
+    """The logged-in Principal (loaded by the session guard)."""
+    return g.principal
+
+
+def require(roles: Iterable[str]) -> None:
+    """Refuse (403) unless the user has one of `roles` (admins always pass)."""
+    if not me().in_any(tuple(roles)):
+        raise PermissionDeniedError(FORBIDDEN, details={"roles": sorted(roles)})
+
+
+# ---- template filters: the pure ones of filters.py, bound to the configured time zone and clock ------
+
+
+def tz() -> ZoneInfo:
+    """The configured local time zone."""
+    return ZoneInfo(system().settings.timezone)
+
+
+def today() -> date:
+    """Today in local time."""
+    return clock.now().astimezone(tz()).date()
+
+
+@bp.app_template_filter("vn_date")
+def vn_date(value: date | datetime | str | None) -> str:
+    """dd/mm/yyyy in local time."""
+    return filters.vn_date(value, tz())
+
+
+@bp.app_template_filter("vn_datetime")
+def vn_datetime(value: datetime | None) -> str:
+    """dd/mm/yyyy HH:MM in local time."""
+    return filters.vn_datetime(value, tz())
+
+
+@bp.app_template_filter("due_day")
+def due_day(due_at: datetime | None) -> date | None:
+    """The last local day of a deadline."""
+    return filters.due_day(due_at, tz())
+
+
+@bp.app_template_filter("overdue")
+def overdue(due_at: datetime | None) -> bool:
+    """Past the deadline now."""
+    return filters.is_overdue(due_at, clock.now())
+
+
+bp.add_app_template_filter(filters.instructions, "instructions")
+bp.add_app_template_filter(filters.vn_number, "vn_number")
+bp.add_app_template_filter(filters.form_json, "form_json")
+bp.add_app_template_filter(filters.role_names, "role_names")
+bp.add_app_template_filter(filters.pretty_json, "pretty_json")
+
+
+# ---- lookups shared by several pages ---------------------------------------------------------------
+
+
+def process_names(session: Session) -> dict[str, str]:
+    """process_id -> the latest definition's name."""
+    latest = definitions.list_(session=session, latest_only=True)
+    return {d.process_id: d.name or d.process_id for d in latest}
+
+
+def full_names(session: Session, usernames: set[str]) -> dict[str, str]:
+    """username -> full name, for the users named."""
+    if not usernames:
+        return {}
+    query = select(User.username, User.full_name).where(User.username.in_(sorted(usernames)))
+    return dict(session.execute(query).all())
+
+
+def unit_directory(session: Session) -> list[dict]:
+    """The units a form may pick (code, name, unit_type), without those whose active_to has passed."""
+    current = today()
+    return [
+        {"code": u.code, "name": u.name, "unit_type": u.unit_type}
+        for u in tracking.list_units(session=session)
+        if not u.active_to or u.active_to >= current
+    ]

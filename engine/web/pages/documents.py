@@ -1,0 +1,167 @@
+"""Văn bản chỉ đạo: the list, one document with its assignments, and Tiếp nhận văn bản."""
+
+from __future__ import annotations
+
+import copy
+
+from flask import flash, jsonify, render_template, request, url_for
+from sqlalchemy import select
+
+from engine.instances import service as instances
+from engine.instances.models import ProcessInstance
+from engine.tracking import service as tracking
+from engine.tracking.models import COORDINATING
+from engine.tracking.schemas import DOCUMENT_IN
+from engine.web.api import reading, system, transaction
+from engine.web.pages.common import (
+    DOCUMENT_READERS,
+    DOCUMENT_WRITERS,
+    INSTANCE_STATUS,
+    INSTANCE_WATCHERS,
+    bp,
+    json_body,
+    me,
+    require,
+    today,
+    unit_directory,
+)
+
+PROGRESS = {"not_started": "Chưa thực hiện", "in_progress": "Đang thực hiện", "done": "Đã hoàn thành"}
+DEADLINE_KIND = {"completion": "Hạn hoàn thành", "report": "Hạn báo cáo", "submission": "Hạn trình"}
+# Đ3.2: the kinds of directive documents; Độ mật and Độ khẩn as the document system names them.
+DOC_TYPES = [
+    "Quyết định",
+    "Chỉ thị",
+    "Chương trình",
+    "Kế hoạch",
+    "Công văn",
+    "Công điện",
+    "Thông báo kết luận",
+    "Ý kiến chỉ đạo trực tiếp",
+]
+SECRECY = ["Thường", "Mật", "Tối mật", "Tuyệt mật"]
+URGENCY = ["Thường", "Khẩn", "Thượng khẩn", "Hỏa tốc"]
+
+
+@bp.get("/documents")
+def documents():
+    """Văn bản chỉ đạo, newest first."""
+    require(DOCUMENT_READERS)
+    offset = max(request.args.get("offset", 0, type=int), 0)
+    with reading() as session:
+        rows = tracking.list_documents(session=session, limit=50, offset=offset)
+        ids = [d.intake_instance_id for d in rows if d.intake_instance_id]
+        status = dict(
+            session.execute(
+                select(ProcessInstance.id, ProcessInstance.status).where(ProcessInstance.id.in_(ids))
+            ).all()
+        )
+        return render_template("documents.html", rows=rows, status=status, offset=offset)
+
+
+@bp.get("/documents/<int:document_id>")
+def document(document_id: int):
+    """One document: fields a–e and its assignments (or its draft tasks before classification)."""
+    require(DOCUMENT_READERS)
+    with reading() as session:
+        doc = tracking.get_document_or_raise(session=session, document_id=document_id)
+        assignments = tracking.assignments_of(session=session, document_id=document_id)
+        units = tracking.units_of(session=session, assignment_ids=[a.id for a in assignments])
+        intake = None
+        if doc.intake_instance_id:
+            intake = instances.get_or_raise(session=session, instance_id=doc.intake_instance_id)
+        return render_template(
+            "document.html",
+            doc=doc,
+            assignments=assignments,
+            coordinating={
+                i: sorted(u.unit_code for u in rows if u.role == COORDINATING) for i, rows in units.items()
+            },
+            unit_names={u.code: u.name for u in tracking.list_units(session=session)},
+            intake=intake,
+            progress=PROGRESS,
+            deadline_kind=DEADLINE_KIND,
+            instance_status=INSTANCE_STATUS,
+            can_watch=me().in_any(tuple(INSTANCE_WATCHERS)),
+        )
+
+
+@bp.route("/documents/new", methods=["GET", "POST"])
+def new_document():
+    """Tiếp nhận văn bản: the form is rendered by form.js; register_document validates and refuses secrets."""
+    require(DOCUMENT_WRITERS)
+    if request.method == "POST":
+        payload = json_body("văn bản")
+        with transaction() as session:
+            doc = tracking.register_document(
+                session=session, engine=system().engine, payload=payload, actor=me().username
+            )
+            number, doc_id = doc.number, doc.id
+        flash(f"Đã tiếp nhận văn bản số {number} và bắt đầu quy trình phân loại.", "success")
+        return jsonify(ok=True, redirect=url_for("pages.document", document_id=doc_id))
+    with reading() as session:
+        units = unit_directory(session)
+    schema, ui = document_form()
+    form = {
+        "schema": schema,
+        "ui": ui,
+        "data": {"issued_on": today().isoformat(), "secrecy": "Thường"},
+        "units": units,
+        "readonly": False,
+        "submitUrl": url_for("pages.new_document"),
+        "submitLabel": "Tiếp nhận văn bản",
+    }
+    return render_template("document_new.html", form=form)
+
+
+def document_form() -> tuple[dict, dict]:
+    """DOCUMENT_IN as a page form: closed lists become choices, units are picked from the directory."""
+    schema = copy.deepcopy(DOCUMENT_IN)
+    props = schema["properties"]
+    props.pop("external_id")
+    props["doc_type"] = {"title": "Loại văn bản", "type": "string", "oneOf": _choices(DOC_TYPES)}
+    props["secrecy"] = {
+        "title": "Độ mật",
+        "type": "string",
+        "description": "Văn bản Mật, Tối mật, Tuyệt mật không được nhập vào hệ thống (khoản 2 Điều 5).",
+        "oneOf": _choices(SECRECY),
+    }
+    props["urgency"] = {
+        "title": "Độ khẩn",
+        "type": ["string", "null"],
+        "oneOf": [{"type": "null", "title": "(Không)"}, *_choices(URGENCY)],
+    }
+    props["tasks"]["items"]["title"] = "Nhiệm vụ"
+    task_props = props["tasks"]["items"]["properties"]
+    task_props["lead_unit"]["title"] = "Đơn vị chủ trì"
+    task_props["lead_unit"]["description"] = "Để trống nếu chưa xác định; Văn phòng bổ sung khi phân loại."
+    task_props["coordinating_units"]["title"] = "Đơn vị phối hợp"
+    task_props["due_date"]["description"] = "Để trống nếu nhiệm vụ không có thời hạn."
+    ui = {
+        "ui:order": [
+            "number",
+            "doc_type",
+            "title",
+            "issued_on",
+            "signer",
+            "submitting_agency",
+            "urgency",
+            "secrecy",
+            "needs_consultation",
+            "tasks",
+        ],
+        "title": {"ui:widget": "textarea", "ui:options": {"rows": 3}},
+        "tasks": {
+            "items": {
+                "ui:order": ["content", "lead_unit", "coordinating_units", "due_date"],
+                "content": {"ui:widget": "textarea", "ui:options": {"rows": 3}},
+                "lead_unit": {"ui:widget": "unit"},
+                "coordinating_units": {"ui:widget": "units"},
+            }
+        },
+    }
+    return schema, ui
+
+
+def _choices(values: list[str]) -> list[dict]:
+    return [{"const": v, "title": v} for v in values]

@@ -1,0 +1,125 @@
+"""Pure formatting for the pages: dates dd/mm/yyyy, numbers 14.068, instructions, the month grid.
+
+No Flask, no database, no clock: the time zone, "now" and the working-day calendar are passed in."""
+
+from __future__ import annotations
+
+import calendar as month_calendar
+import functools
+import json
+import re
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta, tzinfo
+
+import holidays
+from jinja2.utils import htmlsafe_json_dumps
+from markupsafe import Markup, escape
+
+from engine.auth.models import ROLES
+from engine.calendar import WorkCalendar
+
+WEEKDAYS = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật"]
+
+
+def vn_date(value: date | datetime | str | None, tz: tzinfo) -> str:
+    """dd/mm/yyyy; an instant is shown as its local date."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    if isinstance(value, datetime):
+        value = value.astimezone(tz).date()
+    return value.strftime("%d/%m/%Y")
+
+
+def vn_datetime(value: datetime | None, tz: tzinfo) -> str:
+    """dd/mm/yyyy HH:MM in local time."""
+    return value.astimezone(tz).strftime("%d/%m/%Y %H:%M") if value else ""
+
+
+def vn_number(value: int) -> str:
+    """14.068: the dot groups thousands."""
+    return f"{value:,}".replace(",", ".")
+
+
+def due_day(due_at: datetime | None, tz: tzinfo) -> date | None:
+    """The last day of a deadline: due_at is the instant it ends (24:00 local, R3), i.e. the next midnight."""
+    return (due_at.astimezone(tz) - timedelta(microseconds=1)).date() if due_at else None
+
+
+def is_overdue(due_at: datetime | None, now: datetime) -> bool:
+    """R9: past the instant the deadline ends."""
+    return due_at is not None and now >= due_at
+
+
+BOLD = re.compile(r"\*\*(.+?)\*\*")
+BLANK_LINE = re.compile(r"\n[ \t]*\n\s*")
+
+
+def instructions(text: str | None) -> Markup:
+    """Escape everything, then allow **bold**; blank lines separate paragraphs, single newlines are kept."""
+    paragraphs = BLANK_LINE.split((text or "").replace("\r\n", "\n").strip())
+    html = []
+    for paragraph in filter(None, (p.strip() for p in paragraphs)):
+        escaped = str(escape(paragraph))  # first: nothing the author wrote becomes markup
+        escaped = BOLD.sub(r"<strong>\1</strong>", escaped).replace("\n", "<br>\n")
+        html.append(f"<p>{escaped}</p>")
+    return Markup("\n".join(html))
+
+
+def form_json(value) -> Markup:
+    """JSON for a <script type="application/json"> block: key order kept (ui:order falls back on it)."""
+    return htmlsafe_json_dumps(value, dumps=functools.partial(json.dumps, ensure_ascii=False))
+
+
+def role_names(roles: Iterable[str]) -> str:
+    """Candidate groups by their Vietnamese role names."""
+    return ", ".join(ROLES.get(r, r) for r in roles)
+
+
+def pretty_json(value) -> str:
+    """Indented JSON for the data panels."""
+    return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True, default=str)
+
+
+# ---- the month grid of Lịch làm việc -----------------------------------------------------------------
+
+
+def month_weeks(
+    cal: WorkCalendar, year: int, month: int, notes: dict[date, str], today: date
+) -> list[list[dict]]:
+    """The weeks (Monday first) that cover a month, each a list of day cells."""
+    weeks = month_calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+    return [[day_cell(cal, day, month, notes, today) for day in week] for week in weeks]
+
+
+def day_cell(cal: WorkCalendar, day: date, month: int, notes: dict[date, str], today: date) -> dict:
+    """One cell: working or not, the holiday's name, and "Làm bù"/"Nghỉ bù" for days swapped by decision."""
+    working, holiday, weekend = cal.is_working_day(day), cal.holiday_name(day), day.weekday() >= 5
+    label = None
+    if working and (weekend or holiday):
+        label = "Làm bù"
+    elif not working and not weekend and (day in cal.overrides or "substitute" in (holiday or "").lower()):
+        label = "Nghỉ bù"  # an announced swap: an override, or the package's "Day off (substituted from ...)"
+    return {
+        "day": day,
+        "in_month": day.month == month,
+        "working": working,
+        "holiday": vietnamese_holidays(day.year).get(day, holiday) if holiday else None,
+        "label": label,
+        "note": notes.get(day, ""),
+        "today": day == today,
+    }
+
+
+@functools.lru_cache(maxsize=32)
+def vietnamese_holidays(year: int) -> dict[date, str]:
+    """The package's own Vietnamese names of the days off (the calendar itself speaks English)."""
+    return dict(holidays.country_holidays("VN", years=year, language="vi"))
+
+
+def neighbour_months(year: int, month: int) -> tuple[tuple[int, int], tuple[int, int]]:
+    """(year, month) of the month before and the month after."""
+    first = date(year, month, 1)
+    previous, following = first - timedelta(days=1), first + timedelta(days=31)
+    return (previous.year, previous.month), (following.year, following.month)

@@ -1,0 +1,36 @@
+"""Tổng quan: the user's counts, the next user tasks by due date, notifications."""
+
+from __future__ import annotations
+
+from flask import render_template
+from sqlalchemy import func, select
+
+from engine.instances.models import RUNNING, ProcessInstance
+from engine.notifications import service as notifications
+from engine.tracking.models import Document
+from engine.usertasks import service as usertasks
+from engine.web.api import reading
+from engine.web.pages.common import DOCUMENT_READERS, bp, me, overdue, process_names
+
+
+@bp.get("/")
+def home():
+    """Tổng quan: counts of the user's user tasks, overdue ones, documents waiting, notifications."""
+    with reading() as session:
+        tasks = usertasks.inbox(session=session, user=me(), limit=1000)
+        waiting_documents = None
+        if me().in_any(tuple(DOCUMENT_READERS)):
+            waiting_documents = session.scalar(
+                select(func.count(Document.id))
+                .join(ProcessInstance, ProcessInstance.id == Document.intake_instance_id)
+                .where(ProcessInstance.status == RUNNING)
+            )
+        return render_template(
+            "home.html",
+            task_count=len(tasks),
+            overdue_count=sum(1 for t in tasks if overdue(t.due_at)),
+            waiting_documents=waiting_documents,
+            upcoming=tasks[:5],
+            process_names=process_names(session),
+            notifications=notifications.for_user(session=session, user=me(), limit=20),
+        )

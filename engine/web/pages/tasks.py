@@ -1,0 +1,111 @@
+"""Việc cần làm: the inbox, one user task with its form, and Nhận xử lý / Trả lại / Hoàn thành."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import flash, jsonify, redirect, render_template, request, url_for
+
+from engine.errors import EngineError, PermissionDeniedError
+from engine.usertasks import service as usertasks
+from engine.usertasks.models import READY, UserTaskRow
+from engine.web.api import reading, system, transaction
+from engine.web.pages.common import (
+    TASK_STATE,
+    bp,
+    full_names,
+    json_body,
+    me,
+    page_message,
+    process_names,
+    unit_directory,
+)
+from engine.web.session import safe_next
+
+
+@bp.get("/tasks")
+def tasks():
+    """Việc cần làm: the inbox, all / claimed by me / unclaimed."""
+    assigned = request.args.get("assigned")
+    assigned = assigned if assigned in {"me", "unassigned"} else None
+    with reading() as session:
+        rows = usertasks.inbox(session=session, user=me(), assigned=assigned, limit=500)
+        return render_template(
+            "tasks.html",
+            rows=rows,
+            assigned=assigned,
+            process_names=process_names(session),
+            people=full_names(session, {r.assignee for r in rows if r.assignee}),
+        )
+
+
+@bp.get("/tasks/<task_id>")
+def task(task_id: str):
+    """One user task: subject, instructions, due date and its form (rendered by form.js)."""
+    with reading() as session:
+        row = usertasks.get_or_raise(session=session, task_id=task_id)
+        usertasks.check_can_see(row, me())
+        schema = usertasks.form_schema(session=session, row=row)
+        data = usertasks.form_data(session=session, engine=system().engine, row=row)
+        properties = (schema or {}).get("properties", {})
+        form = {
+            "schema": schema,
+            "ui": usertasks.form_schema(session=session, row=row, ui=True) or {},
+            "data": {k: v for k, v in data.items() if k in properties},
+            "units": unit_directory(session),  # for "ui:widget": "unit" / "units"
+            "readonly": row.state != READY or not _can_act(row),
+            "submitUrl": url_for("pages.complete_task", task_id=row.id),
+            "submitLabel": "Hoàn thành",
+        }
+        return render_template(
+            "task.html",
+            row=row,
+            form=form,
+            can_act=row.state == READY and _can_act(row),
+            process_name=process_names(session).get(row.process_id, row.process_id),
+            people=full_names(session, {row.assignee, row.completed_by} - {None}),
+            task_state=TASK_STATE,
+        )
+
+
+@bp.post("/tasks/<task_id>/complete")
+def complete_task(task_id: str):
+    """Called by form.js with the form's JSON; the service validates it (422 with field paths)."""
+    data = json_body("biểu mẫu")
+    with transaction() as session:
+        engine = system().engine
+        row = usertasks.complete(session=session, engine=engine, task_id=task_id, data=data, user=me())
+        name = row.name
+    flash(f"Đã hoàn thành: {name}", "success")
+    return jsonify(ok=True, redirect=url_for("pages.tasks"))
+
+
+@bp.post("/tasks/<task_id>/claim")
+def claim_task(task_id: str):
+    """Nhận xử lý."""
+    return _assign(task_id, usertasks.claim, "Đã nhận xử lý")
+
+
+@bp.post("/tasks/<task_id>/unclaim")
+def unclaim_task(task_id: str):
+    """Trả lại: back to the candidate groups."""
+    return _assign(task_id, usertasks.unclaim, "Đã trả lại cho nhóm")
+
+
+def _assign(task_id: str, action: Callable[..., UserTaskRow], done: str):
+    try:
+        with transaction() as session:
+            name = action(session=session, task_id=task_id, user=me()).name
+    except EngineError as exc:
+        flash(page_message(exc), "error")
+    else:
+        flash(f"{done}: {name}", "success")  # only once the transaction has committed
+    return redirect(safe_next(request.form.get("next"), url_for("pages.tasks")))
+
+
+def _can_act(row: UserTaskRow) -> bool:
+    try:
+        usertasks.check_can_act(row, me())
+    except PermissionDeniedError:
+        return False
+    return True
