@@ -139,10 +139,11 @@ def fire_due_timers(
     limit = batch or engine.settings.timer_batch
     result = SweepResult()
     with db.reading() as session:
+        # A range scan of the fire_at index and nothing else: the index holds only running instances
+        # (an incident takes an instance's timers out until it is retried).
         due = session.execute(
             select(WaitingTimer.instance_id)
-            .join(ProcessInstance, ProcessInstance.id == WaitingTimer.instance_id)
-            .where(WaitingTimer.fire_at <= now, ProcessInstance.status == RUNNING)
+            .where(WaitingTimer.fire_at <= now)
             .order_by(WaitingTimer.fire_at)
             .limit(limit)
         ).scalars()
@@ -170,20 +171,25 @@ def fire_due_timers(
 
 
 def record_incident(*, db: Database, instance_id: int, error: ProcessExecutionError, now: datetime) -> None:
-    """Park a failing instance in `error` (kept out of sweeps until retried), in a transaction of its own."""
+    """Park a failing instance in `error`, its timers out of the index until it is retried, in a
+    transaction of its own (the failed step's own transaction was rolled back)."""
     with db.transaction() as session:
         instance = lock_or_raise(session=session, instance_id=instance_id)
+        session.execute(delete(WaitingTimer).where(WaitingTimer.instance_id == instance_id))
         instance.status = ERROR
         instance.error = {"message": error.message, **error.details}
         instance.updated_at = now
         _log(session, instance, now, None, "incident", instance.error)
 
 
-def retry(*, session: Session, instance: ProcessInstance, actor: str) -> ProcessInstance:
-    """Put an instance in error back to running; the next sweep tries its due timers again."""
+def retry(*, session: Session, engine: Engine, instance: ProcessInstance, actor: str) -> ProcessInstance:
+    """Put an instance in error back to running with its timers indexed again; the next sweep fires
+    those that are due."""
     if instance.status != ERROR:
         raise ConflictError(f"process instance {instance.id} is {instance.status}, not in error")
     now = clock.now()
+    with _step(session, engine, instance, actor, now):
+        _rewrite_timers(session, instance, engine.runtime.restore(instance.state).snapshot())
     instance.status, instance.error, instance.updated_at = RUNNING, None, now
     _log(session, instance, now, actor, "incident_resolved")
     return instance

@@ -184,7 +184,13 @@ def detail(instance_id: int):
 def retry(instance_id: int):
     with transaction() as session:
         instance = service.lock_or_raise(session=session, instance_id=instance_id)
-        return jsonify(present(service.retry(session=session, instance=instance, actor=user().username)))
+        return jsonify(
+            present(
+                service.retry(
+                    session=session, engine=system().engine, instance=instance, actor=user().username
+                )
+            )
+        )
 
 
 EVENT_IN = {

@@ -90,7 +90,7 @@ def retry_instance(instance_id: int):
     try:
         with transaction() as session:
             inst = instances.lock_or_raise(session=session, instance_id=instance_id)
-            instances.retry(session=session, instance=inst, actor=me().username)
+            instances.retry(session=session, engine=system().engine, instance=inst, actor=me().username)
         flash("Đã chạy lại quy trình; các bộ hẹn giờ đến hạn sẽ được xử lý ở lượt quét kế tiếp.", "success")
     except ConflictError as exc:
         flash(page_message(exc), "error")

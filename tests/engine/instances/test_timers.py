@@ -70,6 +70,7 @@ def test_a_failing_timer_step_becomes_an_incident_and_retry_runs_it(system, dire
     with system.db.reading() as session:
         instance = session.get(ProcessInstance, instance_id)
         assert instance.status == "error" and instance.error["element_id"] == "notify_leadership"
+        assert instances.timers(session=session, instance_id=instance_id) == []  # out of the sweep's index
     assert fired(system) == 0
     assert instances.fire_due_timers(db=system.db, engine=system.engine, now=AFTER_T1).advanced == []
 
@@ -77,6 +78,7 @@ def test_a_failing_timer_step_becomes_an_incident_and_retry_runs_it(system, dire
     with system.db.transaction() as session:
         instances.retry(
             session=session,
+            engine=system.engine,
             instance=instances.lock_or_raise(session=session, instance_id=instance_id),
             actor="monitor",
         )
