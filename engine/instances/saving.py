@@ -1,0 +1,187 @@
+"""Saving an instance: its state, the waiting-timer and ready-user-task indexes derived from it, and
+the event log, all in the caller's transaction."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from engine import operators
+from engine.bpmn.records import Snapshot, StepRecord
+from engine.bpmn.runtime import Execution
+from engine.errors import StaleInstanceError
+from engine.instances.models import COMPLETED, InstanceEvent, ProcessInstance, WaitingTimer
+from engine.usertasks.models import CANCELLED, READY, UserTaskGroup, UserTaskRow
+
+
+def save(
+    session: Session,
+    instance: ProcessInstance,
+    execution: Execution,
+    actor: str | None,
+    now: datetime,
+    completed_task_id: str | None = None,
+) -> None:
+    """Write the state and rewrite its indexes and the event log in this transaction (Core executemany
+    statements, not ORM units of work: this runs on every step of every instance)."""
+    snapshot = execution.snapshot()
+    instance.state = snapshot.state
+    instance.updated_at = now
+    if snapshot.completed:
+        instance.status, instance.ended_at, instance.data = COMPLETED, now, snapshot.data
+    journal = _Journal(instance.id, now)
+    for step in snapshot.steps:
+        journal.step(step, actor if step.task_id == completed_task_id else None)
+    rewrite_timers(session, instance, snapshot)
+    _rewrite_user_tasks(session, instance, snapshot, now, operators.current().calendar, journal)
+    if snapshot.completed:
+        journal.add("instance_completed", actor=actor)
+    try:
+        session.flush()
+    except StaleDataError:
+        raise StaleInstanceError(
+            f"process instance {instance.id} was changed by someone else meanwhile; reload and try again"
+        ) from None
+    journal.write(session)
+
+
+class _Journal:
+    """The event-log rows of one save, inserted in one statement."""
+
+    def __init__(self, instance_id: int, now: datetime) -> None:
+        self.instance_id, self.now, self.rows = instance_id, now, []
+
+    def add(self, kind: str, *, actor=None, bpmn_id=None, task_id=None, name=None, data=None) -> None:
+        self.rows.append(
+            {
+                "instance_id": self.instance_id,
+                "at": self.now,
+                "actor": actor,
+                "kind": kind,
+                "bpmn_id": bpmn_id,
+                "element_name": name,
+                "task_id": task_id,
+                "data": data or {},
+            }
+        )
+
+    def step(self, step: StepRecord, actor: str | None) -> None:
+        data = {
+            "changed": step.data_changes,
+            **({"removed": list(step.data_removed)} if step.data_removed else {}),
+        }
+        self.add(
+            _event_kind(step),
+            actor=actor,
+            bpmn_id=step.bpmn_id,
+            task_id=step.task_id,
+            name=step.name,
+            data=data,
+        )
+
+    def write(self, session: Session) -> None:
+        if self.rows:
+            session.execute(InstanceEvent.__table__.insert(), self.rows)
+
+
+def rewrite_timers(session: Session, instance: ProcessInstance, snapshot: Snapshot) -> None:
+    session.execute(delete(WaitingTimer).where(WaitingTimer.instance_id == instance.id))
+    if snapshot.timers:
+        session.execute(
+            WaitingTimer.__table__.insert(),
+            [
+                {
+                    "task_id": t.task_id,
+                    "instance_id": instance.id,
+                    "bpmn_id": t.bpmn_id,
+                    "name": t.name,
+                    "fire_at": t.fire_at,
+                }
+                for t in snapshot.timers
+            ],
+        )
+
+
+def _rewrite_user_tasks(
+    session: Session,
+    instance: ProcessInstance,
+    snapshot: Snapshot,
+    now: datetime,
+    calendar,
+    journal: _Journal,
+) -> None:
+    open_rows = {
+        row.id: row
+        for row in session.scalars(
+            select(UserTaskRow).where(UserTaskRow.instance_id == instance.id, UserTaskRow.state == READY)
+        )
+    }
+    ready = {t.task_id: t for t in snapshot.user_tasks}
+    for task_id, row in open_rows.items():
+        if task_id not in ready:  # completed rows were closed by usertasks; anything else was cancelled
+            row.state, row.completed_at = CANCELLED, now
+            journal.add("user_task_cancelled", bpmn_id=row.bpmn_id, task_id=row.id, name=row.name)
+    new_rows, new_groups = [], []
+    for task_id, info in ready.items():
+        due_at = _due_instant(info.due, calendar)
+        row = open_rows.get(task_id)
+        if row is not None:
+            row.due_at, row.subject, row.instructions = due_at, info.subject, info.instructions
+            continue
+        new_rows.append(
+            {
+                "id": task_id,
+                "instance_id": instance.id,
+                "process_id": info.process_id,
+                "bpmn_id": info.bpmn_id,
+                "name": info.name,
+                "lane": info.lane,
+                "candidate_groups": list(info.candidate_groups),
+                "unit_code": info.candidate_unit,
+                "form": info.form,
+                "ui_form": info.ui_form,
+                "subject": info.subject,
+                "instructions": info.instructions,
+                "due_at": due_at,
+                "state": READY,
+                "created_at": now,
+            }
+        )
+        new_groups += [{"user_task_id": task_id, "group_name": g} for g in info.candidate_groups]
+        journal.add(
+            "user_task_created",
+            bpmn_id=info.bpmn_id,
+            task_id=task_id,
+            name=info.name,
+            data={
+                "candidate_groups": list(info.candidate_groups),
+                "due_at": due_at.isoformat() if due_at else None,
+            },
+        )
+    if new_rows:
+        session.execute(UserTaskRow.__table__.insert(), new_rows)
+    if new_groups:
+        session.execute(UserTaskGroup.__table__.insert(), new_groups)
+
+
+def _due_instant(due: date | datetime | None, calendar) -> datetime | None:
+    if due is None or isinstance(due, datetime):
+        return due
+    if isinstance(due, date):
+        return calendar.end_of_day(due)
+    return calendar.end_of_day(date.fromisoformat(str(due)[:10]))
+
+
+def _event_kind(step: StepRecord) -> str:
+    if step.kind == "UserTask":
+        return "user_task_completed"
+    if step.event == "timer":
+        return "timer_fired"
+    if step.event == "message":
+        return "message_received"
+    if step.event == "signal":
+        return "signal_received"
+    return "step_completed"
