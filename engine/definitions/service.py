@@ -17,6 +17,7 @@ from engine.bpmn.forms import form_references
 from engine.bpmn.loader import load_diagram
 from engine.config import Settings
 from engine.definitions.models import ProcessDefinition
+from engine.definitions.svg import render_svg
 from engine.errors import DiagramProblem, InvalidDiagramError, NotFoundError
 
 
@@ -220,3 +221,15 @@ def _hash(data: bytes, forms: dict[str, object], dependencies: dict[str, int]) -
     digest = hashlib.sha256(data)
     digest.update(json.dumps([forms, dependencies], sort_keys=True, ensure_ascii=False).encode())
     return digest.hexdigest()
+
+
+def diagram_svg(*, session: Session, definition_id: int, states: dict[str, str] | None = None) -> str:
+    """The definition's diagram as SVG, its elements marked with `states`."""
+    definition = get_or_raise(session=session, definition_id=definition_id)
+    return render_svg(
+        definition.bpmn_xml,
+        process_id=definition.process_id,
+        states=states,
+        title=f"{definition.name} (v{definition.version})",
+        filename=definition.filename,
+    )

@@ -147,6 +147,21 @@ def download(definition_id: int):
         )
 
 
+@bp.get("/<int:definition_id>/diagram.svg")
+@operation(
+    summary="Sơ đồ của một phiên bản quy trình (SVG)",
+    tag="process-definitions",
+    roles=WATCHERS,
+    response={"type": "string"},
+    content_type="image/svg+xml",
+)
+def diagram(definition_id: int):
+    with reading() as session:
+        return Response(
+            service.diagram_svg(session=session, definition_id=definition_id), mimetype="image/svg+xml"
+        )
+
+
 @bp.get("/key/<process_id>/versions")
 @operation(
     summary="Mọi phiên bản của một quy trình, mới nhất trước",

@@ -21,6 +21,7 @@ from engine.definitions import service as definitions
 from engine.errors import ConflictError, NotFoundError, ProcessExecutionError, StaleInstanceError
 from engine.instances.models import COMPLETED, ERROR, RUNNING, InstanceEvent, ProcessInstance, WaitingTimer
 from engine.instances.saving import rewrite_timers, save
+from engine.usertasks.models import READY, UserTaskRow
 from engine.workdays import service as workdays
 
 
@@ -226,6 +227,35 @@ def current_data(*, session: Session, engine: Engine, instance: ProcessInstance)
     if instance.status == COMPLETED:
         return instance.data
     return engine.runtime.restore(instance.state).current_data()
+
+
+# Which events mark an element as done, for the diagram view.
+_DONE = ("step_completed", "user_task_completed", "timer_fired", "message_received", "signal_received")
+
+
+def element_states(*, session: Session, instance: ProcessInstance) -> dict[str, str]:
+    """{element id: completed | active | waiting | error | cancelled} for drawing the instance's diagram.
+    Read from the indexes and the event log; a later, livelier state wins (loops revisit elements)."""
+    states: dict[str, str] = {}
+    for bpmn_id, kind in session.execute(
+        select(InstanceEvent.bpmn_id, InstanceEvent.kind).where(
+            InstanceEvent.instance_id == instance.id, InstanceEvent.bpmn_id.is_not(None)
+        )
+    ):
+        if kind in _DONE:
+            states[bpmn_id] = "completed"
+        elif kind == "user_task_cancelled":
+            states.setdefault(bpmn_id, "cancelled")
+    ready = select(UserTaskRow.bpmn_id).where(
+        UserTaskRow.instance_id == instance.id, UserTaskRow.state == READY
+    )
+    for bpmn_id in session.scalars(ready):
+        states[bpmn_id] = "active"
+    for timer in timers(session=session, instance_id=instance.id):
+        states[timer.bpmn_id] = "waiting"
+    if instance.status == ERROR and instance.error and instance.error.get("element_id"):
+        states[instance.error["element_id"]] = "error"
+    return states
 
 
 def events(*, session: Session, instance_id: int) -> list[InstanceEvent]:

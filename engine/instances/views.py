@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 
+from engine.definitions import service as definitions
 from engine.instances import service
 from engine.instances.models import InstanceEvent, ProcessInstance, WaitingTimer
 from engine.usertasks import service as usertasks
@@ -172,6 +173,25 @@ def detail(instance_id: int):
             events=[present_event(e) for e in service.events(session=session, instance_id=instance_id)],
             data=service.current_data(session=session, engine=system().engine, instance=instance),
         )
+
+
+@bp.get("/<int:instance_id>/diagram.svg")
+@operation(
+    summary="Sơ đồ của phiên bản quy trình, đánh dấu bước đã xong, đang chờ, lỗi (SVG)",
+    tag="process-instances",
+    roles=WATCHERS,
+    response={"type": "string"},
+    content_type="image/svg+xml",
+)
+def diagram(instance_id: int):
+    with reading() as session:
+        instance = service.get_or_raise(session=session, instance_id=instance_id)
+        svg = definitions.diagram_svg(
+            session=session,
+            definition_id=instance.definition_id,
+            states=service.element_states(session=session, instance=instance),
+        )
+        return Response(svg, mimetype="image/svg+xml")
 
 
 @bp.post("/<int:instance_id>/retry")

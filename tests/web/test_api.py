@@ -196,3 +196,29 @@ def test_openapi_describes_every_api_route(app, client):
 
 def test_openapi_document_is_valid_openapi_3_1(client):
     validate_openapi(client.get("/api/v1/openapi.json").get_json())
+
+
+def test_instance_diagram_marks_done_and_waiting_elements(api):
+    from lxml import etree
+
+    created = api("cv").call("POST", "/api/v1/documents", "/api/v1/documents", json=two_task_document())
+    instance_id = created.get_json()["intake_instance_id"]
+    monitor = api("monitor")
+    response = monitor.call(
+        "GET",
+        f"/api/v1/process-instances/{instance_id}/diagram.svg",
+        "/api/v1/process-instances/{instance_id}/diagram.svg",
+    )
+    assert response.status_code == 200 and response.mimetype == "image/svg+xml"
+    svg = etree.fromstring(response.data)
+    states = {
+        g.get("data-element-id"): g.get("class").split()[-1]
+        for g in svg.iter("{http://www.w3.org/2000/svg}g")
+        if g.get("data-element-id") and "state-" in (g.get("class") or "")
+    }
+    assert states == {
+        "document_received": "state-completed",
+        "compute_t1": "state-completed",
+        "classify": "state-active",
+        "t1_overdue": "state-waiting",
+    }

@@ -385,6 +385,9 @@ def test_instances_list_and_detail(system, client):
     ]:
         assert text in page, text
     assert "Chạy lại</button>" not in page  # only for an instance in error
+    assert f'src="/instances/{instance_id}/diagram.svg"' in page
+    diagram = client.get(f"/instances/{instance_id}/diagram.svg")
+    assert diagram.mimetype == "image/svg+xml" and b'data-element-id="classify"' in diagram.data
     retried = client.post(f"/instances/{instance_id}/retry", data={"csrf_token": csrf(client)})
     assert retried.status_code == 302
     assert "Không thực hiện được" in html(client.get(f"/instances/{instance_id}"))

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 
+from engine.definitions import service as definitions
 from engine.errors import ConflictError, EngineError
 from engine.instances import service as instances
 from engine.usertasks import service as usertasks
@@ -81,6 +82,20 @@ def instance(instance_id: int):
             task_state=TASK_STATE,
             event_kind=EVENT_KIND,
         )
+
+
+@bp.get("/instances/<int:instance_id>/diagram.svg")
+def instance_diagram(instance_id: int):
+    """The instance's diagram with its state markers, for the instance page."""
+    require(INSTANCE_WATCHERS)
+    with reading() as session:
+        inst = instances.get_or_raise(session=session, instance_id=instance_id)
+        svg = definitions.diagram_svg(
+            session=session,
+            definition_id=inst.definition_id,
+            states=instances.element_states(session=session, instance=inst),
+        )
+    return Response(svg, mimetype="image/svg+xml")
 
 
 @bp.post("/instances/<int:instance_id>/retry")
