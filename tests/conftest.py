@@ -222,3 +222,11 @@ def classification(**changes) -> dict:
     }
     data.update(changes)
     return data
+
+
+def complete_task(system, task_id: str, user, data: dict) -> None:
+    """Complete a user task in a transaction of its own, as a request would."""
+    from engine.usertasks import service as usertasks
+
+    with system.db.transaction() as session:
+        usertasks.complete(session=session, engine=system.engine, task_id=task_id, data=data, user=user)

@@ -258,6 +258,13 @@ def element_states(*, session: Session, instance: ProcessInstance) -> dict[str, 
     return states
 
 
+def diagram_svg(*, session: Session, instance_id: int) -> str:
+    """The instance's diagram as SVG, its elements marked with their states."""
+    instance = get_or_raise(session=session, instance_id=instance_id)
+    states = element_states(session=session, instance=instance)
+    return definitions.diagram_svg(session=session, definition_id=instance.definition_id, states=states)
+
+
 def events(*, session: Session, instance_id: int) -> list[InstanceEvent]:
     return list(
         session.scalars(

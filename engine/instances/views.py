@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, request
 
-from engine.definitions import service as definitions
 from engine.instances import service
 from engine.instances.models import InstanceEvent, ProcessInstance, WaitingTimer
 from engine.usertasks import service as usertasks
@@ -185,13 +184,9 @@ def detail(instance_id: int):
 )
 def diagram(instance_id: int):
     with reading() as session:
-        instance = service.get_or_raise(session=session, instance_id=instance_id)
-        svg = definitions.diagram_svg(
-            session=session,
-            definition_id=instance.definition_id,
-            states=service.element_states(session=session, instance=instance),
+        return Response(
+            service.diagram_svg(session=session, instance_id=instance_id), mimetype="image/svg+xml"
         )
-        return Response(svg, mimetype="image/svg+xml")
 
 
 @bp.post("/<int:instance_id>/retry")

@@ -14,7 +14,7 @@ from engine.notifications.models import Notification
 from engine.tracking import service as tracking
 from engine.tracking.models import Assignment, AssignmentUnit
 from engine.usertasks import service as usertasks
-from tests.conftest import classification, two_task_document
+from tests.conftest import classification, complete_task, two_task_document
 
 END_OF_T1 = datetime(2025, 2, 7, 17, 0, tzinfo=UTC)  # 5 working days after 24/01/2025 end at 24:00 local
 
@@ -50,14 +50,7 @@ def test_classify_is_due_at_t1_and_completion_creates_the_assignments(system, di
     assert "12/QĐ-UBND" in task.instructions
     assert inbox(system, directory["sotc"]) == []
 
-    with system.db.transaction() as session:
-        usertasks.complete(
-            session=session,
-            engine=system.engine,
-            task_id=task.id,
-            data=classification(),
-            user=directory["cv"],
-        )
+    complete_task(system, task.id, directory["cv"], classification())
     with system.db.reading() as session:
         instance = instances.get_or_raise(session=session, instance_id=instance_id)
         assignments = tracking.assignments_of(session=session, document_id=document_id)
@@ -111,14 +104,7 @@ def test_classifying_closes_the_pending_escalation(system, directory, clock):
     _, instance_id = register(system, "cv", two_task_document())
     sweep(system, clock, END_OF_T1 + timedelta(hours=1))
     [task] = inbox(system, directory["cv"])
-    with system.db.transaction() as session:
-        usertasks.complete(
-            session=session,
-            engine=system.engine,
-            task_id=task.id,
-            data=classification(),
-            user=directory["cv"],
-        )
+    complete_task(system, task.id, directory["cv"], classification())
     assert inbox(system, directory["ldvp"]) == []
     assert "user_task_cancelled" in kinds(system, instance_id)
 
@@ -131,23 +117,13 @@ def test_invalid_classification_names_each_field_and_changes_nothing(system, dir
     bad["tasks"][1]["lead_unit"] = "NO_SUCH_UNIT"
     del bad["tracking_room"]
     with pytest.raises(ValidationError) as form_error:
-        with system.db.transaction() as session:
-            usertasks.complete(
-                session=session, engine=system.engine, task_id=task.id, data=bad, user=directory["cv"]
-            )
+        complete_task(system, task.id, directory["cv"], bad)
     assert set(form_error.value.fields) == {"tasks/0/due_date", "tracking_room"}
 
     unknown_unit = classification()
     unknown_unit["tasks"][1]["lead_unit"] = "NO_SUCH_UNIT"
     with pytest.raises(ValidationError) as unit_error:
-        with system.db.transaction() as session:
-            usertasks.complete(
-                session=session,
-                engine=system.engine,
-                task_id=task.id,
-                data=unknown_unit,
-                user=directory["cv"],
-            )
+        complete_task(system, task.id, directory["cv"], unknown_unit)
     assert set(unit_error.value.fields) == {"tasks/1/lead_unit"}
 
     with system.db.reading() as session:
@@ -163,22 +139,8 @@ def test_invalid_classification_names_each_field_and_changes_nothing(system, dir
 def test_a_second_completion_is_refused(system, directory):
     register(system, "cv", two_task_document())
     [task] = inbox(system, directory["cv"])
-    with system.db.transaction() as session:
-        usertasks.complete(
-            session=session,
-            engine=system.engine,
-            task_id=task.id,
-            data=classification(),
-            user=directory["cv"],
-        )
+    complete_task(system, task.id, directory["cv"], classification())
     with pytest.raises(TaskNotReadyError):
-        with system.db.transaction() as session:
-            usertasks.complete(
-                session=session,
-                engine=system.engine,
-                task_id=task.id,
-                data=classification(),
-                user=directory["cv"],
-            )
+        complete_task(system, task.id, directory["cv"], classification())
     with system.db.reading() as session:
         assert session.scalar(select(func.count()).select_from(Assignment)) == 2

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Response, flash, redirect, render_template, request, url_for
 
-from engine.definitions import service as definitions
 from engine.errors import ConflictError, EngineError
 from engine.instances import service as instances
 from engine.usertasks import service as usertasks
@@ -89,13 +88,9 @@ def instance_diagram(instance_id: int):
     """The instance's diagram with its state markers, for the instance page."""
     require(INSTANCE_WATCHERS)
     with reading() as session:
-        inst = instances.get_or_raise(session=session, instance_id=instance_id)
-        svg = definitions.diagram_svg(
-            session=session,
-            definition_id=inst.definition_id,
-            states=instances.element_states(session=session, instance=inst),
+        return Response(
+            instances.diagram_svg(session=session, instance_id=instance_id), mimetype="image/svg+xml"
         )
-    return Response(svg, mimetype="image/svg+xml")
 
 
 @bp.post("/instances/<int:instance_id>/retry")

@@ -12,7 +12,7 @@ from engine.tracking import service as tracking
 from engine.tracking.models import Assignment, AssignmentUnit
 from engine.usertasks import service as usertasks
 from engine.usertasks.models import UserTaskRow
-from tests.conftest import classification, two_task_document
+from tests.conftest import classification, complete_task, two_task_document
 
 
 def snapshot(session):
@@ -52,28 +52,16 @@ def test_exception_mid_step_rolls_everything_back(system, directory, monkeypatch
 
     monkeypatch.setitem(operators.OPERATORS, "create_assignments", writes_then_crashes)
     with pytest.raises(ProcessExecutionError) as failure:
-        with system.db.transaction() as session:
-            usertasks.complete(
-                session=session,
-                engine=system.engine,
-                task_id=task.id,
-                data=classification(),
-                user=directory["cv"],
-            )
+        complete_task(system, task.id, directory["cv"], classification())
     assert failure.value.details["element_id"] == "create_tracking_assignments"
     assert "disk on fire" in failure.value.message
 
     with system.db.reading() as session:
         assert snapshot(session) == before
     monkeypatch.setitem(operators.OPERATORS, "create_assignments", real)
-    with system.db.transaction() as session:  # the same user task can still be completed afterwards
-        usertasks.complete(
-            session=session,
-            engine=system.engine,
-            task_id=task.id,
-            data=classification(),
-            user=directory["cv"],
-        )
+    complete_task(
+        system, task.id, directory["cv"], classification()
+    )  # the same user task can still be completed afterwards
     with system.db.reading() as session:
         assert session.scalar(select(func.count()).select_from(Assignment)) == 2
 
@@ -95,14 +83,7 @@ def test_two_simultaneous_completions_run_the_step_once(system, directory, backe
     def complete():
         barrier.wait()
         try:
-            with system.db.transaction() as session:
-                usertasks.complete(
-                    session=session,
-                    engine=system.engine,
-                    task_id=task.id,
-                    data=classification(),
-                    user=directory["cv"],
-                )
+            complete_task(system, task.id, directory["cv"], classification())
             outcomes.append("done")
         except TaskNotReadyError:
             outcomes.append("409")
