@@ -10,21 +10,12 @@ import pytest
 from sqlalchemy import select
 
 from engine import clock as clock_module
-from engine.auth import service as auth
-from engine.definitions import service as definitions
 from engine.instances.models import ProcessInstance
 from engine.tracking import service as tracking
 from engine.tracking.models import Assignment, Document, Unit
 from engine.usertasks.models import UserTaskRow
-from engine.web.app import create_app
+from tests.conftest import PASSWORD
 
-PASSWORD = "mat-khau-thu-nghiem"
-USERS = [
-    ("chuyenvien", "Nguyễn Thị Theo Dõi", ["vp_specialist"], "VP_UBND"),
-    ("lanhdao", "Trần Văn Lãnh Đạo", ["vp_leadership"], "VP_UBND"),
-    ("giamsat", "Phạm Văn Giám Sát", ["monitor"], "VP_UBND"),
-    ("donvi", "Lê Văn Đơn Vị", ["unit_staff"], "SO_TC"),
-]
 DOCUMENT = {
     "number": "15/CT-UBND",
     "doc_type": "Chỉ thị",
@@ -36,32 +27,8 @@ DOCUMENT = {
 
 
 @pytest.fixture
-def app(system):
-    with system.db.transaction() as session:
-        definitions.deploy_directory(session=session, settings=system.settings)
-        session.add_all(
-            [
-                Unit(code="VP_UBND", name="Văn phòng UBND tỉnh", unit_type="Văn phòng UBND tỉnh"),
-                Unit(code="SO_TC", name="Sở Tài chính", unit_type="Sở, ban, ngành"),
-                Unit(code="SO_XD", name="Sở Xây dựng", unit_type="Sở, ban, ngành"),
-            ]
-        )
-        session.flush()
-        for username, full_name, roles, unit in USERS:
-            auth.create_user(
-                session=session,
-                username=username,
-                password=PASSWORD,
-                full_name=full_name,
-                roles=roles,
-                unit_code=unit,
-                now=clock_module.now(),
-            )
-    return create_app(system=system)
-
-
-@pytest.fixture
-def client(app):
+def client(app, directory):
+    """A browser on the app, with processes deployed and the test directory of units and users."""
     return app.test_client()
 
 
@@ -81,7 +48,7 @@ def login(client, username: str, password: str = PASSWORD, next_url: str | None 
 def register(system, payload: dict | None = None) -> int:
     with system.db.transaction() as session:
         document = tracking.register_document(
-            session=session, engine=system.engine, payload=payload or DOCUMENT, actor="chuyenvien"
+            session=session, engine=system.engine, payload=payload or DOCUMENT, actor="cv"
         )
         return document.id
 
@@ -111,7 +78,7 @@ SUBJECT = "15/CT-UBND: Về tăng cường kỷ luật, kỷ cương hành chín
 VALID_CLASSIFICATION = {
     "submitting_agency": None,
     "tracking_room": "Phòng Tổng hợp",
-    "tracking_specialist": "chuyenvien",
+    "tracking_specialist": "cv",
     "tasks": [
         {
             "content": "Rà soát thủ tục hành chính",
@@ -136,7 +103,7 @@ def test_every_page_needs_a_login(client):
 
 
 def test_wrong_password_is_refused_in_vietnamese(client):
-    response = login(client, "chuyenvien", "sai-mat-khau")
+    response = login(client, "cv", "sai-mat-khau")
     assert response.status_code == 401
     assert "Sai tên đăng nhập hoặc mật khẩu" in html(response)
     assert client.get("/").status_code == 302
@@ -147,21 +114,21 @@ def test_login_page_is_vietnamese_and_needs_csrf(client):
     page = html(client.get("/login"))
     assert '<html lang="vi">' in page
     assert "Tên đăng nhập" in page and "Mật khẩu" in page
-    response = client.post("/login", data={"username": "chuyenvien", "password": PASSWORD})
+    response = client.post("/login", data={"username": "cv", "password": PASSWORD})
     assert response.status_code == 400
     assert client.get("/").status_code == 302
 
 
 def test_login_goes_back_to_next_only_when_local(client):
-    response = login(client, "chuyenvien", next_url="/tasks?assigned=me")
+    response = login(client, "cv", next_url="/tasks?assigned=me")
     assert response.status_code == 302 and response.headers["Location"] == "/tasks?assigned=me"
     client.post("/logout", data={"csrf_token": csrf(client)})
-    response = login(client, "chuyenvien", next_url="//evil.example/")
+    response = login(client, "cv", next_url="//evil.example/")
     assert response.headers["Location"] == "/"
 
 
 def test_layout_menu_and_logout(client):
-    login(client, "chuyenvien")
+    login(client, "cv")
     page = html(client.get("/"))
     for text in [
         "Hệ thống theo dõi nhiệm vụ — UBND tỉnh Lào Cai",
@@ -184,7 +151,7 @@ def test_layout_menu_and_logout(client):
 
 def test_inbox_shows_the_classify_task_with_its_due_date(system, client):
     register(system)
-    login(client, "chuyenvien")
+    login(client, "cv")
     page = html(client.get("/tasks"))
     assert "Việc cần làm" in page
     assert "Phân loại nhiệm vụ, chuyển theo dõi" in page
@@ -206,7 +173,7 @@ def test_inbox_shows_the_classify_task_with_its_due_date(system, client):
 def test_unit_user_does_not_see_the_vp_task(system, client):
     register(system)
     task_id = classify_task_id(system)
-    login(client, "donvi")
+    login(client, "sotc")
     assert "Phân loại nhiệm vụ" not in html(client.get("/tasks"))
     response = client.get(f"/tasks/{task_id}")
     assert response.status_code == 403
@@ -220,7 +187,7 @@ def test_task_page_embeds_the_form_and_escapes_instructions(system, client):
     payload = {**DOCUMENT, "title": "Về việc <script>alert(1)</script> & kỷ cương"}
     register(system, payload)
     task_id = classify_task_id(system)
-    login(client, "chuyenvien")
+    login(client, "cv")
     response = client.get(f"/tasks/{task_id}")
     assert response.status_code == 200
     page = html(response)
@@ -241,7 +208,7 @@ def test_task_page_embeds_the_unit_directory_for_the_unit_pickers(system, client
     with system.db.transaction() as session:
         session.add(Unit(code="H_CU", name="UBND huyện cũ", unit_type="Huyện", active_to=date(2024, 12, 31)))
     register(system)
-    login(client, "chuyenvien")
+    login(client, "cv")
     config = form_config(html(client.get(f"/tasks/{classify_task_id(system)}")))
     assert {"code": "SO_TC", "name": "Sở Tài chính", "unit_type": "Sở, ban, ngành"} in config["units"]
     assert "H_CU" not in {u["code"] for u in config["units"]}  # closed before today
@@ -254,7 +221,7 @@ def test_task_page_embeds_the_unit_directory_for_the_unit_pickers(system, client
 def test_complete_validates_then_completes_once(system, client):
     register(system)
     task_id = classify_task_id(system)
-    login(client, "chuyenvien")
+    login(client, "cv")
 
     bad_task = {**VALID_CLASSIFICATION["tasks"][0], "due_date": "31/03/2025"}
     bad = {**VALID_CLASSIFICATION, "tracking_room": "", "tasks": [bad_task]}
@@ -281,7 +248,7 @@ def test_complete_validates_then_completes_once(system, client):
 def test_complete_needs_the_csrf_token(system, client):
     register(system)
     task_id = classify_task_id(system)
-    login(client, "chuyenvien")
+    login(client, "cv")
     refused = complete(client, task_id, VALID_CLASSIFICATION, token="")
     assert refused.status_code == 400 and "Phiên làm việc không hợp lệ" in refused.get_json()["message"]
     assert complete(client, task_id, VALID_CLASSIFICATION, token="not-the-token").status_code == 400
@@ -300,7 +267,7 @@ def test_complete_without_a_session_is_401_json(system, client):
 def test_claim_and_unclaim(system, client):
     register(system)
     task_id = classify_task_id(system)
-    login(client, "chuyenvien")
+    login(client, "cv")
     form = {"csrf_token": csrf(client), "next": "/tasks?assigned=me"}
     response = client.post(f"/tasks/{task_id}/claim", data=form)
     assert response.status_code == 302 and response.headers["Location"] == "/tasks?assigned=me"
@@ -314,7 +281,7 @@ def test_claim_and_unclaim(system, client):
 
 def test_documents_list_detail_and_new(system, client):
     document_id = register(system)
-    login(client, "chuyenvien")
+    login(client, "cv")
     page = html(client.get("/documents"))
     assert "15/CT-UBND" in page and "24/01/2025" in page and "Chờ phân loại" in page
     page = html(client.get(f"/documents/{document_id}"))
@@ -347,7 +314,7 @@ def test_documents_list_detail_and_new(system, client):
 
 
 def test_a_secret_document_is_refused_and_nothing_is_stored(system, client):
-    login(client, "chuyenvien")
+    login(client, "cv")
     secret = {**DOCUMENT, "number": "01/MẬT", "secrecy": "Tối mật"}
     response = client.post("/documents/new", json=secret, headers={"X-CSRF-Token": csrf(client)})
     assert response.status_code == 422
@@ -359,7 +326,7 @@ def test_a_secret_document_is_refused_and_nothing_is_stored(system, client):
 
 
 def test_only_vp_staff_register_documents(client):
-    login(client, "giamsat")
+    login(client, "monitor")
     assert client.get("/documents/new").status_code == 403
     assert client.get("/documents").status_code == 200
 
@@ -368,7 +335,7 @@ def test_instances_list_and_detail(system, client):
     document_id = register(system)
     with system.db.reading() as session:
         instance_id = session.get(Document, document_id).intake_instance_id
-    login(client, "giamsat")
+    login(client, "monitor")
     page = html(client.get("/instances?status=running"))
     assert ">Quy trình<" in page and f"#{instance_id}" in page and "Đang chạy" in page
     assert f"#{instance_id}" not in html(client.get("/instances?status=error"))
@@ -400,13 +367,13 @@ def test_an_instance_in_error_can_be_retried_by_a_monitor(system, client):
         instance.status, instance.error = "error", {"message": "division by zero", "element_name": "Tính T1"}
         instance_id = instance.id
 
-    login(client, "chuyenvien")  # VP staff watch instances, read-only
+    login(client, "cv")  # VP staff watch instances, read-only
     assert "Chạy lại</button>" not in html(client.get(f"/instances/{instance_id}"))
     refused = client.post(f"/instances/{instance_id}/retry", data={"csrf_token": csrf(client)})
     assert refused.status_code == 403
     client.post("/logout", data={"csrf_token": csrf(client)})
 
-    login(client, "giamsat")
+    login(client, "monitor")
     assert f"#{instance_id}" in html(client.get("/instances?status=error"))
     page = html(client.get(f"/instances/{instance_id}"))
     assert "Chạy lại</button>" in page and "division by zero" in page and "Tính T1" in page
@@ -414,11 +381,11 @@ def test_an_instance_in_error_can_be_retried_by_a_monitor(system, client):
     page = html(client.get(f"/instances/{instance_id}"))
     assert "Đã chạy lại quy trình" in page and "Chạy lại</button>" not in page
     assert '<td data-label="Sự kiện">Chạy lại</td>' in page
-    assert '<td data-label="Người thực hiện">giamsat</td>' in page
+    assert '<td data-label="Người thực hiện">monitor</td>' in page
 
 
 def test_calendar_marks_tet_and_make_up_days(client):
-    login(client, "donvi")
+    login(client, "sotc")
     page = html(client.get("/calendar?year=2025&month=1"))
     assert "Lịch làm việc tháng 1 năm 2025" in page
     assert "Tết Nguyên Đán" in page and "Tết Dương lịch" in page
@@ -428,7 +395,7 @@ def test_calendar_marks_tet_and_make_up_days(client):
 
 
 def test_unknown_task_is_a_vietnamese_404_page(client):
-    login(client, "chuyenvien")
+    login(client, "cv")
     response = client.get("/tasks/khong-co")
     assert response.status_code == 404
     assert "Không tìm thấy" in html(response)
