@@ -122,7 +122,15 @@ def script_helpers() -> dict[str, Callable[..., Any]]:
 
 
 def timer_value(value: Any) -> Any:
-    """Timer expressions may give a date (the deadline ends at 24:00 local, R3), a datetime, or ISO text."""
+    """Timer expressions may give a date (the deadline ends at 24:00 local, R3), a datetime, or ISO text.
+
+    Times without a zone are local (Asia/Ho_Chi_Minh): SpiffWorkflow would read them in the server's
+    zone, fixed at import."""
+    if isinstance(value, str) and value[:1].isdigit() and "/" not in value:
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return value  # not an instant (an ISO week date, say): SpiffWorkflow parses it itself
     if isinstance(value, datetime):
         if value.tzinfo is None:
             value = value.replace(tzinfo=current().calendar.tz)
