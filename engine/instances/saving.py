@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -88,7 +88,7 @@ class _Journal:
 
 
 def rewrite_timers(session: Session, instance: ProcessInstance, snapshot: Snapshot) -> None:
-    session.execute(delete(WaitingTimer).where(WaitingTimer.instance_id == instance.id))
+    session.execute(WaitingTimer.__table__.delete().where(WaitingTimer.instance_id == instance.id))
     if snapshot.timers:
         session.execute(
             WaitingTimer.__table__.insert(),

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import clock, operators
@@ -175,7 +175,7 @@ def record_incident(*, db: Database, instance_id: int, error: ProcessExecutionEr
     transaction of its own (the failed step's own transaction was rolled back)."""
     with db.transaction() as session:
         instance = lock_or_raise(session=session, instance_id=instance_id)
-        session.execute(delete(WaitingTimer).where(WaitingTimer.instance_id == instance_id))
+        session.execute(WaitingTimer.__table__.delete().where(WaitingTimer.instance_id == instance.id))
         instance.status = ERROR
         instance.error = {"message": error.message, **error.details}
         instance.updated_at = now
