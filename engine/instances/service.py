@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine import clock, operators
@@ -263,6 +263,12 @@ def diagram_svg(*, session: Session, instance_id: int) -> str:
     instance = get_or_raise(session=session, instance_id=instance_id)
     states = element_states(session=session, instance=instance)
     return definitions.diagram_svg(session=session, definition_id=instance.definition_id, states=states)
+
+
+def count_by_status(*, session: Session) -> dict[str, int]:
+    """How many instances are running, completed, in error: what a monitor looks at first."""
+    rows = session.execute(select(ProcessInstance.status, func.count()).group_by(ProcessInstance.status))
+    return {status: count for status, count in rows}
 
 
 def events(*, session: Session, instance_id: int) -> list[InstanceEvent]:

@@ -374,6 +374,8 @@ def test_an_instance_in_error_can_be_retried_by_a_monitor(system, client):
     client.post("/logout", data={"csrf_token": csrf(client)})
 
     login(client, "monitor")
+    home = html(client.get("/"))
+    assert re.search(r'<span class="value">1</span>\s*<span class="label">Quy trình lỗi</span>', home)
     assert f"#{instance_id}" in html(client.get("/instances?status=error"))
     page = html(client.get(f"/instances/{instance_id}"))
     assert "Chạy lại</button>" in page and "division by zero" in page and "Tính T1" in page

@@ -5,12 +5,13 @@ from __future__ import annotations
 from flask import render_template
 from sqlalchemy import func, select
 
+from engine.instances import service as instances
 from engine.instances.models import RUNNING, ProcessInstance
 from engine.notifications import service as notifications
 from engine.tracking.models import Document
 from engine.usertasks import service as usertasks
 from engine.web.api import reading
-from engine.web.pages.common import DOCUMENT_READERS, bp, me, overdue, process_names
+from engine.web.pages.common import DOCUMENT_READERS, INSTANCE_OPERATORS, bp, me, overdue, process_names
 
 
 @bp.get("/")
@@ -25,8 +26,12 @@ def home():
                 .join(ProcessInstance, ProcessInstance.id == Document.intake_instance_id)
                 .where(ProcessInstance.status == RUNNING)
             )
+        by_status = (
+            instances.count_by_status(session=session) if me().in_any(tuple(INSTANCE_OPERATORS)) else None
+        )
         return render_template(
             "home.html",
+            by_status=by_status,
             task_count=len(tasks),
             overdue_count=sum(1 for t in tasks if overdue(t.due_at)),
             waiting_documents=waiting_documents,
