@@ -12,7 +12,7 @@ from typing import Literal
 
 from lxml import etree
 
-from engine.bpmn import lint
+from engine.bpmn import camunda, lint
 from engine.bpmn.lint import BPMN_NS, NO_ELEMENT, NS, line_of
 from engine.errors import DiagramProblem, DiagramTooLargeError, InvalidDiagramError
 
@@ -71,6 +71,7 @@ def load_diagram(
     root, problems = parse_xml(data, filename, max_bytes=max_bytes, max_depth=max_depth)
     if root is None:
         raise InvalidDiagramError(problems)
+    camunda.adapt(root)
     not_executable: list[DiagramProblem] = []
     for step in (_xsd_problems, *lint.CHECKS, _executable_problems):
         found = _guarded(step, root, filename, known_processes)
@@ -103,11 +104,6 @@ def check(data: bytes, filename: str, **options) -> Verdict:
     return Verdict(filename, "valid", [], diagram)
 
 
-def describe(data: bytes, filename: str, **options) -> str:
-    """'<file>: valid: ...' / '<file>: not executable: ...' / '<file>: invalid: N problems'."""
-    return f"{filename}: {check(data, filename, **options).summary}"
-
-
 @dataclass(frozen=True)
 class Verdicts:
     """What `theodoi validate FILE...` prints, and whether every file can be deployed."""
@@ -129,14 +125,24 @@ class Verdicts:
 
 
 def describe_files(files: list[tuple[str, bytes | None]], **options) -> Verdicts:
-    """check() for each (name, content) pair; content None means the file could not be read."""
+    """check() for each (name, content) pair; content None means the file could not be read.
+
+    The files are checked as a set that will be deployed together: a call activity may call a process
+    that another of the files defines."""
+    known = set(options.pop("known_processes", ()))
+    for filename, data in files:
+        if data is None or len(data) > options.get("max_bytes", MAX_BYTES):
+            continue  # its own check reports it
+        root, _ = parse_xml(data, filename, **options)
+        if root is not None:
+            known.update(info.id for info in lint.processes(root))
     verdicts = []
     for filename, data in files:
         if data is None:
             problem = DiagramProblem(filename, None, NO_ELEMENT, "no such file")
             verdicts.append(Verdict(filename, "invalid", [problem]))
         else:
-            verdicts.append(check(data, filename, **options))
+            verdicts.append(check(data, filename, known_processes=known, **options))
     return Verdicts(verdicts)
 
 
@@ -152,6 +158,7 @@ def build_specs(files: list[tuple[str, bytes]], process_id: str) -> tuple[object
         root, problems = parse_xml(data, filename)
         if root is None:
             raise InvalidDiagramError(problems)
+        camunda.adapt(root)
         roots[filename] = root
         try:
             parser.add_bpmn_xml(root, filename=filename)
