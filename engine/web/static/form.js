@@ -4,8 +4,11 @@
  * named by #form-root[data-config], renders the form, and posts the data as JSON with the session's
  * CSRF token. `units` is the unit directory ({code, name, unit_type}) for the unit pickers:
  * "ui:widget": "unit" on a string, and "ui:widget": "units" (or "items": {"ui:widget": "unit"}) on an
- * array of strings; names are shown, codes are submitted. The server validates; this file only shows its answers next to the fields (paths such as
- * "tasks/0/due_date").
+ * array of strings; names are shown, codes are submitted. The server validates; this file only shows its
+ * answers next to the fields (paths such as "tasks/0/due_date").
+ *
+ * Part 3 of 3: the schema walker, objects and arrays, the server's errors and the submit. Load
+ * form-schema.js and form-widgets.js first; all three share the one global window.theodoiForm.
  */
 (function () {
   "use strict";
@@ -16,169 +19,21 @@
   var rootSchema = config.schema || { type: "object", properties: {} };
   var readonlyForm = !!config.readonly;
   var units = Array.isArray(config.units) ? config.units : [];
-  var counter = 0;
-
-  // ---- small helpers ------------------------------------------------------------------------------
-
-  function h(tag, attrs) {
-    var el = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (key) {
-      var value = attrs[key];
-      if (value === undefined || value === null || value === false) return;
-      if (key === "text") el.textContent = value;
-      else if (key === "className") el.className = value;
-      else if (value === true) el.setAttribute(key, "");
-      else el.setAttribute(key, String(value));
-    });
-    for (var i = 2; i < arguments.length; i++) {
-      var child = arguments[i];
-      if (child === null || child === undefined) continue;
-      el.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
-    }
-    return el;
-  }
-
-  function nextId() {
-    counter += 1;
-    return "f" + counter;
-  }
+  var ns = window.theodoiForm;
+  var reader = ns.schemaReader(rootSchema);
+  var resolve = reader.resolve;
+  var mainType = reader.mainType;
+  var choicesOf = reader.choicesOf;
+  var orderedKeys = ns.orderedKeys;
+  var h = ns.h;
+  var addErrorTo = ns.addErrorTo;
+  var widgets = ns.widgets(reader, units);
 
   function lowerFirst(text) {
     return text ? text.charAt(0).toLowerCase() + text.slice(1) : text;
   }
 
-  // Follow local "$ref"s ("#/$defs/task"); the referring schema's own keys (title...) win.
-  function resolve(schema) {
-    var seen = 0;
-    while (schema && schema.$ref && seen < 32) {
-      var target = rootSchema;
-      schema.$ref.replace(/^#\/?/, "").split("/").forEach(function (part) {
-        if (part && target) target = target[part.replace(/~1/g, "/").replace(/~0/g, "~")];
-      });
-      var merged = {};
-      Object.keys(target || {}).forEach(function (k) { merged[k] = target[k]; });
-      Object.keys(schema).forEach(function (k) { if (k !== "$ref") merged[k] = schema[k]; });
-      schema = merged;
-      seen += 1;
-    }
-    return schema || {};
-  }
-
-  function typesOf(schema) {
-    if (Array.isArray(schema.type)) return schema.type;
-    if (schema.type) return [schema.type];
-    if (schema.properties) return ["object"];
-    if (schema.items) return ["array"];
-    var alternatives = schema.oneOf || schema.anyOf;
-    if (alternatives) {
-      var found = [];
-      alternatives.forEach(function (alt) {
-        alt = resolve(alt);
-        var t = alt.type || (alt.const === null ? "null" : alt.const !== undefined ? typeof alt.const : null);
-        if (t && found.indexOf(t) < 0) found.push(t);
-      });
-      return found;
-    }
-    return [];
-  }
-
-  function mainType(schema) {
-    var types = typesOf(schema).filter(function (t) { return t !== "null"; });
-    return types.length ? types[0] : null;
-  }
-
-  function isNullable(schema) {
-    return typesOf(schema).indexOf("null") >= 0;
-  }
-
-  // A closed list of values: enum, or oneOf/anyOf whose alternatives are each a const (or null).
-  function choicesOf(schema) {
-    if (Array.isArray(schema.enum)) {
-      var names = schema.enumNames || [];
-      return schema.enum.map(function (v, i) {
-        return { value: v, title: names[i] || (v === null ? "(Không)" : String(v)) };
-      });
-    }
-    var alternatives = schema.oneOf || schema.anyOf;
-    if (!Array.isArray(alternatives) || !alternatives.length) return null;
-    var choices = [];
-    for (var i = 0; i < alternatives.length; i++) {
-      var alt = resolve(alternatives[i]);
-      if (alt.const !== undefined) choices.push({ value: alt.const, title: alt.title || String(alt.const) });
-      else if (alt.type === "null") choices.push({ value: null, title: alt.title || "(Không)" });
-      else return null;
-    }
-    return choices;
-  }
-
-  // The directory grouped by unit_type, in its own order; codes not in it (a unit closed since, a code
-  // typed elsewhere) stay choosable under their own heading so that opening a form never drops a value.
-  function unitGroups(codes) {
-    var groups = [];
-    var byType = {};
-    var known = {};
-    units.forEach(function (unit) {
-      var label = unit.unit_type || "Khác";
-      if (!byType[label]) {
-        byType[label] = { label: label, units: [] };
-        groups.push(byType[label]);
-      }
-      byType[label].units.push(unit);
-      known[unit.code] = true;
-    });
-    var unknown = (codes || []).filter(function (code) { return code && !known[code]; });
-    if (unknown.length) {
-      groups.push({
-        label: "Không có trong danh mục đơn vị đang hoạt động",
-        units: unknown.map(function (code) { return { code: code, name: code }; }),
-      });
-    }
-    return groups;
-  }
-
-  // "Sở Tài chính" matches "so tai chinh": accents and đ folded, case ignored.
-  function fold(text) {
-    return String(text).normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[đĐ]/g, "d").toLowerCase();
-  }
-
-  function sameValue(a, b) {
-    return JSON.stringify(a) === JSON.stringify(b);
-  }
-
-  function orderedKeys(properties, ui) {
-    var keys = Object.keys(properties || {});
-    var order = (ui && ui["ui:order"]) || [];
-    var result = [];
-    order.forEach(function (key) {
-      if (key === "*") return;
-      if (keys.indexOf(key) >= 0 && result.indexOf(key) < 0) result.push(key);
-    });
-    var rest = keys.filter(function (k) { return result.indexOf(k) < 0; });
-    var star = order.indexOf("*");
-    if (star < 0) return result.concat(rest);
-    var before = order.slice(0, star).filter(function (k) { return result.indexOf(k) >= 0; });
-    return before.concat(rest, result.filter(function (k) { return before.indexOf(k) < 0; }));
-  }
-
-  // ---- fields: each has el, get() (undefined = leave the key out), child(segment), addError(text) ----
-
-  function wrapper(ctx, control, id) {
-    var label = null;
-    if (ctx.label) {
-      label = h("label", { for: id }, ctx.label);
-      if (ctx.required) label.appendChild(h("span", { className: "required", title: "bắt buộc", text: "*" }));
-    }
-    var help = ctx.help ? h("span", { className: "help", text: ctx.help }) : null;
-    var errors = h("span", { className: "error", role: "alert", hidden: true });
-    var el = h("div", { className: "field" }, label, control, help, errors);
-    return { el: el, errors: errors };
-  }
-
-  function addErrorTo(box, container, text) {
-    box.hidden = false;
-    box.textContent = box.textContent ? box.textContent + "; " + text : text;
-    container.classList.add("has-error");
-  }
+  // ---- the schema walker: objects and arrays here, leaf fields from form-widgets.js ---------------
 
   function build(schema, ui, value, ctx) {
     schema = resolve(schema);
@@ -193,7 +48,7 @@
       top: ctx.top,
     };
     if (value === undefined && schema.default !== undefined) value = JSON.parse(JSON.stringify(schema.default));
-    if (ui["ui:widget"] === "hidden") return hiddenField(value);
+    if (ui["ui:widget"] === "hidden") return widgets.hiddenField(value);
     var type = mainType(schema);
     var choices = choicesOf(schema);
     var unitWidget = units.length ? ui["ui:widget"] : null;  // no directory: plain inputs, as before
@@ -201,23 +56,19 @@
     if (type === "array") {
       var items = resolve(schema.items || {});
       if (unitWidget === "units" || (units.length && (ui.items || {})["ui:widget"] === "unit")) {
-        return unitList(value, ctx);
+        return widgets.unitList(value, ctx);
       }
       if (mainType(items) === "object") return arrayOfObjects(schema, items, ui, value, ctx, options);
-      if (choicesOf(items)) return multiChoice(schema, items, value, ctx);
-      if (["string", "integer", "number"].indexOf(mainType(items)) >= 0) return commaList(schema, items, ui, value, ctx);
-      return jsonField(schema, ui, value, ctx);
+      if (choicesOf(items)) return widgets.multiChoice(schema, items, value, ctx);
+      if (["string", "integer", "number"].indexOf(mainType(items)) >= 0) return widgets.commaList(schema, items, ui, value, ctx);
+      return widgets.jsonField(schema, ui, value, ctx);
     }
-    if (unitWidget === "unit") return unitSelect(schema, value, ctx);
-    if (choices) return selectField(schema, choices, value, ctx);
-    if (type === "boolean") return checkboxField(value, ctx);
-    if (type === "integer" || type === "number") return numberField(schema, ui, value, ctx, type);
-    if (type === "string") return textField(schema, ui, value, ctx, options);
-    return jsonField(schema, ui, value, ctx);
-  }
-
-  function hiddenField(value) {
-    return { el: null, get: function () { return value; }, child: function () { return null; }, addError: function () {} };
+    if (unitWidget === "unit") return widgets.unitSelect(schema, value, ctx);
+    if (choices) return widgets.selectField(schema, choices, value, ctx);
+    if (type === "boolean") return widgets.checkboxField(value, ctx);
+    if (type === "integer" || type === "number") return widgets.numberField(schema, ui, value, ctx, type);
+    if (type === "string") return widgets.textField(schema, ui, value, ctx, options);
+    return widgets.jsonField(schema, ui, value, ctx);
   }
 
   function objectField(schema, ui, value, ctx) {
@@ -318,245 +169,6 @@
         return row ? row.field : null;
       },
       addError: function (text) { addErrorTo(errors, container, text); },
-    };
-  }
-
-  function multiChoice(schema, items, value, ctx) {
-    var id = nextId();
-    var selected = Array.isArray(value) ? value : [];
-    var boxes = [];
-    var list = h("div", { className: "choices", id: id, role: "group" });
-    choicesOf(items).forEach(function (choice) {
-      var box = h("input", { type: "checkbox", disabled: ctx.readonly });
-      box.checked = selected.some(function (v) { return sameValue(v, choice.value); });
-      boxes.push({ box: box, value: choice.value });
-      list.appendChild(h("label", {}, box, " " + choice.title));
-    });
-    var w = wrapper(ctx, list, id);
-    return {
-      el: w.el,
-      get: function () {
-        var out = boxes.filter(function (b) { return b.box.checked; }).map(function (b) { return b.value; });
-        return out.length || ctx.required || Array.isArray(value) ? out : undefined;
-      },
-      child: function () { return null; },
-      addError: function (text) { addErrorTo(w.errors, w.el, text); },
-    };
-  }
-
-  function commaList(schema, items, ui, value, ctx) {
-    var id = nextId();
-    var numeric = ["integer", "number"].indexOf(mainType(items)) >= 0;
-    var input = h("input", {
-      id: id,
-      type: "text",
-      value: Array.isArray(value) ? value.join(", ") : "",
-      placeholder: ui["ui:placeholder"] || "Các giá trị, cách nhau bởi dấu phẩy",
-      readonly: ctx.readonly,
-    });
-    var w = wrapper(ctx, input, id);
-    return {
-      el: w.el,
-      get: function () {
-        var parts = input.value.split(",").map(function (s) { return s.trim(); }).filter(Boolean);
-        if (numeric) parts = parts.map(function (s) { return isNaN(Number(s)) ? s : Number(s); });
-        return parts.length || ctx.required || Array.isArray(value) ? parts : undefined;
-      },
-      child: function () { return null; },
-      addError: function (text) { addErrorTo(w.errors, w.el, text); },
-    };
-  }
-
-  function selectField(schema, choices, value, ctx) {
-    var id = nextId();
-    var select = h("select", { id: id, disabled: ctx.readonly });
-    var hasNull = choices.some(function (c) { return c.value === null; });
-    if (!hasNull) select.appendChild(h("option", { value: "" }, "— Chọn —"));
-    var current = value === undefined && hasNull ? null : value;  // no value yet: the explicit "none"
-    choices.forEach(function (choice, i) {
-      var option = h("option", { value: String(i) }, choice.title);
-      if (current !== undefined && sameValue(current, choice.value)) option.selected = true;
-      select.appendChild(option);
-    });
-    var w = wrapper(ctx, select, id);
-    return {
-      el: w.el,
-      get: function () {
-        if (select.value === "") return undefined;
-        return choices[Number(select.value)].value;
-      },
-      child: function () { return null; },
-      addError: function (text) { addErrorTo(w.errors, w.el, text); },
-    };
-  }
-
-  function unitSelect(schema, value, ctx) {
-    var id = nextId();
-    var select = h("select", { id: id, disabled: ctx.readonly });
-    select.appendChild(h("option", { value: "" }, "— Chọn đơn vị —"));
-    unitGroups(value ? [value] : []).forEach(function (group) {
-      var optgroup = h("optgroup", { label: group.label });
-      group.units.forEach(function (unit) {
-        optgroup.appendChild(h("option", { value: unit.code }, unit.name));
-      });
-      select.appendChild(optgroup);
-    });
-    select.value = typeof value === "string" ? value : "";
-    var w = wrapper(ctx, select, id);
-    return {
-      el: w.el,
-      get: function () {
-        if (select.value === "") return isNullable(schema) ? null : undefined;
-        return select.value;
-      },
-      child: function () { return null; },
-      addError: function (text) { addErrorTo(w.errors, w.el, text); },
-    };
-  }
-
-  // A checkbox list grouped by unit type, with a search box when the directory is long and a line
-  // naming what is chosen (the chosen units may be scrolled out of sight).
-  function unitList(value, ctx) {
-    var id = nextId();
-    var selected = Array.isArray(value) ? value : [];
-    var entries = [];
-    var list = h("div", { className: "choices unit-choices", id: id, role: "group", "aria-label": ctx.label });
-    var chosen = h("div", { className: "unit-chosen muted", "aria-live": "polite" });
-    unitGroups(selected).forEach(function (group) {
-      var heading = h("div", { className: "unit-group", text: group.label });
-      list.appendChild(heading);
-      group.units.forEach(function (unit) {
-        var box = h("input", { type: "checkbox", value: unit.code, disabled: ctx.readonly });
-        box.checked = selected.indexOf(unit.code) >= 0;
-        var label = h("label", {}, box, " " + unit.name);
-        entries.push({ box: box, unit: unit, label: label, heading: heading, key: fold(unit.name + " " + unit.code) });
-        list.appendChild(label);
-      });
-    });
-
-    function showChosen() {
-      var names = entries.filter(function (e) { return e.box.checked; }).map(function (e) { return e.unit.name; });
-      chosen.textContent = names.length ? "Đã chọn " + names.length + ": " + names.join("; ") : "Chưa chọn đơn vị nào.";
-    }
-    list.addEventListener("change", showChosen);
-    showChosen();
-
-    var control = h("div", { className: "unit-picker" });
-    if (entries.length > 12 && !ctx.readonly) {
-      var search = h("input", { type: "search", className: "unit-search", placeholder: "Tìm đơn vị…", "aria-label": "Tìm đơn vị" });
-      search.addEventListener("input", function () {
-        var wanted = fold(search.value.trim());
-        var shown = {};
-        entries.forEach(function (e) {
-          var match = !wanted || e.key.indexOf(wanted) >= 0;
-          e.label.hidden = !match;
-          if (match) shown[e.heading.textContent] = true;
-        });
-        entries.forEach(function (e) { e.heading.hidden = !shown[e.heading.textContent]; });
-      });
-      control.appendChild(search);
-    }
-    control.appendChild(list);
-    control.appendChild(chosen);
-    var w = wrapper(ctx, control, id);
-    return {
-      el: w.el,
-      get: function () {
-        var out = entries.filter(function (e) { return e.box.checked; }).map(function (e) { return e.unit.code; });
-        return out.length || ctx.required || Array.isArray(value) ? out : undefined;
-      },
-      child: function () { return null; },
-      addError: function (text) { addErrorTo(w.errors, w.el, text); },
-    };
-  }
-
-  function checkboxField(value, ctx) {
-    var id = nextId();
-    var box = h("input", { id: id, type: "checkbox", disabled: ctx.readonly });
-    box.checked = value === true;
-    var label = h("label", { for: id, text: ctx.label });
-    var help = ctx.help ? h("span", { className: "help", text: ctx.help }) : null;
-    var errors = h("span", { className: "error", role: "alert", hidden: true });
-    var el = h("div", { className: "field checkbox" }, box, label, help, errors);
-    return {
-      el: el,
-      get: function () { return box.checked; },
-      child: function () { return null; },
-      addError: function (text) { addErrorTo(errors, el, text); },
-    };
-  }
-
-  function numberField(schema, ui, value, ctx, type) {
-    var id = nextId();
-    var input = h("input", {
-      id: id,
-      type: "number",
-      step: type === "integer" ? "1" : "any",
-      value: value === undefined || value === null ? "" : value,
-      placeholder: ui["ui:placeholder"],
-      readonly: ctx.readonly,
-    });
-    var w = wrapper(ctx, input, id);
-    return {
-      el: w.el,
-      get: function () {
-        var raw = input.value.trim();
-        if (raw === "") return isNullable(schema) ? null : undefined;
-        var n = Number(raw);
-        return isNaN(n) ? raw : n;
-      },
-      child: function () { return null; },
-      addError: function (text) { addErrorTo(w.errors, w.el, text); },
-    };
-  }
-
-  function textField(schema, ui, value, ctx, options) {
-    var id = nextId();
-    var widget = ui["ui:widget"];
-    var text = value === undefined || value === null ? "" : String(value);
-    var control;
-    if (widget === "textarea") {
-      control = h("textarea", { id: id, rows: options.rows || 4, placeholder: ui["ui:placeholder"], readonly: ctx.readonly });
-      control.value = text;
-    } else {
-      var inputType = "text";
-      if (schema.format === "date" || widget === "date") inputType = "date";
-      else if (schema.format === "email" || widget === "email") inputType = "email";
-      else if (widget === "password") inputType = "password";
-      control = h("input", {
-        id: id,
-        type: inputType,
-        value: text,
-        placeholder: ui["ui:placeholder"],
-        readonly: ctx.readonly,
-      });
-    }
-    if (ui["ui:autofocus"] && !ctx.readonly) control.setAttribute("autofocus", "");
-    var w = wrapper(ctx, control, id);
-    return {
-      el: w.el,
-      get: function () {
-        if (control.value === "") return isNullable(schema) ? null : undefined;
-        return control.value;
-      },
-      child: function () { return null; },
-      addError: function (message) { addErrorTo(w.errors, w.el, message); },
-    };
-  }
-
-  function jsonField(schema, ui, value, ctx) {
-    var id = nextId();
-    var area = h("textarea", { id: id, rows: 4, readonly: ctx.readonly, className: "json" });
-    area.value = value === undefined ? "" : JSON.stringify(value, null, 2);
-    var w = wrapper(ctx, area, id);
-    return {
-      el: w.el,
-      get: function () {
-        if (area.value.trim() === "") return undefined;
-        try { return JSON.parse(area.value); } catch (e) { return area.value; }
-      },
-      child: function () { return null; },
-      addError: function (text) { addErrorTo(w.errors, w.el, text); },
     };
   }
 
