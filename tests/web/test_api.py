@@ -222,3 +222,27 @@ def test_instance_diagram_marks_done_and_waiting_elements(api):
         "classify": "state-active",
         "t1_overdue": "state-waiting",
     }
+
+
+def test_a_diagram_failing_at_run_time_is_a_500_naming_the_element_and_nothing_changes(api, monkeypatch):
+    from engine import operators
+
+    def broken(ctx, **params):
+        raise RuntimeError("database of units unreachable")
+
+    monkeypatch.setitem(operators.OPERATORS, "create_assignments", broken)
+    cv = api("cv")
+    cv.call("POST", "/api/v1/documents", "/api/v1/documents", json=two_task_document())
+    task_id = cv.call("GET", "/api/v1/user-tasks", "/api/v1/user-tasks").get_json()["items"][0]["id"]
+    failed = cv.call(
+        "POST",
+        f"/api/v1/user-tasks/{task_id}/complete",
+        "/api/v1/user-tasks/{task_id}/complete",
+        json=classification(),
+    )
+    assert failed.status_code == 500
+    body = failed.get_json()
+    assert body["error"] == "process_error" and body["details"]["element_id"] == "create_tracking_assignments"
+    assert "database of units unreachable" in body["message"]
+    still = cv.call("GET", f"/api/v1/user-tasks/{task_id}", "/api/v1/user-tasks/{task_id}").get_json()
+    assert still["state"] == "ready"
