@@ -164,6 +164,7 @@ def _operation_object(rule, spec: dict) -> dict:
         ("404", "Not found"),
         ("409", "Conflict"),
         ("422", "Invalid data"),
+        ("500", "The diagram failed while running (process_error: element and line in details)"),
     ]:
         responses[code] = {"description": text, **error}
     operation: dict[str, Any] = {
