@@ -17,10 +17,10 @@ run: $(BIN)/.installed
 test: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest -q tests --ignore=tests/bench
+	$(BIN)/pytest -q tests
 
 bench: $(BIN)/.installed
-	$(BIN)/pytest -q -s tests/bench
+	BENCH_FULL=1 $(BIN)/pytest -q -s tests/bench
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check --fix .
