@@ -51,13 +51,22 @@ def serve(host: str, port: int, demo: bool, threads: int) -> None:
 
     system = _system()
     if system.settings.deploy_on_start:
-        with system.db.transaction() as session:
-            for result in definitions.deploy_directory(
-                session=session, settings=system.settings, actor="system"
-            ):
-                if result.created:
-                    d = result.definition
-                    click.echo(f"deployed {d.process_id} v{d.version} ({d.filename})")
+        try:
+            with system.db.transaction() as session:
+                deployed = definitions.deploy_directory(
+                    session=session, settings=system.settings, actor="system"
+                )
+        except InvalidDiagramError as exc:
+            for problem in exc.problems:
+                click.echo(str(problem), err=True)
+            click.echo(
+                f"refusing to start: {system.settings.processes_dir} has diagrams that cannot run", err=True
+            )
+            sys.exit(1)
+        for result in deployed:
+            if result.created:
+                d = result.definition
+                click.echo(f"deployed {d.process_id} v{d.version} ({d.filename})")
     if demo:
         for line in load_demo(system):
             click.echo(line)

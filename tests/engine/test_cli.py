@@ -113,3 +113,13 @@ def test_users_add_and_token(run):
     )
     token = run("users", "token", "x").output.strip()
     assert token.startswith("td_")
+
+
+def test_serve_refuses_to_start_on_a_broken_process_directory(run, env, tmp_path, monkeypatch):
+    broken = tmp_path / "processes"
+    broken.mkdir()
+    (broken / "bad.bpmn").write_text("<definitions>not bpmn</definitions>")
+    monkeypatch.setitem(env, "THEODOI_PROCESSES_DIR", str(broken))
+    result = CliRunner().invoke(main, ["serve", "--port", "0"], env=env)
+    assert result.exit_code == 1
+    assert "bad.bpmn:1: -: not a BPMN 2.0 file" in result.output and "refusing to start" in result.output
