@@ -8,6 +8,8 @@ from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
+from jinja2 import TemplateSyntaxError
+from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
 from engine.errors import DiagramProblem
@@ -216,12 +218,17 @@ def expression_problems(root: etree._Element, filename: str, _known=()) -> list[
             continue
         for owner, source, mode, label, element, in_text in _expressions(info.element):
             problems += _source_problems(filename, owner, source, mode, label, element, in_text)
+        for instructions in info.element.iterfind(".//spiffworkflow:instructionsForEndUser", NS):
+            problems += _template_problems(filename, instructions)
         for timer in info.element.iterfind(".//bpmn:timerEventDefinition", NS):
             for kind in _TIMER_KINDS:
                 for element in timer.iterfind(f"bpmn:{kind}", NS):
                     problems += _timer_problems(filename, _owner_id(element), kind, element)
     return problems
 
+
+_EVALUATED_PROPERTIES = ("dueDate", "subject", "candidateUnit")
+_TEMPLATES = SandboxedEnvironment()
 
 CHECKS = (duplicate_id_problems, reference_problems, call_activity_problems, expression_problems)
 
@@ -240,8 +247,23 @@ def _expressions(process: etree._Element) -> Iterator[tuple[str, str, str, str, 
     for prop in process.iterfind(
         ".//bpmn:userTask/bpmn:extensionElements/spiffworkflow:properties/spiffworkflow:property", NS
     ):
-        if prop.get("name") == "dueDate" and prop.get("value", "").strip():
-            yield _owner_id(prop), prop.get("value", ""), "eval", "dueDate property", prop, False
+        # The user-task properties the runtime evaluates (engine/bpmn/runtime.py: _user_task_info).
+        if prop.get("name") in _EVALUATED_PROPERTIES and prop.get("value", "").strip():
+            yield _owner_id(prop), prop.get("value", ""), "eval", f"{prop.get('name')} property", prop, False
+
+
+def _template_problems(filename: str, element: etree._Element) -> list[DiagramProblem]:
+    """Jinja syntax of a user task's instructions (rendered for every inbox entry)."""
+    try:
+        _TEMPLATES.parse(element.text or "")
+    except TemplateSyntaxError as error:
+        line = (line_of(element) or 1) + (error.lineno or 1) - 1
+        return [
+            DiagramProblem(
+                filename, line, _owner_id(element), f"instructions: template error: {error.message}"
+            )
+        ]
+    return []
 
 
 def _source_problems(

@@ -342,3 +342,19 @@ def test_describe_files_prints_every_problem_then_a_verdict_per_file():
     ]
     assert verdicts.lines[5:] == ["missing.bpmn:0: -: no such file", "missing.bpmn: invalid: 1 problem"]
     assert describe_files([("valid.bpmn", fixture("valid.bpmn"))]).all_valid
+
+
+def test_instructions_and_evaluated_properties_are_checked_at_deploy():
+    xml = fixture("valid.bpmn").decode()
+    assert "</bpmn:userTask>" in xml
+    broken = xml.replace(
+        "</bpmn:userTask>",
+        "<bpmn:extensionElements><spiffworkflow:instructionsForEndUser>Văn bản {{ document.number "
+        "</spiffworkflow:instructionsForEndUser><spiffworkflow:properties>"
+        '<spiffworkflow:property name="subject" value="document[&quot;number&quot; +"/>'
+        "</spiffworkflow:properties></bpmn:extensionElements></bpmn:userTask>",
+        1,
+    )
+    messages = [p.message for p in check(broken.encode(), "x.bpmn").problems]
+    assert any(m.startswith("instructions: template error") for m in messages), messages
+    assert any(m.startswith("subject property: syntax error") for m in messages), messages
