@@ -10,10 +10,12 @@ import pytest
 from sqlalchemy import select
 
 from engine import clock as clock_module
+from engine.auth import service as auth
 from engine.instances.models import ProcessInstance
 from engine.tracking import service as tracking
 from engine.tracking.models import Assignment, Document, Unit
 from engine.usertasks.models import UserTaskRow
+from engine.web.pages.common import user_widget_roles
 from tests.conftest import PASSWORD
 
 DOCUMENT = {
@@ -215,7 +217,52 @@ def test_task_page_embeds_the_unit_directory_for_the_unit_pickers(system, client
     task_ui = config["ui"]["tasks"]["items"]
     assert task_ui["lead_unit"]["ui:widget"] == "unit"
     assert task_ui["coordinating_units"]["ui:widget"] == "units"
+    assert task_ui["coordinating_units"]["ui:options"]["exclude"] == "lead_unit"  # not lead and coordinating
     assert config["data"]["tasks"][0]["lead_unit"] == "SO_TC"  # prefilled from the draft, a code
+
+
+def test_task_page_embeds_only_the_vp_specialists_for_the_user_picker(system, client):
+    with system.db.transaction() as session:
+        for username, roles, active in [
+            ("cv.cu", ["vp_specialist"], False),
+            ("cv.quantri", ["vp_specialist", "admin"], True),
+        ]:
+            user = auth.create_user(
+                session=session,
+                username=username,
+                password=PASSWORD,
+                full_name=f"Chuyên viên {username}",
+                roles=roles,
+                unit_code="VP_UBND",
+                now=clock_module.now(),
+            )
+            user.active = active
+    register(system)
+    login(client, "cv")
+    page = html(client.get(f"/tasks/{classify_task_id(system)}"))
+    config = form_config(page)
+    specialist_ui = config["ui"]["tracking_specialist"]
+    assert specialist_ui["ui:widget"] == "user"
+    assert specialist_ui["ui:options"] == {"role": "vp_specialist"}
+    # active VP specialists only, and of each only the username, the full name and the roles asked for
+    assert sorted(config["users"], key=lambda u: u["username"]) == [
+        {"username": "cv", "full_name": "Nguyễn Thị Theo Dõi", "roles": ["vp_specialist"]},
+        {"username": "cv.quantri", "full_name": "Chuyên viên cv.quantri", "roles": ["vp_specialist"]},
+    ]
+    assert "sotc" not in page and "Đỗ Tài Chính" not in page  # the unit user
+    assert "cv.cu" not in page  # the inactive specialist
+    assert "password" not in page and "$argon2" not in page
+
+
+def test_user_widget_roles_are_read_from_the_whole_ui_schema():
+    ui = {
+        "tracking_specialist": {"ui:widget": "user", "ui:options": {"role": "vp_specialist"}},
+        "tasks": {"items": {"leader": {"ui:widget": "user", "ui:options": {"role": "unit_leader"}}}},
+        "note": {"ui:widget": "textarea", "ui:options": {"role": "admin"}},  # not a user widget
+        "reviewer": {"ui:widget": "user"},  # no role: no directory, a plain input
+    }
+    assert user_widget_roles(ui) == {"vp_specialist", "unit_leader"}
+    assert user_widget_roles({}) == set()
 
 
 def test_complete_validates_then_completes_once(system, client):

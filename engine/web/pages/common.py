@@ -193,3 +193,35 @@ def unit_directory(session: Session) -> list[dict]:
         for u in tracking.list_units(session=session)
         if not u.active_to or u.active_to >= current
     ]
+
+
+def user_widget_roles(ui: object) -> set[str]:
+    """The roles that the UI schema's "ui:widget": "user" fields ask for in "ui:options": {"role": ...}."""
+    if isinstance(ui, list):
+        return set().union(*(user_widget_roles(item) for item in ui))
+    if not isinstance(ui, dict):
+        return set()
+    found = set().union(*(user_widget_roles(value) for value in ui.values()))
+    options = ui.get("ui:options")
+    if ui.get("ui:widget") == "user" and isinstance(options, dict) and isinstance(options.get("role"), str):
+        found.add(options["role"])
+    return found
+
+
+def user_directory(session: Session, roles: Iterable[str]) -> list[dict]:
+    """Active users having one of `roles`: username, full name and which of those roles, nothing more."""
+    wanted = set(roles)
+    if not wanted:
+        return []
+    query = (
+        select(User.username, User.full_name, User.roles)
+        .where(User.active.is_(True))
+        .order_by(User.full_name, User.username)
+    )
+    people = []
+    # roles is a JSON list, filtered here rather than in SQL so that SQLite and PostgreSQL read it alike.
+    for username, full_name, user_roles in session.execute(query):
+        mine = sorted(wanted.intersection(user_roles or []))
+        if mine:
+            people.append({"username": username, "full_name": full_name, "roles": mine})
+    return people

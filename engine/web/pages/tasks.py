@@ -19,6 +19,8 @@ from engine.web.pages.common import (
     page_message,
     process_names,
     unit_directory,
+    user_directory,
+    user_widget_roles,
 )
 from engine.web.session import safe_next
 
@@ -48,11 +50,13 @@ def task(task_id: str):
         schema = usertasks.form_schema(session=session, row=row)
         data = usertasks.form_data(session=session, engine=system().engine, row=row)
         properties = (schema or {}).get("properties", {})
+        ui = usertasks.form_schema(session=session, row=row, ui=True) or {}
         form = {
             "schema": schema,
-            "ui": usertasks.form_schema(session=session, row=row, ui=True) or {},
+            "ui": ui,
             "data": {k: v for k, v in data.items() if k in properties},
             "units": unit_directory(session),  # for "ui:widget": "unit" / "units"
+            "users": user_directory(session, user_widget_roles(ui)),  # for "ui:widget": "user"
             "readonly": row.state != READY or not _can_act(row),
             "submitUrl": url_for("pages.complete_task", task_id=row.id),
             "submitLabel": "Hoàn thành",

@@ -1,8 +1,10 @@
 /* theodoi form renderer, part 2 of 3: the DOM helper and the leaf fields (inputs, selects, checkbox lists,
- * the unit pickers).
+ * the unit pickers, the user picker).
  *
  * Loaded after form-schema.js and before form.js; adds h, addErrorTo and widgets to window.theodoiForm.
  * Every field is {el, get(), child(segment), addError(text)}; get() returns undefined to leave the key out.
+ * The unit select also has watch(callback), called on every change, and the unit list exclude(code, hint),
+ * which disables one unit (form.js wires the two for "ui:options": {"exclude": ...}).
  */
 (function () {
   "use strict";
@@ -60,8 +62,9 @@
     container.classList.add("has-error");
   }
 
-  // The leaf fields of one form: `reader` is its ns.schemaReader, `units` its unit directory.
-  ns.widgets = function (reader, units) {
+  // The leaf fields of one form: `reader` is its ns.schemaReader, `units` its unit directory and `users`
+  // its user directory ({username, full_name, roles}).
+  ns.widgets = function (reader, units, users) {
     var choicesOf = reader.choicesOf;
     var mainType = reader.mainType;
     var isNullable = reader.isNullable;
@@ -164,6 +167,40 @@
       };
     }
 
+    // The users of the directory having `role`; none when no role is named (the page sends no one then).
+    function usersWithRole(role) {
+      if (typeof role !== "string") return [];
+      return users.filter(function (user) { return Array.isArray(user.roles) && user.roles.indexOf(role) >= 0; });
+    }
+
+    // "Full name (username)" for each of `people`, submitting the username. A username not among them (a
+    // user deactivated since, or given another role) stays choosable so that opening a form never drops it.
+    function userSelect(schema, ui, people, value, ctx) {
+      var id = nextId();
+      var select = h("select", { id: id, disabled: ctx.readonly });
+      select.appendChild(h("option", { value: "" }, ui["ui:placeholder"] || "— Chọn người dùng —"));
+      var known = false;
+      people.forEach(function (user) {
+        var label = user.full_name ? user.full_name + " (" + user.username + ")" : user.username;
+        select.appendChild(h("option", { value: user.username }, label));
+        if (user.username === value) known = true;
+      });
+      if (typeof value === "string" && value && !known) {
+        select.appendChild(h("option", { value: value }, value + " (không có trong danh sách đang hoạt động)"));
+      }
+      select.value = typeof value === "string" ? value : "";
+      var w = wrapper(ctx, select, id);
+      return {
+        el: w.el,
+        get: function () {
+          if (select.value === "") return isNullable(schema) ? null : undefined;
+          return select.value;
+        },
+        child: function () { return null; },
+        addError: function (text) { addErrorTo(w.errors, w.el, text); },
+      };
+    }
+
     function unitSelect(schema, value, ctx) {
       var id = nextId();
       var select = h("select", { id: id, disabled: ctx.readonly });
@@ -185,6 +222,7 @@
         },
         child: function () { return null; },
         addError: function (text) { addErrorTo(w.errors, w.el, text); },
+        watch: function (callback) { select.addEventListener("change", callback); },
       };
     }
 
@@ -196,6 +234,7 @@
       var entries = [];
       var list = h("div", { className: "choices unit-choices", id: id, role: "group", "aria-label": ctx.label });
       var chosen = h("div", { className: "unit-chosen muted", "aria-live": "polite" });
+      var excludedHint = h("span", { className: "unit-hint", hidden: true });
       unitGroups(selected).forEach(function (group) {
         var heading = h("div", { className: "unit-group", text: group.label });
         list.appendChild(heading);
@@ -241,6 +280,22 @@
         },
         child: function () { return null; },
         addError: function (text) { addErrorTo(w.errors, w.el, text); },
+        // At most one unit is excluded at a time: unchecked, disabled, and marked with `hint`. A read-only
+        // form keeps its boxes as they were saved and only shows the mark.
+        exclude: function (code, hint) {
+          entries.forEach(function (e) {
+            var excluded = !!code && e.unit.code === code;
+            if (excluded && !ctx.readonly) e.box.checked = false;
+            e.box.disabled = excluded || ctx.readonly;
+            e.label.classList.toggle("excluded", excluded);
+            if (excluded) {
+              excludedHint.textContent = " " + hint;
+              e.label.appendChild(excludedHint);
+            }
+          });
+          excludedHint.hidden = !code || !entries.some(function (e) { return e.unit.code === code; });
+          showChosen();
+        },
       };
     }
 
@@ -339,6 +394,8 @@
       multiChoice: multiChoice,
       commaList: commaList,
       selectField: selectField,
+      usersWithRole: usersWithRole,
+      userSelect: userSelect,
       unitSelect: unitSelect,
       unitList: unitList,
       checkboxField: checkboxField,

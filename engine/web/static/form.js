@@ -1,11 +1,15 @@
 /* theodoi: a small form renderer for JSON Schema + UI schema (vanilla JS, no build step).
  *
- * Reads {schema, ui, data, units, readonly, submitUrl, submitLabel} from the <script type="application/json">
- * named by #form-root[data-config], renders the form, and posts the data as JSON with the session's
- * CSRF token. `units` is the unit directory ({code, name, unit_type}) for the unit pickers:
- * "ui:widget": "unit" on a string, and "ui:widget": "units" (or "items": {"ui:widget": "unit"}) on an
- * array of strings; names are shown, codes are submitted. The server validates; this file only shows its
- * answers next to the fields (paths such as "tasks/0/due_date").
+ * Reads {schema, ui, data, units, users, readonly, submitUrl, submitLabel} from the <script
+ * type="application/json"> named by #form-root[data-config], renders the form, and posts the data as JSON
+ * with the session's CSRF token. `units` is the unit directory ({code, name, unit_type}) for the unit
+ * pickers: "ui:widget": "unit" on a string, and "ui:widget": "units" (or "items": {"ui:widget": "unit"}) on
+ * an array of strings; names are shown, codes are submitted. A unit list with "ui:options": {"exclude":
+ * "lead_unit"} disables the unit chosen in that sibling field of the same object. `users` is the user
+ * directory ({username, full_name, roles}) for "ui:widget": "user" with "ui:options": {"role": ...} on a
+ * string: a select of the users having that role, submitting the username. Without a directory (or with no
+ * one in it) these fields stay plain inputs. The server validates; this file only shows its answers next
+ * to the fields (paths such as "tasks/0/due_date").
  *
  * Part 3 of 3: the schema walker, objects and arrays, the server's errors and the submit. Load
  * form-schema.js and form-widgets.js first; all three share the one global window.theodoiForm.
@@ -19,6 +23,7 @@
   var rootSchema = config.schema || { type: "object", properties: {} };
   var readonlyForm = !!config.readonly;
   var units = Array.isArray(config.units) ? config.units : [];
+  var users = Array.isArray(config.users) ? config.users : [];
   var ns = window.theodoiForm;
   var reader = ns.schemaReader(rootSchema);
   var resolve = reader.resolve;
@@ -27,7 +32,7 @@
   var orderedKeys = ns.orderedKeys;
   var h = ns.h;
   var addErrorTo = ns.addErrorTo;
-  var widgets = ns.widgets(reader, units);
+  var widgets = ns.widgets(reader, units, users);
 
   function lowerFirst(text) {
     return text ? text.charAt(0).toLowerCase() + text.slice(1) : text;
@@ -64,6 +69,10 @@
       return widgets.jsonField(schema, ui, value, ctx);
     }
     if (unitWidget === "unit") return widgets.unitSelect(schema, value, ctx);
+    if (ui["ui:widget"] === "user" && type === "string") {
+      var people = widgets.usersWithRole(options.role);
+      if (people.length) return widgets.userSelect(schema, ui, people, value, ctx);
+    }
     if (choices) return widgets.selectField(schema, choices, value, ctx);
     if (type === "boolean") return widgets.checkboxField(value, ctx);
     if (type === "integer" || type === "number") return widgets.numberField(schema, ui, value, ctx, type);
@@ -88,6 +97,7 @@
       children[key] = field;
       if (field.el) body.appendChild(field.el);
     });
+    linkExclusions(schema, ui, children);
     return {
       el: body,
       get: function () {
@@ -101,6 +111,21 @@
       child: function (segment) { return children[segment] || null; },
       addError: function (text) { addErrorTo(errors, body, text); },
     };
+  }
+
+  // "ui:options": {"exclude": "lead_unit"} on a unit list: the unit chosen in that sibling select cannot be
+  // ticked as well (a task's lead unit is not also one of its coordinating units), live as the select changes.
+  function linkExclusions(schema, ui, children) {
+    Object.keys(children).forEach(function (key) {
+      var name = ((ui[key] || {})["ui:options"] || {}).exclude;
+      var source = name ? children[name] : null;
+      var target = children[key];
+      if (!source || !source.watch || !target.exclude) return;
+      var hint = "(" + lowerFirst(resolve(schema.properties[name]).title || name) + ")";
+      var update = function () { target.exclude(source.get(), hint); };
+      source.watch(update);
+      update();
+    });
   }
 
   function arrayOfObjects(schema, items, ui, value, ctx, options) {
