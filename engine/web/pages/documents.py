@@ -156,7 +156,7 @@ def document_form() -> tuple[dict, dict]:
                 "ui:order": ["content", "lead_unit", "coordinating_units", "due_date"],
                 "content": {"ui:widget": "textarea", "ui:options": {"rows": 3}},
                 "lead_unit": {"ui:widget": "unit"},
-                "coordinating_units": {"ui:widget": "units"},
+                "coordinating_units": {"ui:widget": "units", "ui:options": {"exclude": "lead_unit"}},
             }
         },
     }
