@@ -349,7 +349,10 @@ def test_documents_list_detail_and_new(system, client):
     config = form_config(page)
     assert {"code": "SO_TC", "name": "Sở Tài chính", "unit_type": "Sở, ban, ngành"} in config["units"]
     assert config["ui"]["tasks"]["items"]["lead_unit"] == {"ui:widget": "unit"}
-    assert config["ui"]["tasks"]["items"]["coordinating_units"] == {"ui:widget": "units"}
+    assert config["ui"]["tasks"]["items"]["coordinating_units"] == {
+        "ui:widget": "units",
+        "ui:options": {"exclude": "lead_unit"},
+    }
     secrecy = [c["const"] for c in config["schema"]["properties"]["secrecy"]["oneOf"]]
     assert secrecy == ["Thường", "Mật", "Tối mật", "Tuyệt mật"]
 
