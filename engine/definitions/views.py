@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, request
 
+from engine.bpmn.loader import load_diagram
 from engine.definitions import service
 from engine.definitions.models import ProcessDefinition
 from engine.errors import ValidationError
@@ -106,8 +107,6 @@ def upload():
     response={"type": "object", "properties": {"valid": {"type": "boolean"}, "processes": {"type": "array"}}},
 )
 def validate():
-    from engine.bpmn.loader import load_diagram
-
     filename, data, _ = _uploaded()
     settings = system().settings
     with reading() as session:
