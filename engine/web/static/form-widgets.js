@@ -188,17 +188,7 @@
       if (typeof value === "string" && value && !known) {
         select.appendChild(h("option", { value: value }, value + " (không có trong danh sách đang hoạt động)"));
       }
-      select.value = typeof value === "string" ? value : "";
-      var w = wrapper(ctx, select, id);
-      return {
-        el: w.el,
-        get: function () {
-          if (select.value === "") return isNullable(schema) ? null : undefined;
-          return select.value;
-        },
-        child: function () { return null; },
-        addError: function (text) { addErrorTo(w.errors, w.el, text); },
-      };
+      return codeField(schema, select, id, value, ctx);
     }
 
     function unitSelect(schema, value, ctx) {
@@ -212,6 +202,14 @@
         });
         select.appendChild(optgroup);
       });
+      var field = codeField(schema, select, id, value, ctx);
+      field.watch = function (callback) { select.addEventListener("change", callback); };
+      return field;
+    }
+
+    // The field of a <select> whose options submit codes (usernames, unit codes); the empty choice
+    // sends null where the schema allows it, else nothing, so the server reports it as required.
+    function codeField(schema, select, id, value, ctx) {
       select.value = typeof value === "string" ? value : "";
       var w = wrapper(ctx, select, id);
       return {
@@ -222,7 +220,6 @@
         },
         child: function () { return null; },
         addError: function (text) { addErrorTo(w.errors, w.el, text); },
-        watch: function (callback) { select.addEventListener("change", callback); },
       };
     }
 
