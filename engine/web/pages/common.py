@@ -47,6 +47,7 @@ INSTANCE_OPERATORS = {"monitor", "analyst"}
 
 INSTANCE_STATUS = {"running": "Đang chạy", "completed": "Hoàn thành", "error": "Lỗi", "cancelled": "Đã hủy"}
 TASK_STATE = {"ready": "Đang chờ xử lý", "completed": "Đã hoàn thành", "cancelled": "Đã hủy"}
+PAGE_SIZE = 50  # rows per page of the document and instance lists
 
 
 # ---- request plumbing -------------------------------------------------------------------------------
@@ -63,6 +64,7 @@ def layout_context() -> dict:
         "can": lambda roles: me is not None and me.in_any(tuple(roles)),
         "DOCUMENT_READERS": DOCUMENT_READERS,
         "INSTANCE_MENU": INSTANCE_OPERATORS,
+        "page_size": PAGE_SIZE,
     }
 
 

@@ -18,6 +18,7 @@ from engine.web.pages.common import (
     DOCUMENT_WRITERS,
     INSTANCE_STATUS,
     INSTANCE_WATCHERS,
+    PAGE_SIZE,
     bp,
     json_body,
     me,
@@ -49,7 +50,7 @@ def documents():
     require(DOCUMENT_READERS)
     offset = max(request.args.get("offset", 0, type=int), 0)
     with reading() as session:
-        rows = tracking.list_documents(session=session, limit=50, offset=offset)
+        rows = tracking.list_documents(session=session, limit=PAGE_SIZE, offset=offset)
         ids = [d.intake_instance_id for d in rows if d.intake_instance_id]
         status = dict(
             session.execute(

@@ -12,6 +12,7 @@ from engine.web.pages.common import (
     INSTANCE_OPERATORS,
     INSTANCE_STATUS,
     INSTANCE_WATCHERS,
+    PAGE_SIZE,
     TASK_STATE,
     bp,
     me,
@@ -44,7 +45,9 @@ def instance_list():
     status = request.args.get("status") if request.args.get("status") in INSTANCE_STATUS else None
     offset = max(request.args.get("offset", 0, type=int), 0)
     with reading() as session:
-        rows = instances.list_(session=session, process_id=process_id, status=status, limit=50, offset=offset)
+        rows = instances.list_(
+            session=session, process_id=process_id, status=status, limit=PAGE_SIZE, offset=offset
+        )
         return render_template(
             "instances.html",
             rows=rows,
