@@ -5,22 +5,53 @@ from engine.db import Base
 from engine.definitions.models import ProcessDefinition
 from engine.instances.models import InstanceEvent, ProcessInstance, WaitingTimer
 from engine.notifications.models import Notification
-from engine.tracking.models import Assignment, AssignmentUnit, Document, Unit
+from engine.tracking.models import (
+    Assignment,
+    AssignmentReturn,
+    AssignmentTransfer,
+    AssignmentUnit,
+    ChangeRecord,
+    DataCorrection,
+    DeadlineAdjustment,
+    DifficultyReport,
+    Document,
+    Inspection,
+    LocalFeedback,
+    ReportRound,
+    ReportSubmission,
+    SecretReportObligation,
+    StatusUpdate,
+    Unit,
+    Urging,
+)
 from engine.usertasks.models import UserTaskGroup, UserTaskRow
 from engine.workdays.models import CalendarOverride
 
 __all__ = [
     "ApiToken",
     "Assignment",
+    "AssignmentReturn",
+    "AssignmentTransfer",
     "AssignmentUnit",
     "Base",
     "CalendarOverride",
+    "ChangeRecord",
+    "DataCorrection",
+    "DeadlineAdjustment",
+    "DifficultyReport",
     "Document",
+    "Inspection",
     "InstanceEvent",
+    "LocalFeedback",
     "Notification",
     "ProcessDefinition",
     "ProcessInstance",
+    "ReportRound",
+    "ReportSubmission",
+    "SecretReportObligation",
+    "StatusUpdate",
     "Unit",
+    "Urging",
     "User",
     "UserTaskGroup",
     "UserTaskRow",

@@ -30,6 +30,9 @@ class StepContext:
     actor: str | None
     now: datetime
     calendar: WorkCalendar
+    # The instances.Engine running the step, so an operator can start other processes in the same unit
+    # of work (intake starts one assignment process per task).
+    engine: Any = None
 
 
 _current: ContextVar[StepContext] = ContextVar("theodoi_step")

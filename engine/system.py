@@ -10,10 +10,13 @@ from engine.bpmn.runtime import Runtime, install_clock
 from engine.config import Settings
 from engine.db import Database
 from engine.definitions import service as definitions
-from engine.instances.service import Engine
 
-# Registers the operators that diagrams call (imported for that side effect only).
+# The `_`-named modules are imported for their side effect: they register the operators that diagrams
+# call and the change-history hook.
+from engine.instances import operators as _instance_operators  # noqa: F401
+from engine.instances.service import Engine
 from engine.notifications import operators as _notification_operators  # noqa: F401
+from engine.tracking import history as _history  # noqa: F401
 from engine.tracking import operators as _tracking_operators  # noqa: F401
 
 

@@ -292,7 +292,7 @@ def _step(
     session: Session, engine: Engine, instance: ProcessInstance, actor: str | None, now: datetime
 ) -> Iterator[None]:
     calendar = workdays.calendar(session=session, settings=engine.settings)
-    ctx = operators.StepContext(session, instance.id, instance.process_id, actor, now, calendar)
+    ctx = operators.StepContext(session, instance.id, instance.process_id, actor, now, calendar, engine)
     with operators.step(ctx):
         yield
 

@@ -5,12 +5,20 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from engine.auth.models import User
 from engine.errors import ValidationError
 from engine.operators import StepContext, operator
-from engine.tracking.models import COORDINATING, LEAD, NOT_STARTED, Assignment, AssignmentUnit, Document
+from engine.tracking.models import (
+    AWAITING_ACCEPTANCE,
+    COORDINATING,
+    LEAD,
+    NOT_STARTED,
+    Assignment,
+    AssignmentUnit,
+    Document,
+)
 from engine.tracking.service import unknown_units
 
 
@@ -40,35 +48,35 @@ def create_assignments(
             else None
         )
         rows.append(
-            {
-                "document_id": document_id,
-                "seq": seq,
-                "content": task["content"],
-                "lead_unit_code": task["lead_unit"],
-                "has_deadline": bool(task.get("has_deadline")),
-                "must_report": bool(task.get("must_report")),
-                "deadline_kind": task.get("deadline_kind"),
-                "due_date": due,
-                "effective_due_date": ctx.calendar.effective_due_date(due) if due else None,
-                "tracking_room": tracking_room,
-                "tracking_specialist": tracking_specialist,
-                "progress": NOT_STARTED,
-                "created_by": ctx.actor,
-                "created_at": ctx.now,
-            }
+            Assignment(
+                document_id=document_id,
+                seq=seq,
+                content=task["content"],
+                lead_unit_code=task["lead_unit"],
+                has_deadline=bool(task.get("has_deadline")),
+                must_report=bool(task.get("must_report")),
+                deadline_kind=task.get("deadline_kind"),
+                due_date=due,
+                effective_due_date=ctx.calendar.effective_due_date(due) if due else None,
+                tracking_room=tracking_room,
+                tracking_specialist=tracking_specialist,
+                progress=NOT_STARTED,
+                stage=AWAITING_ACCEPTANCE,
+                created_by=ctx.actor,
+                created_at=ctx.now,
+            )
         )
-    ids = list(
-        session.scalars(insert(Assignment).returning(Assignment.id, sort_by_parameter_order=True), rows)
-    )
-    units = []
-    for assignment_id, task in zip(ids, tasks, strict=True):
-        units.append({"assignment_id": assignment_id, "unit_code": task["lead_unit"], "role": LEAD})
-        units += [
-            {"assignment_id": assignment_id, "unit_code": code, "role": COORDINATING}
+    session.add_all(rows)
+    session.flush()
+    for row, task in zip(rows, tasks, strict=True):
+        session.add(AssignmentUnit(assignment_id=row.id, unit_code=task["lead_unit"], role=LEAD))
+        session.add_all(
+            AssignmentUnit(assignment_id=row.id, unit_code=code, role=COORDINATING)
             for code in task.get("coordinating_units", [])
             if code != task["lead_unit"]
-        ]
-    session.execute(AssignmentUnit.__table__.insert(), units)
+        )
+    session.flush()
+    ids = [row.id for row in rows]
     return ids
 
 

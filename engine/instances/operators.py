@@ -1,0 +1,25 @@
+"""The `start_process` operator: a diagram starts another process in the same unit of work."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine.operators import StepContext, operator
+
+
+@operator("start_process")
+def start_process(
+    ctx: StepContext, *, process_id: str, data: dict[str, Any], business_key: str | None = None
+) -> int:
+    """Start the newest version of `process_id`; it commits or rolls back with the calling step."""
+    from engine.instances import service  # the service imports the operator seam, not the reverse
+
+    instance = service.start(
+        session=ctx.session,
+        engine=ctx.engine,
+        process_id=process_id,
+        data=data,
+        actor=ctx.actor,
+        business_key=business_key,
+    )
+    return instance.id
