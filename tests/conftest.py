@@ -3,6 +3,7 @@ the system built on it, a frozen clock, the Flask app and a client with users an
 
 from __future__ import annotations
 
+import os
 import shutil
 import uuid
 from datetime import UTC, datetime
@@ -17,7 +18,8 @@ from engine.config import load_settings
 from engine.system import build
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
-PG_TEMPLATE = "theodoi_test_template"
+# One template per pytest process, so that several runs on one machine do not drop each other's.
+PG_TEMPLATE = f"theodoi_test_template_{os.getpid()}"
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -48,7 +50,8 @@ def pg_template() -> str:
         admin.execute(f"DROP DATABASE IF EXISTS {PG_TEMPLATE} WITH (FORCE)")
         admin.execute(f"CREATE DATABASE {PG_TEMPLATE}")
     migrate.upgrade(f"postgresql+psycopg://postgres@127.0.0.1:5432/{PG_TEMPLATE}")
-    return PG_TEMPLATE
+    yield PG_TEMPLATE
+    _drop(PG_TEMPLATE)
 
 
 @pytest.fixture
@@ -108,6 +111,7 @@ UNITS = [
     ("SO_TC", "Sở Tài chính", "Sở, ban, ngành"),
     ("SO_XD", "Sở Xây dựng", "Sở, ban, ngành"),
     ("SO_NV", "Sở Nội vụ", "Sở, ban, ngành"),
+    ("XA_BX", "UBND xã Bát Xát", "UBND cấp xã/phường"),
 ]
 USERS = [
     ("cv", "Nguyễn Thị Theo Dõi", ["vp_specialist"], "VP_UBND"),
@@ -115,6 +119,10 @@ USERS = [
     ("analyst", "Lê Quy Trình", ["analyst"], "VP_UBND"),
     ("monitor", "Phạm Giám Sát", ["monitor"], "VP_UBND"),
     ("sotc", "Đỗ Tài Chính", ["unit_staff"], "SO_TC"),
+    ("ldsotc", "Hoàng Lãnh Đạo", ["unit_leader"], "SO_TC"),
+    ("soxd", "Vũ Xây Dựng", ["unit_staff"], "SO_XD"),
+    ("ct", "Đinh Chủ Tịch", ["province_leadership"], None),
+    ("xabx", "Lò Văn Xã", ["unit_staff"], "XA_BX"),
     ("admin", "Quản Trị", ["admin"], None),
 ]
 PASSWORD = "mat-khau-thu"
