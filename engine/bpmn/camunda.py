@@ -31,6 +31,9 @@ def adapt(root: etree._Element) -> None:
         return
     for task in root.iter(f"{{{BPMN_NS}}}userTask"):
         _add_properties(task, _user_task_properties(task))
+    for process in root.iter(f"{{{BPMN_NS}}}process"):
+        for start in process.iterfind("bpmn:startEvent", {"bpmn": BPMN_NS}):
+            _add_properties(start, _start_properties(process, start))
     for kind in _TIMERS:
         for element in root.iter(f"{{{BPMN_NS}}}{kind}"):
             text = (element.text or "").strip()
@@ -55,6 +58,15 @@ def _user_task_properties(task: etree._Element) -> dict[str, str]:
             _put(found, "formJsonSchemaFilename", _json_form(extension.get("formKey")))
         elif extension.tag == f"{{{ZEEBE_NS}}}taskSchedule":
             _put(found, "dueDate", _due(extension.get("dueDate")))
+    return found
+
+
+def _start_properties(process: etree._Element, start: etree._Element) -> dict[str, str]:
+    """A start form (`formKey`) and who may start the process (`candidateStarterGroups`)."""
+    found: dict[str, str] = {}
+    for ns in CAMUNDA_NS:
+        _put(found, "formJsonSchemaFilename", _json_form(start.get(f"{{{ns}}}formKey")))
+        _put(found, "candidateStarterGroups", process.get(f"{{{ns}}}candidateStarterGroups"))
     return found
 
 

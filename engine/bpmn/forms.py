@@ -1,14 +1,22 @@
-"""Which form files the user tasks of a process name (read from the parsed spec)."""
+"""Which forms a process names: its user tasks' forms, and the start form of an on-demand process."""
 
 from __future__ import annotations
 
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 
-from engine.bpmn.loader import build_specs
+from engine.bpmn import camunda
+from engine.bpmn.loader import build_specs, parse_xml
+
+BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+SPIFF = "http://spiffworkflow.org/bpmn/schema/1.0/core"
+_NS = {"bpmn": BPMN, "spiffworkflow": SPIFF}
+FORM_KEYS = ("formJsonSchemaFilename", "formUiSchemaFilename")
+_PROPERTY = "bpmn:extensionElements/spiffworkflow:properties/spiffworkflow:property"
 
 
 def form_references(files: list[tuple[str, bytes]], process_id: str) -> dict[str, list[str]]:
-    """{user task id: [schema file, ui schema file]} for every user task of the process and what it calls."""
+    """{element id: [schema file, ui schema file]} for every user task of the process and what it calls,
+    and for the process's start event when it has a start form."""
     spec, subprocess_specs = build_specs(files, process_id)
     found: dict[str, list[str]] = {}
     for process_spec in [spec, *[s for s in subprocess_specs.values() if s is not None]]:
@@ -16,6 +24,27 @@ def form_references(files: list[tuple[str, bytes]], process_id: str) -> dict[str
             if not isinstance(task_spec, UserTask):
                 continue
             props = (task_spec.extensions or {}).get("properties", {})
-            names = [props[k] for k in ("formJsonSchemaFilename", "formUiSchemaFilename") if props.get(k)]
-            found[task_spec.bpmn_id] = names
+            found[task_spec.bpmn_id] = [props[k] for k in FORM_KEYS if props.get(k)]
+    for filename, data in files:
+        start = start_properties(data, filename, process_id)
+        if start:
+            found[start["id"]] = [start[k] for k in FORM_KEYS if start.get(k)]
     return found
+
+
+def start_properties(data: bytes, filename: str, process_id: str) -> dict[str, str]:
+    """The `spiffworkflow:properties` of the process's none start event, plus its id; {} when it has none.
+
+    SpiffWorkflow keeps no extensions on start events, so they are read from the XML. Camunda names the
+    same things `camunda:formKey` and `camunda:candidateStarterGroups`; the Camunda adapter maps those."""
+    root, _ = parse_xml(data, filename)
+    if root is None:
+        return {}
+    camunda.adapt(root)
+    for start in root.iterfind(f"bpmn:process[@id='{process_id}']/bpmn:startEvent", _NS):
+        if len(start) and any(child.tag.endswith("EventDefinition") for child in start):
+            continue  # a timer or message start event has no form
+        props = {prop.get("name"): prop.get("value") for prop in start.iterfind(_PROPERTY, _NS)}
+        if props:
+            return {"id": start.get("id"), **props}
+    return {}

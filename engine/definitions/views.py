@@ -8,6 +8,8 @@ from engine.bpmn.loader import load_diagram
 from engine.definitions import service
 from engine.definitions.models import ProcessDefinition
 from engine.errors import ValidationError
+from engine.instances import starting
+from engine.instances import views as instance_views
 from engine.web.api import API_PREFIX, operation, reading, system, transaction, user
 
 bp = Blueprint("definitions", __name__, url_prefix=API_PREFIX + "/process-definitions")
@@ -190,3 +192,62 @@ def _uploaded() -> tuple[str, bytes, dict[str, bytes] | None]:
             "Thiếu tệp sơ đồ", fields={"file": "send multipart 'file' or an application/xml body"}
         )
     return request.args.get("filename", "upload.bpmn"), data, None
+
+
+START_FORM = {
+    "type": "object",
+    "properties": {
+        "process_id": {"type": "string"},
+        "name": {"type": "string"},
+        "version": {"type": "integer"},
+        "starter_groups": {"type": "array", "items": {"type": "string"}},
+        "schema": {"type": ["object", "null"]},
+        "ui_schema": {"type": ["object", "null"]},
+    },
+}
+
+
+def present_start_form(form: starting.StartForm) -> dict:
+    return {
+        "process_id": form.definition.process_id,
+        "name": form.definition.name,
+        "version": form.definition.version,
+        "starter_groups": list(form.starter_groups),
+        "schema": form.schema,
+        "ui_schema": form.ui_schema,
+    }
+
+
+@bp.get("/startable")
+@operation(
+    summary="Quy trình người gọi được khởi tạo (phản hồi của địa phương, kiểm tra, điều chỉnh thông tin…)",
+    tag="process-definitions",
+    response={"type": "object", "properties": {"items": {"type": "array", "items": START_FORM}}},
+)
+def list_startable():
+    with reading() as session:
+        forms = starting.startable(session=session, user=user())
+        return jsonify(items=[present_start_form(f) for f in forms])
+
+
+@bp.get("/key/<process_id>/start-form")
+@operation(summary="Biểu mẫu khởi tạo của một quy trình", tag="process-definitions", response=START_FORM)
+def get_start_form(process_id: str):
+    with reading() as session:
+        return jsonify(present_start_form(starting.start_form(session=session, process_id=process_id)))
+
+
+@bp.post("/key/<process_id>/start")
+@operation(
+    summary="Khởi tạo quy trình với dữ liệu của biểu mẫu khởi tạo (chỉ các vai trò sơ đồ cho phép)",
+    tag="process-definitions",
+    body={"type": "object"},
+    response=instance_views.INSTANCE,
+    status=201,
+)
+def start(process_id: str, body: dict):
+    with transaction() as session:
+        instance = starting.start_on_demand(
+            session=session, engine=system().engine, process_id=process_id, data=body, user=user()
+        )
+        return jsonify(instance_views.present(instance)), 201

@@ -17,6 +17,7 @@ DRAFT_TASK = {
             "title": "Đơn vị phối hợp (mã)",
         },
         "due_date": {"type": ["string", "null"], "format": "date", "title": "Thời hạn"},
+        "secrecy": {"type": ["string", "null"], "title": "Độ mật"},
     },
 }
 

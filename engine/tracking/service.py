@@ -25,6 +25,8 @@ def register_document(
 ) -> Document:
     """Store a directive document and start its intake (P1); a secret one is refused and nothing is kept."""
     refuse_secret(payload.get("secrecy"))
+    for task in payload.get("tasks", []) if isinstance(payload.get("tasks"), list) else []:
+        refuse_secret(task.get("secrecy") if isinstance(task, dict) else None)
     validate(DOCUMENT_IN, payload, message="Dữ liệu văn bản không hợp lệ")
     unknown = unknown_units(session, payload.get("tasks", []))
     if unknown:

@@ -11,6 +11,8 @@ from engine.definitions.views import bp as definitions_bp
 from engine.instances.views import bp as instances_bp
 from engine.notifications.views import bp as notifications_bp
 from engine.system import System, build
+from engine.tracking.assignment_views import bp as assignments_bp
+from engine.tracking.report_views import bp as reports_bp
 from engine.tracking.views import bp as tracking_bp
 from engine.usertasks.views import bp as usertasks_bp
 from engine.web import errors
@@ -35,10 +37,12 @@ def create_app(settings: Settings | None = None, *, system: System | None = None
     errors.init_app(app)
 
     for blueprint in (
+        assignments_bp,
         auth_bp,
         definitions_bp,
         instances_bp,
         notifications_bp,
+        reports_bp,
         tracking_bp,
         usertasks_bp,
         workdays_bp,

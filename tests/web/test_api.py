@@ -115,6 +115,22 @@ def test_secret_document_is_refused_citing_article_5_and_nothing_is_stored(api):
     assert cv.call("GET", "/api/v1/user-tasks", "/api/v1/user-tasks").get_json()["items"] == []
 
 
+def test_a_secret_task_in_an_open_document_is_refused_and_nothing_is_stored(api, system):
+    from sqlalchemy import func, select
+
+    from engine.tracking.models import ChangeRecord, Document
+
+    document = two_task_document()
+    document["tasks"][1]["secrecy"] = "Mật"
+    refused = api("cv").call("POST", "/api/v1/documents", "/api/v1/documents", json=document)
+    assert refused.status_code == 422
+    assert refused.get_json()["error"] == "secret_document_refused"
+    assert "Điều 5 khoản 2" in refused.get_json()["message"]
+    with system.db.reading() as session:
+        assert session.scalar(select(func.count()).select_from(Document)) == 0
+        assert session.scalar(select(func.count()).where(ChangeRecord.entity == "documents")) == 0
+
+
 def test_users_outside_the_group_cannot_see_or_complete(api):
     cv = api("cv")
     cv.call("POST", "/api/v1/documents", "/api/v1/documents", json=two_task_document())

@@ -1,0 +1,205 @@
+"""Assignments: the lists of the "Nhiệm vụ" menu, one assignment with everything about it, its history,
+and what coordinating units feed to the lead unit. Each unit sees only its own (lead or coordinating)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, jsonify, request
+
+from engine import clock
+from engine.errors import ValidationError
+from engine.tracking import assignments, buckets, history, service
+from engine.tracking.models import (
+    ACCEPTED,
+    AWAITING_ACCEPTANCE,
+    CONFIRMED,
+    RESULT_REPORTED,
+    RETURNED,
+    Assignment,
+    ChangeRecord,
+)
+from engine.tracking.views import ASSIGNMENT, present_assignment
+from engine.web.api import API_PREFIX, operation, paging, reading, system, transaction, user
+from engine.workdays import service as workdays
+
+bp = Blueprint("assignments", __name__, url_prefix=API_PREFIX + "/assignments")
+
+STAGES = [AWAITING_ACCEPTANCE, RETURNED, ACCEPTED, RESULT_REPORTED, CONFIRMED]
+LISTED = {
+    "type": "object",
+    "properties": {
+        **ASSIGNMENT["properties"],
+        "document_id": {"type": "integer"},
+        "stage": {"type": "string"},
+        "bucket": {"type": ["string", "null"]},
+        "bucket_label": {"type": ["string", "null"]},
+        "due_soon": {"type": "boolean"},
+        "completed_on": {"type": ["string", "null"], "format": "date"},
+        "instance_id": {"type": ["integer", "null"]},
+    },
+}
+CHANGE = {
+    "type": "object",
+    "properties": {
+        "entity": {"type": "string"},
+        "entity_id": {"type": "string"},
+        "action": {"type": "string"},
+        "changes": {"type": "object"},
+        "actor": {"type": ["string", "null"]},
+        "at": {"type": "string", "format": "date-time"},
+        "instance_id": {"type": ["integer", "null"]},
+    },
+}
+
+
+def present_listed(a: Assignment, units, bucket: str | None, due_soon: bool) -> dict:
+    return {
+        **present_assignment(a, units),
+        "document_id": a.document_id,
+        "stage": a.stage,
+        "bucket": bucket,
+        "bucket_label": buckets.BUCKETS.get(bucket),
+        "due_soon": due_soon,
+        "completed_on": a.completed_on.isoformat() if a.completed_on else None,
+        "instance_id": a.instance_id,
+    }
+
+
+def present_change(c: ChangeRecord) -> dict:
+    return {
+        "entity": c.entity,
+        "entity_id": c.entity_id,
+        "action": c.action,
+        "changes": c.changes,
+        "actor": c.actor,
+        "at": c.at.isoformat(),
+        "instance_id": c.instance_id,
+    }
+
+
+def present_row(row) -> dict:
+    """A related row (status update, return, transfer…) as plain JSON."""
+    values = {}
+    for column in row.__table__.columns:
+        value = getattr(row, column.key)
+        values[column.key] = value.isoformat() if isinstance(value, date) else value
+    return values
+
+
+def _today_and_calendar(session):
+    calendar = workdays.calendar(session=session, settings=system().settings)
+    return calendar.local_date(clock.now()), calendar
+
+
+@bp.get("")
+@operation(
+    summary="Nhiệm vụ trong phạm vi của người gọi (được giao, chủ trì, phối hợp, theo dõi, chờ tiếp nhận, "
+    "bị trả lại), kèm tình trạng hôm nay",
+    tag="assignments",
+    query={
+        "view": {"type": "string", "enum": list(assignments.VIEWS)},
+        "stage": {"type": "string", "enum": STAGES},
+        "bucket": {"type": "string", "enum": [*buckets.BUCKETS, "due_soon"]},
+        "unit": {"type": "string"},
+        "limit": {"type": "integer"},
+        "offset": {"type": "integer"},
+    },
+    response={"type": "object", "properties": {"items": {"type": "array", "items": LISTED}}},
+)
+def list_assignments():
+    args = request.args
+    problems = {
+        name: f"one of {', '.join(allowed)}"
+        for name, allowed in (
+            ("view", assignments.VIEWS),
+            ("stage", STAGES),
+            ("bucket", [*buckets.BUCKETS, "due_soon"]),
+        )
+        if args.get(name) and args[name] not in allowed
+    }
+    if problems:
+        raise ValidationError("Tham số lọc không hợp lệ", fields=problems)
+    limit, offset = paging()
+    with reading() as session:
+        today, calendar = _today_and_calendar(session)
+        found = assignments.list_(
+            session,
+            user=user(),
+            calendar=calendar,
+            today=today,
+            soon_days=system().settings.due_soon_days,
+            view=args.get("view"),
+            stage=args.get("stage"),
+            bucket=args.get("bucket"),
+            unit=args.get("unit"),
+            limit=limit,
+            offset=offset,
+        )
+        units = _units(session, [a.id for a, _, _ in found])
+        return jsonify(items=[present_listed(a, units[a.id], b, s) for a, b, s in found])
+
+
+@bp.get("/<int:assignment_id>")
+@operation(
+    summary="Một nhiệm vụ: thông tin a–h, tình trạng, cập nhật, trả lại, chuyển đơn vị, đôn đốc, điều chỉnh",
+    tag="assignments",
+    response={
+        "type": "object",
+        "properties": {**LISTED["properties"], "related": {"type": "object"}, "document": {"type": "object"}},
+    },
+)
+def get_assignment(assignment_id: int):
+    with reading() as session:
+        a = assignments.get_or_raise(session, user=user(), assignment_id=assignment_id)
+        today, calendar = _today_and_calendar(session)
+        bucket, due_soon = assignments.bucket_of(
+            session,
+            assignment_id=a.id,
+            calendar=calendar,
+            today=today,
+            soon_days=system().settings.due_soon_days,
+        )
+        related = assignments.related(session, a.id)
+        document = service.get_document_or_raise(session=session, document_id=a.document_id)
+        return jsonify(
+            {
+                **present_listed(a, _units(session, [a.id])[a.id], bucket, due_soon),
+                "document": service.document_data(document),
+                "related": {table: [present_row(r) for r in rows] for table, rows in related.items()},
+            }
+        )
+
+
+@bp.get("/<int:assignment_id>/history")
+@operation(
+    summary="Lịch sử xử lý của nhiệm vụ: ai, khi nào, giá trị cũ, giá trị mới",
+    tag="assignments",
+    response={"type": "object", "properties": {"items": {"type": "array", "items": CHANGE}}},
+)
+def get_history(assignment_id: int):
+    with reading() as session:
+        assignments.get_or_raise(session, user=user(), assignment_id=assignment_id)
+        changes = assignments.history(session, assignment_id=assignment_id)
+        return jsonify(items=[present_change(c) for c in changes])
+
+
+@bp.post("/<int:assignment_id>/updates")
+@operation(
+    summary="Đơn vị phối hợp gửi thông tin, kết quả phần việc của mình cho đơn vị chủ trì (Đ9.2.b)",
+    tag="assignments",
+    body=assignments.COORDINATING_UPDATE,
+    response={"type": "object"},
+    status=201,
+)
+def add_update(assignment_id: int, body: dict):
+    principal = user()
+    with history.acting_as(principal.username), transaction() as session:
+        update = assignments.add_coordinating_update(
+            session, user=principal, assignment_id=assignment_id, payload=body, now=clock.now()
+        )
+        return jsonify(present_row(update)), 201
+
+
+def _units(session, ids):
+    return service.units_of(session=session, assignment_ids=ids)

@@ -1,0 +1,154 @@
+"""Báo cáo, thống kê: the per-unit table (Biểu tổng hợp) and a unit's detail appendix, as of any date,
+as JSON or as an Excel workbook. A unit's staff get their own unit's figures only."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+from flask import Blueprint, Response, jsonify, request
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+
+from engine import clock
+from engine.errors import ValidationError
+from engine.tracking import buckets, scope
+from engine.web.api import API_PREFIX, operation, reading, system, user
+from engine.workdays import service as workdays
+
+bp = Blueprint("reports", __name__, url_prefix=API_PREFIX + "/reports")
+
+PERIOD_QUERY = {
+    "as_of": {"type": "string", "format": "date"},
+    "from": {"type": "string", "format": "date"},
+}
+UNIT_ROW = {
+    "type": "object",
+    "properties": {
+        key: {"type": "number" if key == "on_time_rate" else "integer"}
+        for key in (
+            "total done done_on_time done_late open open_in_time open_late no_deadline due_soon on_time_rate"
+        ).split()
+    }
+    | {"unit_code": {"type": "string"}, "unit_name": {"type": "string"}},
+}
+TABLE = {
+    "type": "object",
+    "properties": {
+        "as_of": {"type": "string", "format": "date"},
+        "window_from": {"type": ["string", "null"], "format": "date"},
+        "items": {"type": "array", "items": UNIT_ROW},
+    },
+}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Biểu tổng hợp (DOMAIN.md §4): column title, row key.
+COLUMNS = [
+    ("Cơ quan, đơn vị", "unit_name"),
+    ("Tổng số nhiệm vụ", "total"),
+    ("Đã hoàn thành: Tổng", "done"),
+    ("Đã hoàn thành: Đúng hạn", "done_on_time"),
+    ("Đã hoàn thành: Quá hạn", "done_late"),
+    ("Chưa hoàn thành: Tổng", "open"),
+    ("Chưa hoàn thành: Trong hạn", "open_in_time"),
+    ("Chưa hoàn thành: Quá hạn", "open_late"),
+    ("Không có thời hạn", "no_deadline"),
+    ("Sắp đến hạn", "due_soon"),
+    ("Tỷ lệ hoàn thành đúng hạn (%)", "on_time_rate"),
+]
+
+
+def _period(session) -> dict:
+    """as_of (default today) and window_from from the query string, with the calendar."""
+    calendar = workdays.calendar(session=session, settings=system().settings)
+    problems, values = {}, {}
+    for name in ("as_of", "from"):
+        raw = request.args.get(name)
+        try:
+            values[name] = date.fromisoformat(raw) if raw else None
+        except ValueError:
+            problems[name] = "ngày dạng YYYY-MM-DD"
+    if problems:
+        raise ValidationError("Thời gian chốt số liệu không hợp lệ", fields=problems)
+    as_of = values["as_of"] or calendar.local_date(clock.now())
+    if values["from"] and values["from"] > as_of:
+        raise ValidationError("Kỳ báo cáo không hợp lệ", fields={"from": "phải trước hoặc bằng as_of"})
+    return {
+        "as_of": as_of,
+        "window_from": values["from"],
+        "calendar": calendar,
+        "soon_days": system().settings.due_soon_days,
+    }
+
+
+def _table(session) -> tuple[dict, list[dict]]:
+    principal = user()
+    period = _period(session)
+    mine = None if scope.sees_all(principal) else [principal.unit_code or ""]
+    return period, buckets.per_unit(session, unit_codes=mine, **period)
+
+
+@bp.get("/buckets")
+@operation(
+    summary="Biểu tổng hợp theo đơn vị chủ trì tại ngày chốt số liệu (as_of), kỳ báo cáo từ ngày `from`",
+    tag="reports",
+    query=PERIOD_QUERY,
+    response=TABLE,
+)
+def bucket_table():
+    with reading() as session:
+        period, rows = _table(session)
+    window_from = period["window_from"]
+    return jsonify(
+        as_of=period["as_of"].isoformat(),
+        window_from=window_from.isoformat() if window_from else None,
+        items=rows,
+    )
+
+
+@bp.get("/buckets.xlsx")
+@operation(
+    summary="Xuất Excel biểu tổng hợp",
+    tag="reports",
+    query=PERIOD_QUERY,
+    content_type=XLSX,
+    response={"type": "string", "format": "binary"},
+)
+def bucket_workbook():
+    with reading() as session:
+        period, rows = _table(session)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Biểu tổng hợp"
+    window = f" từ ngày {period['window_from']:%d/%m/%Y}" if period["window_from"] else ""
+    sheet.append([f"Tình hình thực hiện nhiệm vụ{window} đến ngày {period['as_of']:%d/%m/%Y}"])
+    sheet["A1"].font = Font(bold=True)
+    sheet.append(["STT", *(title for title, _ in COLUMNS)])
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    for n, row in enumerate(rows, start=1):
+        sheet.append([n, *(row[key] for _, key in COLUMNS)])
+    sheet.column_dimensions["B"].width = 40
+    body = io.BytesIO()
+    book.save(body)
+    name = f"bieu-tong-hop-{period['as_of'].isoformat()}.xlsx"
+    return Response(
+        body.getvalue(), mimetype=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
+
+
+@bp.get("/units/<unit_code>/detail")
+@operation(
+    summary="Phụ lục chi tiết: từng nhiệm vụ của một đơn vị chủ trì tại ngày chốt số liệu",
+    tag="reports",
+    query=PERIOD_QUERY,
+    response={"type": "object", "properties": {"items": {"type": "array", "items": {"type": "object"}}}},
+)
+def unit_detail(unit_code: str):
+    scope.check_can_see_unit(user(), unit_code)
+    with reading() as session:
+        rows = buckets.detail(session, unit_code=unit_code, **_period(session))
+    for row in rows:
+        for key in ("due_date", "completed_on"):
+            row[key] = row[key].isoformat() if row[key] else None
+    return jsonify(items=rows)
