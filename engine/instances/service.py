@@ -295,6 +295,9 @@ def _step(
     ctx = operators.StepContext(session, instance.id, instance.process_id, actor, now, calendar, engine)
     with operators.step(ctx):
         yield
+        # Rows the step's operators wrote are flushed while the step is current, so that their change
+        # history names the step's actor, time and instance.
+        session.flush()
 
 
 def _has_due_timer(session: Session, instance_id: int, now: datetime) -> bool:
