@@ -143,7 +143,7 @@ def fire_due_timers(
         # (an incident takes an instance's timers out until it is retried).
         due = session.execute(
             select(WaitingTimer.instance_id)
-            .where(WaitingTimer.fire_at <= now)
+            .where(WaitingTimer.fire_at < now)
             .order_by(WaitingTimer.fire_at)
             .limit(limit)
         ).scalars()
@@ -304,7 +304,7 @@ def _has_due_timer(session: Session, instance_id: int, now: datetime) -> bool:
     return (
         session.scalar(
             select(WaitingTimer.task_id)
-            .where(WaitingTimer.instance_id == instance_id, WaitingTimer.fire_at <= now)
+            .where(WaitingTimer.instance_id == instance_id, WaitingTimer.fire_at < now)
             .limit(1)
         )
         is not None
