@@ -55,6 +55,10 @@ def start_on_demand(
         raise PermissionDeniedError(f"process {process_id!r} may be started by: {groups}", details=details)
     if form.schema is not None:
         validate(form.schema, data, message="Dữ liệu khởi tạo quy trình không hợp lệ")
+        # Every field of the form becomes a process variable, so the diagram can name an optional
+        # field the user left empty (browsers leave it out): its default, else None.
+        fields = form.schema.get("properties", {})
+        data = {**{name: spec.get("default") for name, spec in fields.items()}, **data}
     starter = {"username": user.username, "full_name": user.full_name, "unit_code": user.unit_code}
     return instances.start(
         session=session,

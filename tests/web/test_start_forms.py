@@ -25,7 +25,8 @@ SPIFF = """<?xml version="1.0" encoding="UTF-8"?>
     </bpmn:startEvent>
     <bpmn:scriptTask id="note" name="Ghi nhận"><bpmn:incoming>f1</bpmn:incoming>
       <bpmn:outgoing>f2</bpmn:outgoing>
-      <bpmn:script>asked_by = starter["unit_code"] + ": " + question</bpmn:script></bpmn:scriptTask>
+      <bpmn:script>asked_by = starter["unit_code"] + ": " + question
+flags = [urgent, unit]</bpmn:script></bpmn:scriptTask>
     <bpmn:endEvent id="done"><bpmn:incoming>f2</bpmn:incoming></bpmn:endEvent>
     <bpmn:sequenceFlow id="f1" sourceRef="asked" targetRef="note" />
     <bpmn:sequenceFlow id="f2" sourceRef="note" targetRef="done" />
@@ -49,7 +50,11 @@ FORM = {
     "type": "object",
     "additionalProperties": False,
     "required": ["question"],
-    "properties": {"question": {"type": "string", "minLength": 1, "title": "Câu hỏi"}},
+    "properties": {
+        "question": {"type": "string", "minLength": 1, "title": "Câu hỏi"},
+        "urgent": {"type": "boolean", "default": False, "title": "Khẩn"},
+        "unit": {"type": ["string", "null"], "title": "Đơn vị liên quan"},
+    },
 }
 
 
@@ -105,3 +110,4 @@ def test_starting_checks_the_role_and_the_form_then_passes_the_starter(
     assert instance["status"] == "completed"
     assert instance["data"]["asked_by"] == "SO_TC: Hạn báo cáo quý?"
     assert instance["data"]["starter"]["username"] == "sotc"
+    assert instance["data"]["flags"] == [False, None]  # fields left out: their default, else None

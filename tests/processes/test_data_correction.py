@@ -1,0 +1,337 @@
+"""P4 data check and correction (Đ8): VP asks the lead unit to correct its data, then checks it."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from engine.errors import PermissionDeniedError, ValidationError
+from engine.instances import service as instances
+from engine.instances import starting
+from engine.instances.models import ProcessInstance
+from engine.notifications import service as notifications
+from engine.tracking.models import (
+    Assignment,
+    AssignmentUnit,
+    ChangeRecord,
+    DataCorrection,
+    Document,
+    StatusUpdate,
+)
+from engine.usertasks import service as usertasks
+from tests.conftest import complete_task
+
+# Friday 13/02/2026, 10:00 local: the "kịp thời" target of 3 working days skips Tết (16-20/02)
+# and ends with Wednesday 25/02/2026.
+REQUESTED_BEFORE_TET = datetime(2026, 2, 13, 3, 0, tzinfo=UTC)
+END_OF_TARGET = datetime(2026, 2, 25, 17, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def assignment_id(system, directory, clock) -> int:
+    """An assignment led by Sở Tài chính with two status updates of its own and one of a coordinating unit."""
+    at = datetime(2026, 1, 5, 3, 0, tzinfo=UTC)
+    with system.db.transaction() as session:
+        document = Document(
+            number="15/KH-UBND",
+            doc_type="Kế hoạch",
+            title="Kế hoạch cải cách hành chính năm 2026",
+            issued_on=date(2026, 1, 5),
+            created_at=at,
+        )
+        session.add(document)
+        session.flush()
+        assignment = Assignment(
+            document_id=document.id,
+            seq=1,
+            content="Số hóa hồ sơ thủ tục hành chính",
+            lead_unit_code="SO_TC",
+            has_deadline=True,
+            must_report=True,
+            due_date=date(2026, 1, 30),
+            effective_due_date=date(2026, 1, 30),
+            tracking_room="Phòng Tổng hợp",
+            tracking_specialist="cv",
+            progress="done",
+            completed_on=date(2026, 1, 28),
+            created_at=at,
+        )
+        session.add(assignment)
+        session.flush()
+        session.add_all(
+            [
+                AssignmentUnit(assignment_id=assignment.id, unit_code="SO_TC", role="lead"),
+                AssignmentUnit(assignment_id=assignment.id, unit_code="SO_NV", role="coordinating"),
+                _update(assignment.id, "SO_TC", "Đã số hóa 40% hồ sơ", at + timedelta(days=7)),
+                _update(assignment.id, "SO_TC", "Đã số hóa xong", at + timedelta(days=23), done=True),
+                _update(assignment.id, "SO_NV", "Đã phối hợp rà soát", at + timedelta(days=24)),
+            ]
+        )
+        return assignment.id
+
+
+def _update(assignment_id: int, unit: str, situation: str, at: datetime, done: bool = False) -> StatusUpdate:
+    return StatusUpdate(
+        assignment_id=assignment_id,
+        unit_code=unit,
+        role="lead" if unit == "SO_TC" else "coordinating",
+        progress="done" if done else "in_progress",
+        situation=situation,
+        result="Hoàn thành số hóa 1.200 hồ sơ" if done else None,
+        completed_on=date(2026, 1, 28) if done else None,
+        is_result_report=done,
+        reported_by="sotc",
+        reported_at=at,
+    )
+
+
+def ask_correction(
+    system, principal, assignment_id, problem="Số hồ sơ đã số hóa chưa khớp với báo cáo quý."
+) -> int:
+    with system.db.transaction() as session:
+        instance = instances.start(
+            session=session,
+            engine=system.engine,
+            process_id="data_correction",
+            data={
+                "assignment_id": assignment_id,
+                "problem": problem,
+                "starter": {
+                    "username": principal.username,
+                    "full_name": principal.full_name,
+                    "unit_code": principal.unit_code,
+                },
+            },
+            actor=principal.username,
+        )
+        return instance.id
+
+
+def inbox(system, principal):
+    with system.db.reading() as session:
+        return usertasks.inbox(session=session, user=principal)
+
+
+def correction_row(system) -> DataCorrection:
+    with system.db.reading() as session:
+        return session.scalars(select(DataCorrection)).one()
+
+
+def status(system, instance_id) -> str:
+    with system.db.reading() as session:
+        return instances.get_or_raise(session=session, instance_id=instance_id).status
+
+
+def test_request_goes_to_the_lead_unit_with_a_three_working_day_target_across_tet(
+    system, directory, clock, assignment_id
+):
+    clock.move_to(REQUESTED_BEFORE_TET)
+    instance_id = ask_correction(system, directory["cv"], assignment_id)
+
+    row = correction_row(system)
+    assert (row.assignment_id, row.unit_code, row.status) == (assignment_id, "SO_TC", "requested")
+    assert (row.requested_by, row.requested_at, row.instance_id) == ("cv", REQUESTED_BEFORE_TET, instance_id)
+    [task] = inbox(system, directory["sotc"])
+    assert (task.bpmn_id, task.name, task.unit_code) == (
+        "correct_data",
+        "Điều chỉnh, bổ sung thông tin",
+        "SO_TC",
+    )
+    assert task.due_at == END_OF_TARGET
+    assert task.subject == "15/KH-UBND: Số hóa hồ sơ thủ tục hành chính"
+    assert "25/02/2026" in task.instructions and "chưa khớp" in task.instructions
+    assert [t.id for t in inbox(system, directory["ldsotc"])] == [task.id]
+    with system.db.reading() as session:
+        for_unit = notifications.for_user(session=session, user=directory["sotc"])
+        for_other = notifications.for_user(session=session, user=directory["soxd"])
+        timers = instances.timers(session=session, instance_id=instance_id)
+    assert [n.kind for n in for_unit] == ["data_correction_request"] and "chưa khớp" in for_unit[0].message
+    assert for_other == []
+    # "Kịp thời" is a warning shown with the due date, not a legal deadline: nothing fires when it passes.
+    assert timers == []
+
+
+def test_another_units_user_can_neither_see_nor_complete_the_correction_task(
+    system, directory, clock, assignment_id
+):
+    clock.move_to(REQUESTED_BEFORE_TET)
+    ask_correction(system, directory["cv"], assignment_id)
+    [task] = inbox(system, directory["sotc"])
+    assert inbox(system, directory["soxd"]) == []
+    with system.db.reading() as session:
+        row = usertasks.get_or_raise(session=session, task_id=task.id)
+        with pytest.raises(PermissionDeniedError):
+            usertasks.check_can_see(row, directory["soxd"])
+    with pytest.raises(PermissionDeniedError):
+        complete_task(system, task.id, directory["soxd"], {"correction": "Không phải đơn vị chúng tôi"})
+    assert correction_row(system).status == "requested"
+
+
+def test_the_request_follows_the_current_lead_unit(system, directory, clock, assignment_id):
+    with system.db.transaction() as session:
+        session.get(Assignment, assignment_id).lead_unit_code = "SO_XD"  # transferred since (Đ6.2.a)
+    ask_correction(system, directory["cv"], assignment_id)
+    assert correction_row(system).unit_code == "SO_XD"
+    assert [t.bpmn_id for t in inbox(system, directory["soxd"])] == ["correct_data"]
+    assert inbox(system, directory["sotc"]) == []
+
+
+def test_unit_corrects_its_latest_status_update_with_history_and_vp_accepts(
+    system, directory, clock, assignment_id
+):
+    clock.move_to(REQUESTED_BEFORE_TET)
+    instance_id = ask_correction(system, directory["cv"], assignment_id)
+    [task] = inbox(system, directory["sotc"])
+    corrected_at = datetime(2026, 2, 24, 2, 0, tzinfo=UTC)
+    clock.move_to(corrected_at)
+    fix = {
+        "correction": "Sửa số hồ sơ đã số hóa và ngày hoàn thành theo biên bản nghiệm thu.",
+        "result": "Hoàn thành số hóa 1.150 hồ sơ",
+        "completed_on": "2026-01-29",
+    }
+    complete_task(system, task.id, directory["sotc"], fix)
+
+    with system.db.reading() as session:
+        updates = session.scalars(select(StatusUpdate).order_by(StatusUpdate.id)).all()
+        history = session.scalars(
+            select(ChangeRecord).where(
+                ChangeRecord.entity == "status_updates", ChangeRecord.action == "update"
+            )
+        ).all()
+        assignment = session.get(Assignment, assignment_id)
+    first, latest, coordinating = updates
+    assert (latest.result, latest.completed_on, latest.situation) == (
+        "Hoàn thành số hóa 1.150 hồ sơ",
+        date(2026, 1, 29),
+        "Đã số hóa xong",
+    )
+    assert first.result is None and coordinating.situation == "Đã phối hợp rà soát"
+    [change] = history
+    assert (change.entity_id, change.actor, change.at) == (str(latest.id), "sotc", corrected_at)
+    assert change.changes == {
+        "result": ["Hoàn thành số hóa 1.200 hồ sơ", "Hoàn thành số hóa 1.150 hồ sơ"],
+        "completed_on": ["2026-01-28", "2026-01-29"],
+    }
+    assert assignment.completed_on == date(2026, 1, 29)  # the result report's date is the assignment's
+    row = correction_row(system)
+    assert (row.status, row.correction, row.corrected_by, row.corrected_at) == (
+        "corrected",
+        fix["correction"],
+        "sotc",
+        corrected_at,
+    )
+
+    [review] = inbox(system, directory["cv"])
+    assert (review.bpmn_id, review.name) == ("review_correction", "Kiểm tra thông tin đã điều chỉnh")
+    assert fix["correction"] in review.instructions
+    complete_task(system, review.id, directory["cv"], {"decision": "accept"})
+    assert correction_row(system).status == "accepted"
+    assert status(system, instance_id) == "completed"
+
+
+def test_vp_asks_again_and_the_unit_gets_the_new_problem_with_a_new_target(
+    system, directory, clock, assignment_id
+):
+    clock.move_to(REQUESTED_BEFORE_TET)
+    instance_id = ask_correction(system, directory["cv"], assignment_id)
+    [task] = inbox(system, directory["sotc"])
+    complete_task(system, task.id, directory["sotc"], {"correction": "Số liệu đã đúng theo báo cáo quý."})
+    [review] = inbox(system, directory["cv"])
+    asked_again_at = datetime(2026, 8, 19, 2, 0, tzinfo=UTC)  # Wednesday 19/08/2026
+    clock.move_to(asked_again_at)
+    problem = "Báo cáo quý ghi 1.150 hồ sơ, hệ thống ghi 1.200: đề nghị thống nhất số liệu."
+    complete_task(system, review.id, directory["cv"], {"decision": "ask_again", "problem": problem})
+
+    row = correction_row(system)
+    assert (row.problem, row.status, row.requested_at) == (problem, "requested", asked_again_at)
+    [again] = inbox(system, directory["sotc"])
+    assert again.id != task.id and problem in again.instructions
+    # 20, 21, Saturday 22/08/2026 (làm bù): the new target is that Saturday.
+    assert again.due_at == datetime(2026, 8, 22, 17, 0, tzinfo=UTC)
+    with system.db.reading() as session:
+        problems = [
+            c.changes["problem"]
+            for c in session.scalars(select(ChangeRecord).where(ChangeRecord.entity == "data_corrections"))
+            if "problem" in c.changes
+        ]
+        for_unit = notifications.for_user(session=session, user=directory["sotc"])
+    assert problems == [
+        [None, "Số hồ sơ đã số hóa chưa khớp với báo cáo quý."],
+        ["Số hồ sơ đã số hóa chưa khớp với báo cáo quý.", problem],
+    ]
+    assert len(for_unit) == 2 and problem in for_unit[0].message
+
+    complete_task(
+        system,
+        again.id,
+        directory["sotc"],
+        {"correction": "Thống nhất 1.150 hồ sơ.", "result": "1.150 hồ sơ"},
+    )
+    [review] = inbox(system, directory["cv"])
+    complete_task(system, review.id, directory["cv"], {"decision": "accept"})
+    assert correction_row(system).status == "accepted"
+    assert status(system, instance_id) == "completed"
+
+
+def test_unknown_assignment_is_refused_and_nothing_is_stored(system, directory):
+    with pytest.raises(ValidationError) as refused:
+        ask_correction(system, directory["cv"], 999)
+    assert set(refused.value.fields) == {"assignment_id"}
+    with system.db.reading() as session:
+        for model in (DataCorrection, ProcessInstance):
+            assert session.scalar(select(func.count()).select_from(model)) == 0
+
+
+@pytest.mark.parametrize(
+    ("fix", "field"),
+    [
+        ({"situation": "Đã số hóa xong 1.150 hồ sơ"}, "situation"),
+        ({"completed_on": "2026-03-01"}, "completed_on"),
+    ],
+    ids=["no_status_update_of_the_unit", "completion_after_today"],
+)
+def test_bad_correction_is_refused_and_changes_nothing(system, directory, clock, assignment_id, fix, field):
+    with system.db.transaction() as session:
+        if field == "situation":  # the unit has reported nothing yet
+            for update in session.scalars(select(StatusUpdate).where(StatusUpdate.unit_code == "SO_TC")):
+                session.delete(update)
+    clock.move_to(REQUESTED_BEFORE_TET)
+    ask_correction(system, directory["cv"], assignment_id)
+    [task] = inbox(system, directory["sotc"])
+    with pytest.raises(ValidationError) as refused:
+        complete_task(system, task.id, directory["sotc"], {"correction": "Điều chỉnh", **fix})
+    assert set(refused.value.fields) == {field}
+    assert correction_row(system).status == "requested"
+    assert [t.id for t in inbox(system, directory["sotc"])] == [task.id]
+    with system.db.reading() as session:
+        assert (
+            session.scalar(
+                select(func.count())
+                .select_from(ChangeRecord)
+                .where(ChangeRecord.entity == "status_updates", ChangeRecord.action == "update")
+            )
+            == 0
+        )
+
+
+def test_only_vp_specialists_may_ask_for_a_correction(system, directory, assignment_id):
+    form = {"assignment_id": assignment_id, "problem": "Thiếu ngày hoàn thành."}
+    with pytest.raises(PermissionDeniedError), system.db.transaction() as session:
+        starting.start_on_demand(
+            session=session,
+            engine=system.engine,
+            process_id="data_correction",
+            data=form,
+            user=directory["sotc"],
+        )
+    with system.db.transaction() as session:
+        starting.start_on_demand(
+            session=session,
+            engine=system.engine,
+            process_id="data_correction",
+            data=form,
+            user=directory["cv"],
+        )
+    assert correction_row(system).requested_by == "cv"
