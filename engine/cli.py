@@ -44,6 +44,7 @@ def serve(host: str, port: int, demo: bool, threads: int) -> None:
     """Run the web server (waitress) and the in-process timer loop on the configured database."""
     import waitress
 
+    from engine.definitions import scheduled
     from engine.definitions import service as definitions
     from engine.demo import load_demo
     from engine.instances.jobs import TimerLoop
@@ -67,6 +68,9 @@ def serve(host: str, port: int, demo: bool, threads: int) -> None:
             if result.created:
                 d = result.definition
                 click.echo(f"deployed {d.process_id} v{d.version} ({d.filename})")
+    with system.db.transaction() as session:
+        for instance_id in scheduled.ensure_running(session=session, engine=system.engine):
+            click.echo(f"started scheduled instance {instance_id}")
     if demo:
         for line in load_demo(system):
             click.echo(line)
@@ -82,7 +86,9 @@ def serve(host: str, port: int, demo: bool, threads: int) -> None:
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 def deploy(paths: tuple[Path, ...]) -> None:
-    """Deploy diagrams (default: every file in processes/). Identical content keeps its version."""
+    """Deploy diagrams (default: every file in processes/). Identical content keeps its version, and
+    processes marked startAutomatically get their scheduled instance if they have none running."""
+    from engine.definitions import scheduled
     from engine.definitions import service as definitions
 
     system = _system()
@@ -100,6 +106,7 @@ def deploy(paths: tuple[Path, ...]) -> None:
                         filename=str(path),
                         actor="cli",
                     )
+            started = scheduled.ensure_running(session=session, engine=system.engine)
     except InvalidDiagramError as exc:
         for problem in exc.problems:
             click.echo(str(problem))
@@ -107,6 +114,8 @@ def deploy(paths: tuple[Path, ...]) -> None:
     for r in results:
         state = "new version" if r.created else "unchanged"
         click.echo(f"{r.definition.process_id} v{r.definition.version}: {state}")
+    for instance_id in started:
+        click.echo(f"started scheduled instance {instance_id}")
 
 
 @main.command()

@@ -20,6 +20,7 @@ from engine.tracking import feedback_operators as _feedback_operators  # noqa: F
 from engine.tracking import history as _history  # noqa: F401
 from engine.tracking import inspection_operators as _inspection_operators  # noqa: F401
 from engine.tracking import operators as _tracking_operators  # noqa: F401
+from engine.tracking import reporting as _reporting_operators  # noqa: F401
 
 
 @dataclass(frozen=True)

@@ -247,7 +247,7 @@ class Execution:
             task_id=str(task.id),
             bpmn_id=spec.bpmn_id,
             name=spec.bpmn_name or spec.bpmn_id,
-            process_id=task.workflow.spec.name,
+            process_id=task.workflow.top_workflow.spec.name,  # the instance's, also inside subprocesses
             lane=spec.lane,
             candidate_groups=groups,
             candidate_unit=self._evaluate_optional(task, props.get("candidateUnit")),

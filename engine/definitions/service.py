@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass
@@ -198,7 +199,7 @@ def _collect_forms(
                 raw = path.read_bytes()
             try:
                 schema = json.loads(raw)
-                Draft202012Validator.check_schema(schema)
+                _check_schema(bytes(raw))
             except ValueError as exc:
                 problems.append(
                     DiagramProblem(filename, None, task_id, f"form {name} is not valid JSON: {exc}")
@@ -215,6 +216,13 @@ def _collect_forms(
     if problems:
         raise InvalidDiagramError(problems)
     return forms
+
+
+@functools.lru_cache(maxsize=512)
+def _check_schema(raw: bytes) -> None:
+    """Check a form once per content: the meta-schema walk costs ~10 ms a form, and every deploy of
+    processes/ (each start-up, each test) sees the same files again."""
+    Draft202012Validator.check_schema(json.loads(raw))
 
 
 def _hash(data: bytes, forms: dict[str, object], dependencies: dict[str, int]) -> str:
