@@ -37,6 +37,8 @@ class Settings:
     verify_persistence: bool = False
     culture_day_is_holiday: bool = False  # 24/11 Ngày Văn hóa Việt Nam: listed, not yet law
     due_soon_days: int = 3
+    # R7: "trước ngày 20" read as the 19th (default) or, inclusive, the 20th (25th for T7).
+    report_deadline_inclusive: bool = False
     broker_url: str = ""  # empty: jobs run inline (embedded mode)
     deploy_on_start: bool = True
 

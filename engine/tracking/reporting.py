@@ -105,25 +105,31 @@ def previous_working_day(calendar: WorkCalendar, day: date) -> date:
     return day
 
 
-def following_period(calendar: WorkCalendar, year: int, month: int) -> ReportPeriod:
+def following_period(
+    calendar: WorkCalendar, year: int, month: int, *, inclusive: bool = False
+) -> ReportPeriod:
     """The period after the one ending in `month` of `year`."""
-    return report_period(calendar, year + 1, 3) if month == 12 else report_period(calendar, year, month + 3)
+    year, month = (year + 1, 3) if month == 12 else (year, month + 3)
+    return report_period(calendar, year, month, inclusive=inclusive)
 
 
-def first_period_due_after(calendar: WorkCalendar, today: date) -> ReportPeriod:
+def first_period_due_after(calendar: WorkCalendar, today: date, *, inclusive: bool = False) -> ReportPeriod:
     """The first period whose units' deadline (T6) is today or later: where a new schedule begins."""
-    candidate = report_period(calendar, today.year, QUARTER_END_MONTHS[(today.month - 1) // 3])
+    month = QUARTER_END_MONTHS[(today.month - 1) // 3]
+    candidate = report_period(calendar, today.year, month, inclusive=inclusive)
     while candidate.unit_due < today:
-        candidate = following_period(calendar, candidate.year, candidate.month)
+        candidate = following_period(calendar, candidate.year, candidate.month, inclusive=inclusive)
     return candidate
 
 
-def next_period(calendar: WorkCalendar, *, last: tuple[int, int] | None, today: date) -> ReportPeriod:
+def next_period(
+    calendar: WorkCalendar, *, last: tuple[int, int] | None, today: date, inclusive: bool = False
+) -> ReportPeriod:
     """The period after the last one held (year, month); none held yet: the first still due. Once a
     schedule runs, no period is ever skipped, however late the previous one finished."""
     if last is None:
-        return first_period_due_after(calendar, today)
-    return following_period(calendar, *last)
+        return first_period_due_after(calendar, today, inclusive=inclusive)
+    return following_period(calendar, *last, inclusive=inclusive)
 
 
 def figures_as_of(window_to: date, today: date) -> date:
@@ -309,7 +315,8 @@ def reporting_units(session: Session, day: date) -> list[str]:
 def _next(ctx: StepContext, held: list[tuple[str, int, int]]) -> dict[str, Any]:
     last = max(((year, _MONTH_OF[(kind, number)]) for kind, year, number in held), default=None)
     today = ctx.calendar.local_date(ctx.now)
-    return next_period(ctx.calendar, last=last, today=today).as_data()
+    inclusive = ctx.engine.settings.report_deadline_inclusive
+    return next_period(ctx.calendar, last=last, today=today, inclusive=inclusive).as_data()
 
 
 def _period_is(model, period: dict[str, Any]):

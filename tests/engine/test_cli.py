@@ -77,10 +77,12 @@ def test_validate_our_processes_is_clean(run):
     assert result.exit_code == 0, result.output
 
 
-def test_deploy_twice_keeps_the_version(run):
+def test_deploy_twice_keeps_the_version_and_starts_the_scheduled_processes_once(run):
     first = run("deploy")
     assert first.exit_code == 0 and "intake v1: new version" in first.output
-    assert "intake v1: unchanged" in run("deploy").output
+    assert first.output.count("started scheduled instance") == 2  # periodic_report, secret_report_reminder
+    second = run("deploy").output
+    assert "intake v1: unchanged" in second and "started scheduled instance" not in second
 
 
 def test_tick_fires_the_t1_escalation_once(run, env, monkeypatch):

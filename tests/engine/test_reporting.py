@@ -56,6 +56,13 @@ def test_the_inclusive_reading_takes_the_20th_and_the_25th(calendar):
     assert (q3.unit_due, q3.consolidation_due) == (date(2026, 9, 21), date(2026, 9, 25))  # 20/09 is a Sunday
 
 
+def test_the_inclusive_setting_carries_through_the_schedule(calendar):
+    following = next_period(calendar, last=(2026, 9), today=date(2026, 10, 1), inclusive=True)
+    first = next_period(calendar, last=None, today=date(2026, 11, 2), inclusive=True)
+    assert following == first
+    assert (first.unit_due, first.consolidation_due) == (date(2026, 12, 21), date(2026, 12, 25))
+
+
 def test_only_quarter_end_months_are_periods(calendar):
     with pytest.raises(ValueError, match="quarter-end month"):
         report_period(calendar, 2026, 8)
