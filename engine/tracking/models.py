@@ -19,6 +19,9 @@ AWAITING_ACCEPTANCE, RETURNED, ACCEPTED, RESULT_REPORTED, CONFIRMED = (
     "confirmed",
 )
 
+# Đ6.2.a: why a unit returns an assignment to VP.
+RETURN_REASONS = {"wrong_content": "Nội dung chưa đúng", "not_our_mandate": "Không thuộc chức năng, nhiệm vụ"}
+
 
 class Tracked:
     """Mixin: every insert, update and delete of the row goes to change_history (tracking.history)."""

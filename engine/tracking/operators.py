@@ -80,6 +80,32 @@ def create_assignments(
     return ids
 
 
+@operator("start_assignment_processes")
+def start_assignment_processes(ctx: StepContext, *, assignment_ids: list[int]) -> list[int]:
+    """Start one `assignment` process (P2, P3, P5, P7) per assignment, in the calling step's unit of work."""
+    from engine.instances import service as instances  # the service imports the operator seam
+
+    started = []
+    for assignment_id in assignment_ids:
+        assignment = ctx.session.get(Assignment, assignment_id)
+        if assignment is None:
+            raise ValidationError(
+                f"no assignment {assignment_id}", fields={"assignment_ids": "không có nhiệm vụ"}
+            )
+        instance = instances.start(
+            session=ctx.session,
+            engine=ctx.engine,
+            process_id="assignment",
+            data={"assignment_id": assignment_id},
+            actor=ctx.actor,
+            business_key=f"assignment:{assignment_id}",
+        )
+        assignment.instance_id = instance.id
+        started.append(instance.id)
+    ctx.session.flush()
+    return started
+
+
 def _check_references(session, tasks: list[dict[str, Any]], tracking_specialist: str) -> None:
     """Units must exist and the specialist must be a VP specialist; every problem is named at once."""
     fields = unknown_units(session, tasks)

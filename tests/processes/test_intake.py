@@ -55,7 +55,12 @@ def test_classify_is_due_at_t1_and_completion_creates_the_assignments(system, di
         instance = instances.get_or_raise(session=session, instance_id=instance_id)
         assignments = tracking.assignments_of(session=session, document_id=document_id)
         units = session.execute(select(AssignmentUnit.unit_code, AssignmentUnit.role)).all()
-        timers_left = session.scalar(select(func.count()).select_from(WaitingTimer))
+        intake_timers = session.scalar(
+            select(func.count()).select_from(WaitingTimer).where(WaitingTimer.instance_id == instance_id)
+        )
+        started = {
+            a.id: instances.get_or_raise(session=session, instance_id=a.instance_id) for a in assignments
+        }
     assert instance.status == "completed"
     assert [(a.seq, a.lead_unit_code, a.has_deadline) for a in assignments] == [
         (1, "SO_TC", True),
@@ -64,8 +69,15 @@ def test_classify_is_due_at_t1_and_completion_creates_the_assignments(system, di
     assert assignments[0].effective_due_date == date(2025, 5, 5)  # 30/4, 1/5, 2/5 off, weekend (R4)
     assert sorted(units) == [("SO_NV", "coordinating"), ("SO_TC", "lead"), ("SO_XD", "lead")]
     assert instance.data["assignment_ids"] == [a.id for a in assignments]
-    assert timers_left == 0
+    assert intake_timers == 0
     assert kinds(system, instance_id)[-2:] == ["step_completed", "instance_completed"]
+    # One assignment process per assignment (P2, P3, P5, P7), each waiting for its lead unit.
+    assert [(i.process_id, i.business_key, i.status) for i in started.values()] == [
+        ("assignment", f"assignment:{a_id}", "running") for a_id in started
+    ]
+    assert instance.data["assignment_instance_ids"] == [i.id for i in started.values()]
+    assert [t.unit_code for t in inbox(system, directory["sotc"])] == ["SO_TC"]
+    assert [t.unit_code for t in inbox(system, directory["soxd"])] == ["SO_XD"]
 
 
 def test_one_task_for_one_unit_gets_three_working_days_across_tet(system, directory):

@@ -1,0 +1,97 @@
+"""What the assignment operators share: the assignment as process data, lookups, checks, notices."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from engine.errors import ConflictError, NotFoundError, ValidationError
+from engine.notifications.operators import notify
+from engine.operators import StepContext
+from engine.tracking.models import Assignment, Document, Unit
+
+T2_WORKING_DAYS = 3  # Đ7.2.a
+UNIT_GROUPS = ("unit_leader", "unit_staff")  # who in a unit hears of reminders, urgings and directions
+
+
+def view(ctx: StepContext, a: Assignment, **extra: Any) -> dict[str, Any]:
+    """The assignment as process data: what inbox subjects, instructions and timers read."""
+    document = document_of(ctx, a)
+    effective = a.effective_due_date
+    t2 = ctx.calendar.add_working_days(effective, T2_WORKING_DAYS) if effective else None
+    return {
+        "id": a.id,
+        "document_number": document.number,
+        "document_title": document.title,
+        "content": a.content,
+        "lead_unit": a.lead_unit_code,
+        "lead_unit_name": ctx.session.get(Unit, a.lead_unit_code).name,
+        "has_deadline": a.has_deadline,
+        "due_date": _iso(a.due_date),
+        "effective_due_date": _iso(effective),
+        "t2_due": _iso(t2),
+        "deadline_text": _deadline_text(a),
+        "t2_text": f"{t2:%d/%m/%Y}" if t2 else None,
+        "stage": a.stage,
+        "progress": a.progress,
+        **extra,
+    }
+
+
+def get_assignment(ctx: StepContext, assignment_id: int) -> Assignment:
+    """The assignment row, or NotFoundError."""
+    a = ctx.session.get(Assignment, assignment_id)
+    if a is None:
+        raise NotFoundError(f"no assignment {assignment_id}")
+    return a
+
+
+def document_of(ctx: StepContext, a: Assignment) -> Document:
+    """The directive document the assignment comes from."""
+    return ctx.session.get(Document, a.document_id)
+
+
+def require_stage(a: Assignment, stage: str) -> None:
+    """Refuse a step the assignment is not at (a stale or replayed request): ConflictError."""
+    if a.stage != stage:
+        raise ConflictError(f"assignment {a.id} is {a.stage}, not {stage}")
+
+
+def required(value: str | None, field: str) -> str:
+    """The stripped text of a field the step needs, or ValidationError naming it."""
+    if not (value or "").strip():
+        raise ValidationError(f"{field} is required", fields={field: "bắt buộc"})
+    return value.strip()
+
+
+def parse_day(value: str, field: str) -> date:
+    """An ISO date from form data, or ValidationError naming the field."""
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        raise ValidationError(f"{field} is not a date", fields={field: "ngày không hợp lệ"}) from None
+
+
+def set_due(ctx: StepContext, a: Assignment, due: date) -> None:
+    """Give the assignment the deadline `due` and its effective date (R4)."""
+    a.has_deadline, a.due_date, a.effective_due_date = True, due, ctx.calendar.effective_due_date(due)
+    a.deadline_kind = a.deadline_kind or "completion"
+
+
+def notify_unit(ctx: StepContext, unit: str, kind: str, message: str) -> None:
+    """Tell the unit's leaders and staff (its inbox shows notifications next to user tasks)."""
+    for group in UNIT_GROUPS:
+        notify(ctx, group=group, kind=kind, message=message, unit=unit)
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _deadline_text(a: Assignment) -> str:
+    """The deadline as staff read it: dd/mm/yyyy, and the working day it moves to if it is a day off (R4)."""
+    if a.due_date is None:
+        return "Không có thời hạn"
+    if a.effective_due_date != a.due_date:
+        return f"{a.due_date:%d/%m/%Y} (ngày nghỉ, tính đến hết ngày {a.effective_due_date:%d/%m/%Y})"
+    return f"{a.due_date:%d/%m/%Y}"
