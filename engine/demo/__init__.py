@@ -15,6 +15,7 @@ from engine.auth.models import User
 from engine.system import System
 from engine.tracking import service as tracking
 from engine.tracking.models import Unit
+from engine.usertasks import service as usertasks
 
 DEMO = Path(__file__).resolve().parent / "demo.json"
 DEMO_PASSWORD = "theodoi-demo"
@@ -50,7 +51,7 @@ def load_demo(system: System) -> list[str]:
         today = now.astimezone(ZoneInfo(system.settings.timezone)).date()
         for d in spec["documents"]:
             issued = today - timedelta(days=d["issued_days_ago"])
-            tracking.register_document(
+            document = tracking.register_document(
                 session=session,
                 engine=system.engine,
                 payload={
@@ -74,8 +75,31 @@ def load_demo(system: System) -> list[str]:
                 },
                 actor="cv.theodoi",
             )
+            if d.get("classified_by"):
+                _classify(session, system, document, d["classified_by"])
     counts = {name: len(spec[name]) for name in ("units", "users", "documents")}
     lines = ["demo loaded: " + ", ".join(f"{n} {name}" for name, n in counts.items())]
     lines += [f"  {u['username']:<14} {', '.join(u['roles']):<20} {u['full_name']}" for u in spec["users"]]
     lines.append(f"  password of every demo user: {DEMO_PASSWORD}")
     return lines
+
+
+def _classify(session, system: System, document, username: str) -> None:
+    """Classify a demo document as drafted, so its assignment processes are running from the start."""
+    tasks_of_intake = usertasks.of_instance(session=session, instance_id=document.intake_instance_id)
+    [task] = [t for t in tasks_of_intake if t.bpmn_id == "classify"]
+    user = auth.principal(session.scalar(select(User).where(User.username == username)))
+    tasks = [
+        {
+            "content": t["content"],
+            "lead_unit": t["lead_unit"],
+            "coordinating_units": t["coordinating_units"],
+            "has_deadline": t["due_date"] is not None,
+            "due_date": t["due_date"],
+            "deadline_kind": "completion" if t["due_date"] else None,
+            "must_report": True,
+        }
+        for t in document.draft_tasks
+    ]
+    data = {"tracking_room": "Phòng Tổng hợp", "tracking_specialist": username, "tasks": tasks}
+    usertasks.complete(session=session, engine=system.engine, task_id=task.id, data=data, user=user)

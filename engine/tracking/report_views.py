@@ -3,16 +3,13 @@ as JSON or as an Excel workbook. A unit's staff get their own unit's figures onl
 
 from __future__ import annotations
 
-import io
 from datetime import date
 
 from flask import Blueprint, Response, jsonify, request
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
 
 from engine import clock
 from engine.errors import ValidationError
-from engine.tracking import buckets, scope
+from engine.tracking import buckets, scope, workbook
 from engine.web.api import API_PREFIX, operation, reading, system, user
 from engine.workdays import service as workdays
 
@@ -40,25 +37,11 @@ TABLE = {
         "items": {"type": "array", "items": UNIT_ROW},
     },
 }
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# Biểu tổng hợp (DOMAIN.md §4): column title, row key.
-COLUMNS = [
-    ("Cơ quan, đơn vị", "unit_name"),
-    ("Tổng số nhiệm vụ", "total"),
-    ("Đã hoàn thành: Tổng", "done"),
-    ("Đã hoàn thành: Đúng hạn", "done_on_time"),
-    ("Đã hoàn thành: Quá hạn", "done_late"),
-    ("Chưa hoàn thành: Tổng", "open"),
-    ("Chưa hoàn thành: Trong hạn", "open_in_time"),
-    ("Chưa hoàn thành: Quá hạn", "open_late"),
-    ("Không có thời hạn", "no_deadline"),
-    ("Sắp đến hạn", "due_soon"),
-    ("Tỷ lệ hoàn thành đúng hạn (%)", "on_time_rate"),
-]
 
 
-def _period(session) -> dict:
-    """as_of (default today) and window_from from the query string, with the calendar."""
+def request_period(session) -> dict:
+    """as_of (default today) and window_from from the query string, with the calendar.
+    Shared with the Báo cáo, thống kê page, which takes the same query string."""
     calendar = workdays.calendar(session=session, settings=system().settings)
     problems, values = {}, {}
     for name in ("as_of", "from"):
@@ -80,9 +63,10 @@ def _period(session) -> dict:
     }
 
 
-def _table(session) -> tuple[dict, list[dict]]:
+def summary_table(session) -> tuple[dict, list[dict]]:
+    """The period and the Biểu tổng hợp rows the caller may see (a unit: its own row only)."""
     principal = user()
-    period = _period(session)
+    period = request_period(session)
     mine = None if scope.sees_all(principal) else [principal.unit_code or ""]
     return period, buckets.per_unit(session, unit_codes=mine, **period)
 
@@ -96,7 +80,7 @@ def _table(session) -> tuple[dict, list[dict]]:
 )
 def bucket_table():
     with reading() as session:
-        period, rows = _table(session)
+        period, rows = summary_table(session)
     window_from = period["window_from"]
     return jsonify(
         as_of=period["as_of"].isoformat(),
@@ -110,31 +94,15 @@ def bucket_table():
     summary="Xuất Excel biểu tổng hợp",
     tag="reports",
     query=PERIOD_QUERY,
-    content_type=XLSX,
+    content_type=workbook.XLSX,
     response={"type": "string", "format": "binary"},
 )
 def bucket_workbook():
     with reading() as session:
-        period, rows = _table(session)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Biểu tổng hợp"
-    window = f" từ ngày {period['window_from']:%d/%m/%Y}" if period["window_from"] else ""
-    sheet.append([f"Tình hình thực hiện nhiệm vụ{window} đến ngày {period['as_of']:%d/%m/%Y}"])
-    sheet["A1"].font = Font(bold=True)
-    sheet.append(["STT", *(title for title, _ in COLUMNS)])
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-    for n, row in enumerate(rows, start=1):
-        sheet.append([n, *(row[key] for _, key in COLUMNS)])
-    sheet.column_dimensions["B"].width = 40
-    body = io.BytesIO()
-    book.save(body)
-    name = f"bieu-tong-hop-{period['as_of'].isoformat()}.xlsx"
-    return Response(
-        body.getvalue(), mimetype=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}"'}
-    )
+        period, rows = summary_table(session)
+    body = workbook.summary_workbook(rows, as_of=period["as_of"], window_from=period["window_from"])
+    headers = {"Content-Disposition": workbook.attachment(period["as_of"])}
+    return Response(body, mimetype=workbook.XLSX, headers=headers)
 
 
 @bp.get("/units/<unit_code>/detail")
@@ -147,7 +115,7 @@ def bucket_workbook():
 def unit_detail(unit_code: str):
     scope.check_can_see_unit(user(), unit_code)
     with reading() as session:
-        rows = buckets.detail(session, unit_code=unit_code, **_period(session))
+        rows = buckets.detail(session, unit_code=unit_code, **request_period(session))
     for row in rows:
         for key in ("due_date", "completed_on"):
             row[key] = row[key].isoformat() if row[key] else None

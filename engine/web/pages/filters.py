@@ -17,6 +17,7 @@ from markupsafe import Markup, escape
 
 from engine.auth.models import ROLES
 from engine.calendar import WorkCalendar
+from engine.tracking.buckets import BUCKETS, DUE_SOON
 
 WEEKDAYS = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật"]
 
@@ -42,6 +43,12 @@ def vn_number(value: int) -> str:
     return f"{value:,}".replace(",", ".")
 
 
+def vn_decimal(value: float, places: int = 2) -> str:
+    """98,62 and 1.234,5: the comma marks decimals; trailing zeros go, so 100 stays 100."""
+    text = f"{value:,.{places}f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+    return text.rstrip("0").rstrip(",") if "," in text else text
+
+
 def due_day(due_at: datetime | None, tz: tzinfo) -> date | None:
     """The last day of a deadline: due_at is the instant it ends (24:00 local, R3), i.e. the next midnight."""
     return (due_at.astimezone(tz) - timedelta(microseconds=1)).date() if due_at else None
@@ -50,6 +57,40 @@ def due_day(due_at: datetime | None, tz: tzinfo) -> date | None:
 def is_overdue(due_at: datetime | None, now: datetime) -> bool:
     """R9: past the instant the deadline ends."""
     return due_at is not None and now >= due_at
+
+
+# Quá hạn in red, done on time in green, the rest plain; "Sắp đến hạn" is an amber badge of its own.
+BUCKET_TONES = {"open_late": "badge-danger", "done_late": "badge-danger", "done_on_time": "badge-ok"}
+
+
+def bucket_badge(bucket: str | None, due_soon: bool = False) -> Markup:
+    """A bucket's label as a coloured badge, followed by "Sắp đến hạn" when the deadline is near."""
+    if bucket is None:
+        return Markup('<span class="muted">—</span>')
+    tone = BUCKET_TONES.get(bucket, "")
+    html = Markup('<span class="badge {}">{}</span>').format(tone, BUCKETS.get(bucket, bucket))
+    if due_soon:
+        html += Markup(' <span class="badge badge-warn">{}</span>').format(DUE_SOON)
+    return html
+
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+ISO_INSTANT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+
+
+def change_value(value, tz: tzinfo) -> str:
+    """A value of the change history (plain JSON: dates as ISO text) as staff read it."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "Có" if value else "Không"
+    if isinstance(value, list):  # attachments: their names
+        return "; ".join(str(v.get("name", v)) if isinstance(v, dict) else str(v) for v in value) or "—"
+    if isinstance(value, str) and ISO_INSTANT.fullmatch(value[:16]) and len(value) > 16:
+        return vn_datetime(datetime.fromisoformat(value), tz)
+    if isinstance(value, str) and ISO_DATE.fullmatch(value):
+        return vn_date(value, tz)
+    return str(value)
 
 
 BOLD = re.compile(r"\*\*(.+?)\*\*")

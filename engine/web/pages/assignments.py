@@ -1,0 +1,349 @@
+"""Nhiệm vụ: the lists of the menu (được giao, chủ trì, phối hợp, theo dõi, chờ tiếp nhận, bị trả lại) and
+one assignment with everything about it and its Lịch sử xử lý. Scope checks stay in engine.tracking."""
+
+from __future__ import annotations
+
+from flask import render_template, request
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.errors import PermissionDeniedError
+from engine.tracking import assignments, buckets, scope
+from engine.tracking import service as tracking
+from engine.tracking.models import (
+    ACCEPTED,
+    AWAITING_ACCEPTANCE,
+    CONFIRMED,
+    COORDINATING,
+    LEAD,
+    RESULT_REPORTED,
+    RETURN_REASONS,
+    RETURNED,
+    ChangeRecord,
+    Document,
+)
+from engine.usertasks import service as usertasks
+from engine.usertasks.models import READY
+from engine.web.api import reading, system
+from engine.web.pages import filters
+from engine.web.pages.common import (
+    DOCUMENT_READERS,
+    INSTANCE_WATCHERS,
+    PAGE_SIZE,
+    bp,
+    full_names,
+    me,
+    today,
+    tz,
+    unit_directory,
+)
+from engine.web.pages.documents import DEADLINE_KIND, PROGRESS
+from engine.workdays import service as workdays
+
+STAGES = {
+    AWAITING_ACCEPTANCE: "Chờ tiếp nhận",
+    RETURNED: "Bị trả lại",
+    ACCEPTED: "Đang thực hiện",
+    RESULT_REPORTED: "Chờ xác nhận hoàn thành",
+    CONFIRMED: "Đã hoàn thành",
+}
+# The lists of the Nhiệm vụ menu (DOMAIN.md §8): tab -> (label, view of assignments.list_, stage).
+TABS = {
+    "assigned": ("Được giao", None, None),
+    "lead": ("Chủ trì", "lead", None),
+    "coordinating": ("Phối hợp", "coordinating", None),
+    "tracking": ("Theo dõi", "tracking", None),
+    "awaiting": ("Chờ tiếp nhận", None, AWAITING_ACCEPTANCE),
+    "returned": ("Bị trả lại", None, RETURNED),
+}
+BUCKET_FILTERS = {**buckets.BUCKETS, "due_soon": buckets.DUE_SOON}
+
+# Lịch sử xử lý: what each table and column is called, and the Vietnamese of its coded values.
+ENTITIES = {
+    "assignments": "Nhiệm vụ",
+    "assignment_units": "Đơn vị thực hiện",
+    "status_updates": "Tình hình thực hiện",
+    "assignment_returns": "Trả lại Văn phòng",
+    "assignment_transfers": "Chuyển đơn vị khác",
+    "urgings": "Đôn đốc",
+    "difficulty_reports": "Khó khăn, vướng mắc",
+    "deadline_adjustments": "Điều chỉnh thời hạn",
+    "data_corrections": "Điều chỉnh thông tin",
+    "local_feedbacks": "Phản hồi của địa phương",
+}
+ACTIONS = {"insert": "Thêm mới", "update": "Cập nhật", "delete": "Xóa"}
+# Keys that only link rows together: the page shows the rows themselves instead.
+HIDDEN_FIELDS = {
+    "id",
+    "assignment_id",
+    "document_id",
+    "instance_id",
+    "return_id",
+    "difficulty_report_id",
+    "feedback_id",
+}
+FIELDS = {
+    "seq": "Số thứ tự",
+    "content": "Nội dung nhiệm vụ",
+    "lead_unit_code": "Đơn vị chủ trì",
+    "has_deadline": "Có thời hạn",
+    "must_report": "Phải trình, báo cáo",
+    "deadline_kind": "Loại thời hạn",
+    "due_date": "Thời hạn",
+    "effective_due_date": "Hạn hiệu lực",
+    "tracking_room": "Phòng theo dõi",
+    "tracking_specialist": "Chuyên viên theo dõi",
+    "progress": "Tiến độ",
+    "stage": "Bước hiện tại",
+    "completed_on": "Ngày hoàn thành",
+    "confirmed_at": "Xác nhận hoàn thành lúc",
+    "last_update_at": "Cập nhật gần nhất lúc",
+    "created_by": "Người tạo",
+    "created_at": "Tạo lúc",
+    "unit_code": "Đơn vị",
+    "role": "Vai trò",
+    "situation": "Tình hình thực hiện",
+    "result": "Kết quả thực hiện",
+    "difficulties": "Khó khăn, vướng mắc",
+    "proposals": "Đề xuất, kiến nghị",
+    "attachments": "Tệp đính kèm",
+    "is_result_report": "Báo cáo kết quả",
+    "reported_by": "Người báo cáo",
+    "reported_at": "Báo cáo lúc",
+    "reason_kind": "Lý do trả lại",
+    "reason": "Lý do",
+    "returned_by": "Người trả lại",
+    "returned_at": "Trả lại lúc",
+    "resolution": "Cách xử lý",
+    "resolution_note": "Ghi chú xử lý",
+    "resolved_by": "Người xử lý",
+    "resolved_at": "Xử lý lúc",
+    "from_unit": "Từ đơn vị",
+    "to_unit": "Sang đơn vị",
+    "transferred_by": "Người chuyển",
+    "transferred_at": "Chuyển lúc",
+    "kind": "Hình thức",
+    "number": "Số, ký hiệu",
+    "issued_by": "Người ban hành",
+    "issued_at": "Ban hành lúc",
+    "proposed_due_date": "Thời hạn đề nghị",
+    "decision": "Quyết định",
+    "direction": "Ý kiến chỉ đạo",
+    "decided_by": "Người quyết định",
+    "decided_at": "Quyết định lúc",
+    "old_due_date": "Thời hạn cũ",
+    "old_effective_due_date": "Hạn hiệu lực cũ",
+    "new_due_date": "Thời hạn mới",
+    "new_effective_due_date": "Hạn hiệu lực mới",
+    "basis": "Căn cứ điều chỉnh",
+    "problem": "Nội dung cần điều chỉnh",
+    "requested_by": "Người đề nghị",
+    "requested_at": "Đề nghị lúc",
+    "correction": "Nội dung đã điều chỉnh",
+    "corrected_by": "Người điều chỉnh",
+    "corrected_at": "Điều chỉnh lúc",
+    "status": "Trạng thái",
+    "about_unit": "Đơn vị được phản ánh",
+    "received_at": "Nhận lúc",
+    "response_due": "Hạn trả lời",
+    "response_kind": "Hình thức trả lời",
+    "response": "Nội dung trả lời",
+    "responded_by": "Người trả lời",
+    "responded_at": "Trả lời lúc",
+    "submitted_by": "Người gửi",
+}
+# The same column name means something else in these tables.
+TABLE_FIELDS = {
+    "urgings": {"content": "Nội dung đôn đốc", "unit_code": "Đơn vị được đôn đốc"},
+    "local_feedbacks": {"content": "Nội dung phản hồi", "from_unit": "Đơn vị phản hồi"},
+    "assignment_transfers": {"reason": "Lý do chuyển"},
+}
+URGING_KINDS = {
+    "update_reminder": "Nhắc cập nhật",
+    "urging_letter": "Văn bản đôn đốc",
+    "direction_request": "Xin ý kiến chỉ đạo",
+}
+VALUES = {
+    "progress": PROGRESS,
+    "stage": STAGES,
+    "role": {LEAD: "Chủ trì", COORDINATING: "Phối hợp"},
+    "deadline_kind": DEADLINE_KIND,
+    "reason_kind": RETURN_REASONS,
+    "resolution": {"corrected": "Văn phòng điều chỉnh", "transferred": "Chuyển đơn vị khác"},
+    "kind": URGING_KINDS,
+    "response_kind": URGING_KINDS,
+    "decision": {"extend": "Gia hạn", "keep": "Giữ nguyên thời hạn", "adjust": "Điều chỉnh nhiệm vụ"},
+    "status": {"requested": "Đã yêu cầu", "corrected": "Đơn vị đã điều chỉnh", "accepted": "Đã chấp nhận"},
+}
+UNIT_FIELDS = {"lead_unit_code", "unit_code", "from_unit", "to_unit", "about_unit"}
+
+
+@bp.get("/assignments")
+def assignment_list():
+    """Nhiệm vụ: one tab of the menu's lists, filtered by bucket and (for VP) lead unit."""
+    tab = request.args.get("tab") if request.args.get("tab") in TABS else "assigned"
+    bucket = request.args.get("bucket") if request.args.get("bucket") in BUCKET_FILTERS else None
+    sees_all = scope.sees_all(me())
+    unit = (request.args.get("unit") or None) if sees_all else None  # units only ever see their own
+    offset = max(request.args.get("offset", 0, type=int), 0)
+    _, view, stage = TABS[tab]
+    with reading() as session:
+        found = assignments.list_(
+            session,
+            **_today_and_calendar(session),
+            user=me(),
+            view=view,
+            stage=stage,
+            bucket=bucket,
+            unit=unit,
+            limit=PAGE_SIZE,
+            offset=offset,
+        )
+        ids = [a.id for a, _, _ in found]
+        document_ids = {a.document_id for a, _, _ in found}
+        numbers = dict(
+            session.execute(select(Document.id, Document.number).where(Document.id.in_(document_ids))).all()
+        )
+        return render_template(
+            "assignments.html",
+            rows=found,
+            numbers=numbers,
+            coordinating=_coordinating(session, ids),
+            unit_names=_unit_names(session),
+            units=unit_directory(session) if sees_all else [],
+            tabs={key: label for key, (label, *_) in TABS.items() if _tab_applies(key, sees_all)},
+            tab=tab,
+            bucket=bucket,
+            unit=unit,
+            offset=offset,
+            bucket_filters=BUCKET_FILTERS,
+            stages=STAGES,
+        )
+
+
+@bp.get("/assignments/<int:assignment_id>")
+def assignment(assignment_id: int):
+    """One assignment: its document, fields a–h, bucket today, every related row and Lịch sử xử lý."""
+    with reading() as session:
+        a = assignments.get_or_raise(session, user=me(), assignment_id=assignment_id)
+        bucket, due_soon = assignments.bucket_of(session, assignment_id=a.id, **_today_and_calendar(session))
+        related = assignments.related(session, a.id)
+        changes = assignments.history(session, assignment_id=a.id)
+        unit_names = _unit_names(session)
+        people = full_names(session, _usernames(a, related, changes))
+        return render_template(
+            "assignment.html",
+            a=a,
+            doc=tracking.get_document_or_raise(session=session, document_id=a.document_id),
+            bucket=bucket,
+            due_soon=due_soon,
+            coordinating=_coordinating(session, [a.id]).get(a.id, []),
+            related=related,
+            latest=_latest_lead_update(related["status_updates"]),
+            history=[_change_row(c, unit_names, people) for c in changes],
+            open_tasks=_open_tasks(session, a, related),
+            unit_names=unit_names,
+            people=people,
+            values=VALUES,
+            stages=STAGES,
+            can_read_documents=me().in_any(tuple(DOCUMENT_READERS)),
+            can_watch=me().in_any(tuple(INSTANCE_WATCHERS)),
+        )
+
+
+bp.add_app_template_filter(filters.bucket_badge, "bucket_badge")
+
+
+def _today_and_calendar(session: Session) -> dict:
+    """The calendar, today and the "Sắp đến hạn" window: what the bucket queries take."""
+    settings = system().settings
+    calendar = workdays.calendar(session=session, settings=settings)
+    return {"calendar": calendar, "today": today(), "soon_days": settings.due_soon_days}
+
+
+def _tab_applies(tab: str, sees_all: bool) -> bool:
+    """Chủ trì and phối hợp are a unit's lists; theo dõi is the VP specialist's."""
+    if tab in {"lead", "coordinating"}:
+        return not sees_all
+    if tab == "tracking":
+        return me().in_any(("vp_specialist",))
+    return True
+
+
+def _unit_names(session: Session) -> dict[str, str]:
+    return {u.code: u.name for u in tracking.list_units(session=session)}
+
+
+def _coordinating(session: Session, ids: list[int]) -> dict[int, list[str]]:
+    units = tracking.units_of(session=session, assignment_ids=ids)
+    return {i: sorted(u.unit_code for u in rows if u.role == COORDINATING) for i, rows in units.items()}
+
+
+def _latest_lead_update(updates: list):
+    """The lead unit's last report: what fields g–h show (coordinating units feed it, Đ9.2.b)."""
+    return next((u for u in reversed(updates) if u.role == LEAD), None)
+
+
+def _usernames(a, related: dict[str, list], changes: list[ChangeRecord]) -> set[str]:
+    """Everyone the page names: actors of the history, the people columns of the rows, and the old and
+    new values of those columns in the history (a replaced tracking specialist, say)."""
+    names = {a.tracking_specialist, a.created_by} | {c.actor for c in changes}
+    for rows in related.values():
+        for row in rows:
+            names |= {getattr(row, col.key) for col in row.__table__.columns if _names_a_person(col.key)}
+    for change in changes:
+        names |= {v for field, pair in change.changes.items() if _names_a_person(field) for v in pair}
+    return {name for name in names if isinstance(name, str)}
+
+
+def _names_a_person(field: str) -> bool:
+    return field.endswith("_by") or field == "tracking_specialist"
+
+
+def _change_row(change: ChangeRecord, unit_names: dict[str, str], people: dict[str, str]) -> dict:
+    """One line of Lịch sử xử lý: what changed, each field by its Vietnamese name, old → new."""
+    labels = {**FIELDS, **TABLE_FIELDS.get(change.entity, {})}
+    items = []
+    for field, (old, new) in change.changes.items():
+        if field in HIDDEN_FIELDS:
+            continue
+        shown = [_value(field, v, unit_names, people) for v in (old, new)]
+        items.append({"label": labels.get(field, field), "old": shown[0], "new": shown[1]})
+    return {
+        "at": change.at,
+        "actor": people.get(change.actor, change.actor) if change.actor else "Hệ thống",
+        "what": f"{ACTIONS.get(change.action, change.action)}: {ENTITIES.get(change.entity, change.entity)}",
+        "action": change.action,
+        "items": items,
+    }
+
+
+def _value(field: str, value, unit_names: dict[str, str], people: dict[str, str]) -> str:
+    if isinstance(value, str):
+        if field in UNIT_FIELDS:
+            value = unit_names.get(value, value)
+        elif _names_a_person(field):
+            value = people.get(value, value)
+        else:
+            value = VALUES.get(field, {}).get(value, value)
+    return filters.change_value(value, tz())
+
+
+def _open_tasks(session: Session, a, related: dict[str, list]) -> list:
+    """The ready user tasks the user may see, of the assignment's process and of the processes started
+    about it (a data correction, a local feedback), which keep their own instance ids."""
+    instance_ids = {a.instance_id} | {getattr(r, "instance_id", None) for rs in related.values() for r in rs}
+    found = []
+    for instance_id in sorted(instance_ids - {None}):
+        for row in usertasks.of_instance(session=session, instance_id=instance_id):
+            if row.state == READY and _can_see(row):
+                found.append(row)
+    return found
+
+
+def _can_see(row) -> bool:
+    try:
+        usertasks.check_can_see(row, me())
+    except PermissionDeniedError:
+        return False
+    return True

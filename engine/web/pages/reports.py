@@ -1,0 +1,73 @@
+"""Báo cáo, thống kê: the Biểu tổng hợp as of a cut-off date, a unit's Phụ lục chi tiết, and Xuất Excel.
+
+The period comes from the same query string as the API (as_of, from) and is read by the same code, and
+a unit's staff get their own row only, as there (engine.tracking.report_views)."""
+
+from __future__ import annotations
+
+from flask import Response, render_template
+from sqlalchemy import select
+
+from engine.errors import NotFoundError
+from engine.tracking import buckets, scope, workbook
+from engine.tracking.models import Unit
+from engine.tracking.report_views import request_period, summary_table
+from engine.web.api import reading
+from engine.web.pages import filters
+from engine.web.pages.common import bp, me
+
+
+@bp.get("/reports")
+def reports():
+    """Biểu tổng hợp with its totals row; each unit links to its Phụ lục chi tiết."""
+    with reading() as session:
+        period, rows = summary_table(session)
+    return render_template(
+        "reports.html",
+        rows=rows,
+        total=workbook.totals(rows) if rows else None,
+        title=workbook.title(period["as_of"], period["window_from"]),
+        **_period_args(period),
+    )
+
+
+@bp.get("/reports/buckets.xlsx")
+def report_workbook():
+    """Xuất Excel: the workbook the API gives, for the logged-in user."""
+    with reading() as session:
+        period, rows = summary_table(session)
+    body = workbook.summary_workbook(rows, as_of=period["as_of"], window_from=period["window_from"])
+    headers = {"Content-Disposition": workbook.attachment(period["as_of"])}
+    return Response(body, mimetype=workbook.XLSX, headers=headers)
+
+
+@bp.get("/reports/units/<unit_code>")
+def report_unit(unit_code: str):
+    """Phụ lục chi tiết: every assignment the unit leads in the period, with its bucket and situation."""
+    scope.check_can_see_unit(me(), unit_code)
+    with reading() as session:
+        name = session.scalar(select(Unit.name).where(Unit.code == unit_code))
+        if name is None:
+            raise NotFoundError(f"no unit {unit_code}")
+        period = request_period(session)
+        rows = buckets.detail(session, unit_code=unit_code, **period)
+        unit_names = dict(session.execute(select(Unit.code, Unit.name)).all())
+    return render_template(
+        "report_detail.html",
+        rows=rows,
+        unit_code=unit_code,
+        unit_name=name,
+        unit_names=unit_names,
+        title=workbook.title(period["as_of"], period["window_from"]),
+        **_period_args(period),
+    )
+
+
+bp.add_app_template_filter(filters.vn_decimal, "vn_decimal")
+
+
+def _period_args(period: dict) -> dict:
+    """The period as the form shows it and as the links carry it on (ISO dates, from omitted if none)."""
+    as_of, window_from = period["as_of"].isoformat(), period["window_from"]
+    query = {"as_of": as_of, "from": window_from.isoformat()} if window_from else {"as_of": as_of}
+    return {"as_of": as_of, "window_from": query.get("from", ""), "query": query}
