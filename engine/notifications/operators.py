@@ -1,4 +1,5 @@
-"""The `notify` operator: a diagram raises a notification for a group (and optionally a unit)."""
+"""The `notify` and `notify_unit` operators: a diagram raises a notification for a group (and optionally
+a unit), or for a whole unit."""
 
 from __future__ import annotations
 
@@ -20,3 +21,13 @@ def notify(ctx: StepContext, *, group: str, kind: str, message: str, unit: str |
     ctx.session.add(row)
     ctx.session.flush()
     return row.id
+
+
+# Who in a unit reads what VP sends it: the head of the unit and its focal-point staff.
+UNIT_GROUPS = ("unit_leader", "unit_staff")
+
+
+@operator("notify_unit")
+def notify_unit(ctx: StepContext, *, unit: str, kind: str, message: str) -> list[int]:
+    """Notify the leader and the staff of `unit` (a letter, a reminder or a copy reaches both)."""
+    return [notify(ctx, group=group, kind=kind, message=message, unit=unit) for group in UNIT_GROUPS]

@@ -10,7 +10,6 @@ from typing import Any
 from sqlalchemy import select
 
 from engine.errors import ValidationError
-from engine.notifications.operators import notify
 from engine.operators import StepContext, operator
 from engine.tracking.models import (
     Assignment,
@@ -22,16 +21,8 @@ from engine.tracking.models import (
     Urging,
 )
 
-# The people of a unit who read what VP sends it: the head of the unit and its focal-point staff.
-UNIT_GROUPS = ("unit_leader", "unit_staff")
 URGING_LETTER, DIRECTION_REQUEST = "urging_letter", "direction_request"
 REQUESTED, CORRECTED, ACCEPTED = "requested", "corrected", "accepted"
-
-
-@operator("notify_unit")
-def notify_unit(ctx: StepContext, *, unit: str, kind: str, message: str) -> list[int]:
-    """Notify the leader and the staff of `unit` (a letter or a copy sent to a unit reaches both)."""
-    return [notify(ctx, group=group, kind=kind, message=message, unit=unit) for group in UNIT_GROUPS]
 
 
 # --- P6: local feedback ------------------------------------------------------------------------------

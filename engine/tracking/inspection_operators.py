@@ -11,7 +11,7 @@ from typing import Any
 
 from engine.calendar import as_date
 from engine.errors import ConflictError, NotFoundError, ValidationError
-from engine.notifications.operators import notify
+from engine.notifications.operators import notify_unit
 from engine.operators import StepContext, operator
 from engine.tracking.models import Inspection, Unit
 
@@ -29,8 +29,6 @@ DOSSIER_ITEMS = (
     ("7", "result_report"),
     ("8", "other_documents"),
 )
-# Who in the inspected unit reads the notice of the results (Đ17.1): its head and its focal point.
-NOTICE_GROUPS = ("unit_leader", "unit_staff")
 
 
 @operator("record_inspection_plan")
@@ -152,8 +150,7 @@ def record_inspection_report(
 def send_inspection_notice(ctx: StepContext, *, inspection_id: int, message: str) -> str:
     """Đ17.1: notify the inspected unit of the results and record the day the notice went out."""
     row = _load(ctx, inspection_id, REPORTED)
-    for group in NOTICE_GROUPS:
-        notify(ctx, group=group, kind="inspection_notice", message=message, unit=row.inspected_unit)
+    notify_unit(ctx, unit=row.inspected_unit, kind="inspection_notice", message=message)
     row.notice_sent_on = _today(ctx)
     return row.notice_sent_on.isoformat()
 

@@ -6,12 +6,10 @@ from datetime import date
 from typing import Any
 
 from engine.errors import ConflictError, NotFoundError, ValidationError
-from engine.notifications.operators import notify
 from engine.operators import StepContext
 from engine.tracking.models import Assignment, Document, Unit
 
 T2_WORKING_DAYS = 3  # Đ7.2.a
-UNIT_GROUPS = ("unit_leader", "unit_staff")  # who in a unit hears of reminders, urgings and directions
 
 
 def view(ctx: StepContext, a: Assignment, **extra: Any) -> dict[str, Any]:
@@ -76,12 +74,6 @@ def set_due(ctx: StepContext, a: Assignment, due: date) -> None:
     """Give the assignment the deadline `due` and its effective date (R4)."""
     a.has_deadline, a.due_date, a.effective_due_date = True, due, ctx.calendar.effective_due_date(due)
     a.deadline_kind = a.deadline_kind or "completion"
-
-
-def notify_unit(ctx: StepContext, unit: str, kind: str, message: str) -> None:
-    """Tell the unit's leaders and staff (its inbox shows notifications next to user tasks)."""
-    for group in UNIT_GROUPS:
-        notify(ctx, group=group, kind=kind, message=message, unit=unit)
 
 
 def _iso(value: date | None) -> str | None:

@@ -10,12 +10,12 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
+from engine.notifications.operators import notify_unit
 from engine.operators import StepContext, operator
 from engine.tracking.assignment_operators.common import (
     T2_WORKING_DAYS,
     document_of,
     get_assignment,
-    notify_unit,
     parse_day,
     required,
 )
@@ -160,7 +160,7 @@ def _urge(
         issued_at=ctx.now,
     )
     ctx.session.add(row)
-    notify_unit(ctx, a.lead_unit_code, kind, message or content)
+    notify_unit(ctx, unit=a.lead_unit_code, kind=kind, message=message or content)
     ctx.session.flush()
     return row
 

@@ -8,10 +8,10 @@ from typing import Any
 from sqlalchemy import select
 
 from engine.errors import NotFoundError, ValidationError
+from engine.notifications.operators import notify_unit
 from engine.operators import StepContext, operator
 from engine.tracking.assignment_operators.common import (
     get_assignment,
-    notify_unit,
     parse_day,
     require_stage,
     required,
@@ -134,9 +134,9 @@ def confirm_completion(
         a.stage = ACCEPTED
         notify_unit(
             ctx,
-            a.lead_unit_code,
-            "result_sent_back",
-            f"Văn phòng UBND tỉnh chưa xác nhận hoàn thành nhiệm vụ “{a.content}”: {reason}",
+            unit=a.lead_unit_code,
+            kind="result_sent_back",
+            message=f"Văn phòng UBND tỉnh chưa xác nhận hoàn thành nhiệm vụ “{a.content}”: {reason}",
         )
     else:
         raise ValidationError(f"unknown decision {decision!r}", fields={"decision": "confirm hoặc send_back"})
@@ -194,7 +194,7 @@ def record_direction(
         ctx.actor,
         ctx.now,
     )
-    notify_unit(ctx, a.lead_unit_code, "direction_given", message)
+    notify_unit(ctx, unit=a.lead_unit_code, kind="direction_given", message=message)
     ctx.session.flush()
     return view(ctx, a)
 
