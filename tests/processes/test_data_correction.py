@@ -14,14 +14,13 @@ from engine.instances.models import ProcessInstance
 from engine.notifications import service as notifications
 from engine.tracking.models import (
     Assignment,
-    AssignmentUnit,
     ChangeRecord,
     DataCorrection,
-    Document,
     StatusUpdate,
 )
 from engine.usertasks import service as usertasks
 from tests.conftest import complete_task
+from tests.factories import add_assignment, add_document
 
 # Friday 13/02/2026, 10:00 local: the "kịp thời" target of 3 working days skips Tết (16-20/02)
 # and ends with Wednesday 25/02/2026.
@@ -34,36 +33,20 @@ def assignment_id(system, directory, clock) -> int:
     """An assignment led by Sở Tài chính with two status updates of its own and one of a coordinating unit."""
     at = datetime(2026, 1, 5, 3, 0, tzinfo=UTC)
     with system.db.transaction() as session:
-        document = Document(
-            number="15/KH-UBND",
-            doc_type="Kế hoạch",
-            title="Kế hoạch cải cách hành chính năm 2026",
-            issued_on=date(2026, 1, 5),
-            created_at=at,
-        )
-        session.add(document)
-        session.flush()
-        assignment = Assignment(
-            document_id=document.id,
+        document = add_document(session, issued_on=date(2026, 1, 5), created_at=at)
+        assignment = add_assignment(
+            session,
+            document,
             seq=1,
+            lead="SO_TC",
             content="Số hóa hồ sơ thủ tục hành chính",
-            lead_unit_code="SO_TC",
-            has_deadline=True,
-            must_report=True,
-            due_date=date(2026, 1, 30),
-            effective_due_date=date(2026, 1, 30),
-            tracking_room="Phòng Tổng hợp",
-            tracking_specialist="cv",
-            progress="done",
+            due=date(2026, 1, 30),
+            coordinating=("SO_NV",),
             completed_on=date(2026, 1, 28),
             created_at=at,
         )
-        session.add(assignment)
-        session.flush()
         session.add_all(
             [
-                AssignmentUnit(assignment_id=assignment.id, unit_code="SO_TC", role="lead"),
-                AssignmentUnit(assignment_id=assignment.id, unit_code="SO_NV", role="coordinating"),
                 _update(assignment.id, "SO_TC", "Đã số hóa 40% hồ sơ", at + timedelta(days=7)),
                 _update(assignment.id, "SO_TC", "Đã số hóa xong", at + timedelta(days=23), done=True),
                 _update(assignment.id, "SO_NV", "Đã phối hợp rà soát", at + timedelta(days=24)),

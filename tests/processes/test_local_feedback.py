@@ -13,9 +13,10 @@ from engine.instances import starting
 from engine.instances.models import ProcessInstance
 from engine.notifications import service as notifications
 from engine.notifications.models import Notification
-from engine.tracking.models import Assignment, Document, LocalFeedback, Urging
+from engine.tracking.models import LocalFeedback, Urging
 from engine.usertasks import service as usertasks
 from tests.conftest import complete_task
+from tests.factories import add_assignment, add_document
 
 # Friday 13/02/2026, 10:00 local; Tết 16-20/02/2026 is off, so T5 ends with Friday 27/02/2026
 # (23, 24, 25, 26, 27/02 are the five working days).
@@ -26,32 +27,18 @@ END_OF_T5_AFTER_TET = datetime(2026, 2, 27, 17, 0, tzinfo=UTC)  # 24:00 local on
 @pytest.fixture
 def assignment_id(system, directory) -> int:
     """An assignment led by Sở Tài chính, written directly: P6 only needs it to exist."""
+    created = datetime(2026, 1, 5, 3, 0, tzinfo=UTC)
     with system.db.transaction() as session:
-        document = Document(
-            number="15/KH-UBND",
-            doc_type="Kế hoạch",
-            title="Kế hoạch cải cách hành chính năm 2026",
-            issued_on=date(2026, 1, 5),
-            created_at=datetime(2026, 1, 5, 3, 0, tzinfo=UTC),
-        )
-        session.add(document)
-        session.flush()
-        assignment = Assignment(
-            document_id=document.id,
+        document = add_document(session, issued_on=date(2026, 1, 5), created_at=created)
+        return add_assignment(
+            session,
+            document,
             seq=1,
+            lead="SO_TC",
             content="Giải ngân vốn hỗ trợ làm đường giao thông nông thôn",
-            lead_unit_code="SO_TC",
-            has_deadline=True,
-            must_report=True,
-            due_date=date(2026, 1, 30),
-            effective_due_date=date(2026, 1, 30),
-            tracking_room="Phòng Tổng hợp",
-            tracking_specialist="cv",
-            created_at=datetime(2026, 1, 5, 3, 0, tzinfo=UTC),
-        )
-        session.add(assignment)
-        session.flush()
-        return assignment.id
+            due=date(2026, 1, 30),
+            created_at=created,
+        ).id
 
 
 def send_feedback(system, principal, **form) -> int:

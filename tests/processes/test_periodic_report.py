@@ -17,8 +17,6 @@ from engine.tracking.models import (
     DONE,
     IN_PROGRESS,
     Assignment,
-    AssignmentUnit,
-    Document,
     ReportRound,
     ReportSubmission,
     Unit,
@@ -26,6 +24,7 @@ from engine.tracking.models import (
 from engine.usertasks import service as usertasks
 from engine.workdays import service as workdays
 from tests.conftest import complete_task
+from tests.factories import add_assignment, add_document
 
 JULY = datetime(2026, 7, 10, 2, 0, tzinfo=UTC)
 Q3_OPENS = datetime(2026, 9, 1, 1, 0, tzinfo=UTC)  # 01/09/2026 08:00 local
@@ -117,37 +116,29 @@ def seed_assignments(system) -> None:
     ]
     with system.db.transaction() as session:
         calendar = workdays.calendar(session=session, settings=system.settings)
-        document = Document(
+        document = add_document(
+            session,
             number="45/KH-UBND",
-            doc_type="Kế hoạch",
             title="Kế hoạch thực hiện nhiệm vụ năm 2026",
             issued_on=date(2026, 3, 1),
             created_at=at("2026-03-01T09:00"),
         )
-        session.add(document)
-        session.flush()
         for seq, (lead, created, due, completed, confirmed) in enumerate(rows, start=1):
             due_date = date.fromisoformat(due) if due else None
-            assignment = Assignment(
-                document_id=document.id,
+            add_assignment(
+                session,
+                document,
                 seq=seq,
-                content=f"Nhiệm vụ {seq}",
-                lead_unit_code=lead,
-                has_deadline=due_date is not None,
+                lead=lead,
+                due=due_date,
+                effective_due=calendar.effective_due_date(due_date) if due_date else None,
                 must_report=False,
-                due_date=due_date,
-                effective_due_date=calendar.effective_due_date(due_date) if due_date else None,
-                tracking_room="Phòng Tổng hợp",
-                tracking_specialist="cv",
                 progress=DONE if confirmed else IN_PROGRESS,
                 stage="confirmed" if confirmed else "accepted",
                 completed_on=date.fromisoformat(completed) if completed else None,
                 confirmed_at=at(confirmed) if confirmed else None,
                 created_at=at(created),
             )
-            session.add(assignment)
-            session.flush()
-            session.add(AssignmentUnit(assignment_id=assignment.id, unit_code=lead, role="lead"))
 
 
 def direct_count(session, unit_code: str, window_from: date, window_to: date) -> dict:

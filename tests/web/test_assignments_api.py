@@ -9,9 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from engine.tracking import history
-from engine.tracking.models import Assignment, AssignmentUnit, Document
-
-CREATED = datetime(2025, 3, 3, 2, 0, tzinfo=UTC)
+from tests.factories import add_assignment, add_document
 
 
 @pytest.fixture
@@ -19,37 +17,12 @@ def two_assignments(system, directory, clock):
     """SO_TC leads one task (SO_NV coordinates), SO_XD another; returns their ids."""
     clock.move_to(datetime(2025, 6, 30, 3, 0, tzinfo=UTC))
     with history.acting_as("cv"), system.db.transaction() as session:
-        document = Document(
-            number="20/KH-UBND",
-            doc_type="Kế hoạch",
-            title="Kế hoạch cải cách hành chính",
-            issued_on=date(2025, 3, 1),
-            created_at=CREATED,
+        document = add_document(session, number="20/KH-UBND")
+        led_by_tc = add_assignment(
+            session, document, seq=1, lead="SO_TC", due=date(2025, 6, 27), coordinating=("SO_NV",)
         )
-        session.add(document)
-        session.flush()
-        ids = []
-        for seq, (lead, due) in enumerate([("SO_TC", date(2025, 6, 27)), ("SO_XD", None)], start=1):
-            row = Assignment(
-                document_id=document.id,
-                seq=seq,
-                content=f"Nhiệm vụ {seq}",
-                lead_unit_code=lead,
-                has_deadline=due is not None,
-                must_report=True,
-                due_date=due,
-                effective_due_date=due,
-                tracking_room="Phòng Tổng hợp",
-                tracking_specialist="cv",
-                stage="accepted",
-                created_at=CREATED,
-            )
-            session.add(row)
-            session.flush()
-            session.add(AssignmentUnit(assignment_id=row.id, unit_code=lead, role="lead"))
-            ids.append(row.id)
-        session.add(AssignmentUnit(assignment_id=ids[0], unit_code="SO_NV", role="coordinating"))
-    return ids
+        led_by_xd = add_assignment(session, document, seq=2, lead="SO_XD")
+    return [led_by_tc.id, led_by_xd.id]
 
 
 def test_a_unit_lists_only_its_own_assignments_and_vp_lists_all(client, auth_headers, two_assignments):

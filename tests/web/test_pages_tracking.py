@@ -23,16 +23,15 @@ from engine.tracking.models import (
     AssignmentReturn,
     AssignmentUnit,
     DeadlineAdjustment,
-    Document,
     StatusUpdate,
     Urging,
 )
 from engine.web.pages import assignments as assignment_pages
 from engine.web.pages import filters
+from tests.factories import add_assignment, add_document
 from tests.web.test_pages import DOCUMENT, csrf, form_config, html, login
 
 NOW = datetime(2025, 6, 30, 3, 0, tzinfo=UTC)  # Monday 30/06/2025, 10:00 local
-CREATED = datetime(2025, 3, 3, 2, 0, tzinfo=UTC)
 CONTENT = {
     "late": "Rà soát quy hoạch sử dụng đất (quá hạn)",
     "no_deadline": "Theo dõi công tác xây dựng (không thời hạn)",
@@ -64,43 +63,29 @@ def tracked(system, directory, clock):
     }
     ids = {}
     with history.acting_as("cv"), system.db.transaction() as session:
-        document = Document(
+        document = add_document(
+            session,
             number="20/KH-UBND",
-            doc_type="Kế hoạch",
             title="Kế hoạch cải cách hành chính năm 2025",
-            issued_on=date(2025, 3, 1),
             signer="Chủ tịch UBND tỉnh",
-            created_at=CREATED,
         )
-        session.add(document)
-        session.flush()
         for seq, (key, (lead, coordinating, due, completed_on, confirmed_at, stage)) in enumerate(
             specs.items(), start=1
         ):
-            row = Assignment(
-                document_id=document.id,
+            ids[key] = add_assignment(
+                session,
+                document,
                 seq=seq,
+                lead=lead,
                 content=CONTENT[key],
-                lead_unit_code=lead,
-                has_deadline=due is not None,
-                must_report=True,
+                due=due,
+                coordinating=(coordinating,) if coordinating else (),
                 deadline_kind="completion" if due else None,
-                due_date=due,
-                effective_due_date=due,
-                tracking_room="Phòng Tổng hợp",
-                tracking_specialist="cv",
                 progress="done" if completed_on else "not_started",
                 stage=stage,
                 completed_on=completed_on,
                 confirmed_at=confirmed_at,
-                created_at=CREATED,
-            )
-            session.add(row)
-            session.flush()
-            session.add(AssignmentUnit(assignment_id=row.id, unit_code=lead, role="lead"))
-            if coordinating:
-                session.add(AssignmentUnit(assignment_id=row.id, unit_code=coordinating, role="coordinating"))
-            ids[key] = row.id
+            ).id
         ids["document"] = document.id
         session.add_all(
             [

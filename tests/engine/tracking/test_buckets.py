@@ -9,17 +9,10 @@ from sqlalchemy import select
 
 from engine.calendar import WorkCalendar
 from engine.tracking import buckets
-from engine.tracking.models import (
-    Assignment,
-    AssignmentTransfer,
-    AssignmentUnit,
-    DeadlineAdjustment,
-    Document,
-    StatusUpdate,
-)
+from engine.tracking.models import Assignment, AssignmentTransfer, DeadlineAdjustment, StatusUpdate
+from tests.factories import CREATED, add_assignment, add_document
 
 CALENDAR = WorkCalendar()
-CREATED = datetime(2025, 3, 3, 2, 0, tzinfo=UTC)
 
 
 def at(day: date, hour: int = 3) -> datetime:
@@ -44,38 +37,21 @@ def tasks(system, directory):
         "created_later": ("SO_XD", date(2025, 9, 1), None, None),
     }
     with system.db.transaction() as session:
-        document = Document(
-            number="15/KH-UBND",
-            doc_type="Kế hoạch",
-            title="Kế hoạch thử",
-            issued_on=date(2025, 3, 1),
-            created_at=CREATED,
-        )
-        session.add(document)
-        session.flush()
+        document = add_document(session)
         ids = {}
         for seq, (name, (lead, due, completed_on, confirmed_at)) in enumerate(specs.items(), start=1):
-            row = Assignment(
-                document_id=document.id,
+            ids[name] = add_assignment(
+                session,
+                document,
                 seq=seq,
+                lead=lead,
                 content=name,
-                lead_unit_code=lead,
-                has_deadline=due is not None,
-                must_report=True,
-                due_date=due,
-                effective_due_date=due,
-                tracking_room="Phòng Tổng hợp",
-                tracking_specialist="cv",
-                progress="done" if completed_on else "in_progress",
+                due=due,
+                coordinating=("SO_NV",) if name == "open_late" else (),
                 completed_on=completed_on,
                 confirmed_at=confirmed_at,
                 created_at=at(date(2025, 7, 10)) if name == "created_later" else CREATED,
-            )
-            session.add(row)
-            session.flush()
-            session.add(AssignmentUnit(assignment_id=row.id, unit_code=lead, role="lead"))
-            ids[name] = row.id
-        session.add(AssignmentUnit(assignment_id=ids["open_late"], unit_code="SO_NV", role="coordinating"))
+            ).id
     return ids
 
 
