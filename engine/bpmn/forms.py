@@ -1,15 +1,14 @@
-"""Which forms a process names: its user tasks' forms, and the start form of an on-demand process."""
+"""What a process declares beyond SpiffWorkflow's reach: its user tasks' forms, the start form and starter
+groups of an on-demand process, and properties of the process itself."""
 
 from __future__ import annotations
 
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 
 from engine.bpmn import camunda
+from engine.bpmn.lint import NS
 from engine.bpmn.loader import build_specs, parse_xml
 
-BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
-SPIFF = "http://spiffworkflow.org/bpmn/schema/1.0/core"
-_NS = {"bpmn": BPMN, "spiffworkflow": SPIFF}
 FORM_KEYS = ("formJsonSchemaFilename", "formUiSchemaFilename")
 _PROPERTY = "bpmn:extensionElements/spiffworkflow:properties/spiffworkflow:property"
 
@@ -41,10 +40,21 @@ def start_properties(data: bytes, filename: str, process_id: str) -> dict[str, s
     if root is None:
         return {}
     camunda.adapt(root)
-    for start in root.iterfind(f"bpmn:process[@id='{process_id}']/bpmn:startEvent", _NS):
+    for start in root.iterfind(f"bpmn:process[@id='{process_id}']/bpmn:startEvent", NS):
         if len(start) and any(child.tag.endswith("EventDefinition") for child in start):
             continue  # a timer or message start event has no form
-        props = {prop.get("name"): prop.get("value") for prop in start.iterfind(_PROPERTY, _NS)}
+        props = _properties(start)
         if props:
             return {"id": start.get("id"), **props}
     return {}
+
+
+def process_properties(data: bytes, filename: str, process_id: str) -> dict[str, str]:
+    """The `spiffworkflow:properties` of the process element itself (e.g. startAutomatically)."""
+    root, _ = parse_xml(data, filename)
+    process = root.find(f"bpmn:process[@id='{process_id}']", NS) if root is not None else None
+    return _properties(process) if process is not None else {}
+
+
+def _properties(element) -> dict[str, str]:
+    return {prop.get("name"): prop.get("value") for prop in element.iterfind(_PROPERTY, NS)}

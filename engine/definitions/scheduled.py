@@ -11,8 +11,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.bpmn.lint import NS
-from engine.bpmn.loader import parse_xml
+from engine.bpmn.forms import process_properties
 from engine.definitions import service as definitions
 from engine.definitions.models import ProcessDefinition
 from engine.instances import service as instances
@@ -28,15 +27,8 @@ def business_key(process_id: str) -> str:
 
 def starts_automatically(definition: ProcessDefinition) -> bool:
     """Whether the definition's process carries startAutomatically = "true"."""
-    root, _ = parse_xml(definition.bpmn_xml, definition.filename)
-    if root is None:
-        return False
-    prop = root.find(
-        f"bpmn:process[@id='{definition.process_id}']/bpmn:extensionElements/spiffworkflow:properties"
-        f"/spiffworkflow:property[@name='{AUTO_START}']",
-        NS,
-    )
-    return prop is not None and prop.get("value", "").strip().lower() == "true"
+    props = process_properties(definition.bpmn_xml, definition.filename, definition.process_id)
+    return props.get(AUTO_START, "").strip().lower() == "true"
 
 
 def ensure_running(*, session: Session, engine: instances.Engine) -> list[int]:
