@@ -27,9 +27,8 @@ from engine.tracking.models import (
     StatusUpdate,
     Urging,
 )
+from engine.tracking.reporting import QUARTER_END_MONTHS, report_period
 
-QUARTER_END_MONTHS = (3, 6, 9, 12)  # R7
-REPORT_DAY = 19  # R7: "trước ngày 20"
 UPDATE_REMINDER, URGING_LETTER = "update_reminder", "urging_letter"
 
 
@@ -166,9 +165,11 @@ def _urge(
 
 
 def _obligation_dates(ctx: StepContext, first_year: int, last_year: int) -> list[date]:
-    """R7: the 19th of each quarter's last month, moved to the next working day if off (R4)."""
+    """R8: the units' periodic-report deadlines (T6 by R7), to which updates of tasks without deadline
+    are aligned."""
+    inclusive = ctx.engine.settings.report_deadline_inclusive
     return [
-        ctx.calendar.effective_due_date(date(year, month, REPORT_DAY))
+        report_period(ctx.calendar, year, month, inclusive=inclusive).unit_due
         for year in range(first_year, last_year + 1)
         for month in QUARTER_END_MONTHS
     ]
