@@ -19,7 +19,7 @@ from engine.tracking.models import (
     AssignmentUnit,
     Document,
 )
-from engine.tracking.service import unknown_units
+from engine.tracking.service import refuse_secret, unknown_units
 
 
 @operator("create_assignments")
@@ -37,6 +37,8 @@ def create_assignments(
     document = session.get(Document, document_id)
     if document is None:
         raise ValidationError(f"no document {document_id}", fields={"document_id": "không có văn bản"})
+    for task in tasks:
+        refuse_secret(task.get("secrecy"))
     _check_references(session, tasks, tracking_specialist)
     if submitting_agency is not None:
         document.submitting_agency = submitting_agency

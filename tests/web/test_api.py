@@ -131,6 +131,31 @@ def test_a_secret_task_in_an_open_document_is_refused_and_nothing_is_stored(api,
         assert session.scalar(select(func.count()).where(ChangeRecord.entity == "documents")) == 0
 
 
+def test_a_task_classified_secret_is_refused_citing_article_5_and_no_assignment_is_stored(api, system):
+    from sqlalchemy import func, select
+
+    from engine.tracking.models import Assignment
+
+    cv = api("cv")
+    cv.call("POST", "/api/v1/documents", "/api/v1/documents", json=two_task_document())
+    task_id = cv.call("GET", "/api/v1/user-tasks", "/api/v1/user-tasks").get_json()["items"][0]["id"]
+    secret = classification()
+    secret["tasks"][0]["secrecy"] = "Tuyệt mật"
+    path = f"/api/v1/user-tasks/{task_id}/complete"
+    refused = cv.call("POST", path, "/api/v1/user-tasks/{task_id}/complete", json=secret)
+    assert refused.status_code == 422
+    assert refused.get_json()["error"] == "secret_document_refused"
+    assert "Điều 5 khoản 2" in refused.get_json()["message"]
+    with system.db.reading() as session:
+        assert session.scalar(select(func.count()).select_from(Assignment)) == 0
+    still_open = cv.call("GET", f"/api/v1/user-tasks/{task_id}", "/api/v1/user-tasks/{task_id}")
+    assert still_open.get_json()["state"] == "ready"
+    ordinary = classification()
+    ordinary["tasks"][0]["secrecy"] = "Thường"
+    done = cv.call("POST", path, "/api/v1/user-tasks/{task_id}/complete", json=ordinary)
+    assert done.status_code == 200
+
+
 def test_users_outside_the_group_cannot_see_or_complete(api):
     cv = api("cv")
     cv.call("POST", "/api/v1/documents", "/api/v1/documents", json=two_task_document())
