@@ -22,6 +22,7 @@ from engine.tracking.models import (
     Assignment,
     AssignmentReturn,
     AssignmentUnit,
+    ChangeRecord,
     DeadlineAdjustment,
     StatusUpdate,
     Urging,
@@ -282,6 +283,18 @@ def test_every_history_field_has_a_vietnamese_label():
         for column in model.__table__.columns:
             labelled = column.key in assignment_pages.FIELDS or column.key in assignment_pages.HIDDEN_FIELDS
             assert labelled, f"{model.__tablename__}.{column.key}"
+
+
+def test_an_update_that_only_links_rows_is_left_out_of_the_history(app):
+    at = datetime(2025, 6, 30, 3, 0, tzinfo=UTC)
+    record = {"entity": "assignments", "entity_id": "1", "action": "update", "at": at}
+    linked = ChangeRecord(**record, actor=None, changes={"instance_id": [None, 4]})
+    moved = ChangeRecord(**record, actor="cv", changes={"lead_unit_code": ["SO_XD", "SO_TC"]})
+    with app.app_context():
+        rows = assignment_pages._history_rows(
+            [linked, moved], {"SO_TC": "Sở Tài chính"}, {"cv": "Chuyên viên"}
+        )
+    assert [(r["actor"], [i["new"] for i in r["items"]]) for r in rows] == [("Chuyên viên", ["Sở Tài chính"])]
 
 
 # ---- Báo cáo, thống kê -----------------------------------------------------------------------------

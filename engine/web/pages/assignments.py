@@ -240,7 +240,7 @@ def assignment(assignment_id: int):
             coordinating=_coordinating(session, [a.id]).get(a.id, []),
             related=related,
             latest=_latest_lead_update(related["status_updates"]),
-            history=[_change_row(c, unit_names, people) for c in changes],
+            history=_history_rows(changes, unit_names, people),
             open_tasks=_open_tasks(session, a, related),
             unit_names=unit_names,
             people=people,
@@ -298,6 +298,12 @@ def _usernames(a, related: dict[str, list], changes: list[ChangeRecord]) -> set[
 
 def _names_a_person(field: str) -> bool:
     return field.endswith("_by") or field == "tracking_specialist"
+
+
+def _history_rows(changes: list[ChangeRecord], unit_names: dict[str, str], people: dict[str, str]) -> list:
+    """Lịch sử xử lý, leaving out updates that only linked rows together (nothing a reader would see)."""
+    rows = [_change_row(c, unit_names, people) for c in changes]
+    return [row for row in rows if row["items"] or row["action"] != "update"]
 
 
 def _change_row(change: ChangeRecord, unit_names: dict[str, str], people: dict[str, str]) -> dict:
