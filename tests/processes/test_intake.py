@@ -87,6 +87,16 @@ def test_one_task_for_one_unit_gets_three_working_days_across_tet(system, direct
     assert task.due_at == datetime(2025, 2, 5, 17, 0, tzinfo=UTC)  # DOMAIN.md worked example: 05/02/2025
 
 
+def test_the_make_up_saturday_counts_as_a_working_day_for_t1(system, directory):
+    payload = two_task_document(
+        issued_on="2025-04-24", tasks=[{"content": "Một nhiệm vụ", "lead_unit": "SO_TC"}]
+    )
+    register(system, "cv", payload)
+    [task] = inbox(system, directory["cv"])
+    # Friday 25/04, Saturday 26/04 (làm bù), Monday 28/04: without the make-up day it would be 29/04.
+    assert task.due_at == datetime(2025, 4, 28, 17, 0, tzinfo=UTC)
+
+
 def test_t1_timer_escalates_once_to_the_vp_leadership(system, directory, clock):
     _, instance_id = register(system, "cv", two_task_document())
     assert sweep(system, clock, END_OF_T1 - timedelta(seconds=1)).advanced == []

@@ -302,3 +302,36 @@ def test_a_unit_report_without_its_assessment_is_refused(system, directory, cloc
     assert set(error.value.fields) == {"situation", "figures"}
     with system.db.reading() as session:
         assert all(s.submitted_at is None for s in session.scalars(select(ReportSubmission)))
+
+
+def test_the_q1_round_waits_across_tet_and_a_day_off_declared_on_the_19th_moves_t6(system, directory, clock):
+    # Started in January 2026: the first period still due is Q1, whose timer waits across Tết (16-20/02).
+    clock.move_to(datetime(2026, 1, 12, 2, 0, tzinfo=UTC))
+    with system.db.transaction() as session:
+        workdays.set_override(
+            session=session,
+            day=date(2026, 3, 19),
+            working=False,
+            note="Nghỉ (thử)",
+            actor="admin",
+            now=clock.now(),
+        )
+        started = scheduled.ensure_running(session=session, engine=system.engine)
+        [instance_id] = session.scalars(
+            select(ProcessInstance.id).where(
+                ProcessInstance.id.in_(started), ProcessInstance.business_key == KEY
+            )
+        )
+    q1_opens = datetime(2026, 3, 1, 1, 0, tzinfo=UTC)  # Sunday 01/03/2026 08:00 local
+    assert sweep(system, clock, datetime(2026, 2, 18, 3, 0, tzinfo=UTC)).advanced == []  # in Tết
+    assert instance_id in sweep(system, clock, q1_opens + timedelta(seconds=1)).advanced
+    task = report_task(system, directory["sotc"])
+    # 19/03 declared off: R4 moves T6 to Friday 20/03/2026, ending 24:00 local.
+    assert task.due_at == datetime(2026, 3, 20, 17, 0, tzinfo=UTC)
+    with system.db.reading() as session:
+        row = session.scalar(select(ReportRound).where(ReportRound.year == 2026, ReportRound.period == 1))
+    assert (row.window_from, row.window_to, row.unit_due) == (
+        date(2025, 12, 15),
+        date(2026, 3, 14),
+        date(2026, 3, 20),
+    )

@@ -158,3 +158,19 @@ def test_no_content_can_be_stored_with_the_confirmation(system, directory, clock
     assert all(set(change) <= columns for change in changes)
     with system.db.reading() as session:
         assert session.scalar(select(func.count()).select_from(Notification)) == 0  # nothing is overdue yet
+
+
+def test_started_before_tet_the_q1_obligations_open_in_march_due_on_the_19th(system, directory, clock):
+    clock.move_to(datetime(2026, 1, 12, 2, 0, tzinfo=UTC))
+    with system.db.transaction() as session:
+        scheduled.ensure_running(session=session, engine=system.engine)
+    sweep(system, clock, datetime(2026, 2, 18, 3, 0, tzinfo=UTC))  # in Tết: nothing is due yet
+    assert obligations(system) == {}
+    sweep(system, clock, datetime(2026, 3, 1, 1, 0, 1, tzinfo=UTC))  # 01/03/2026 08:00 local
+    with system.db.reading() as session:
+        due = {
+            o.unit_code: (o.year, o.period, o.due_date)
+            for o in session.scalars(select(SecretReportObligation))
+        }
+    assert due == dict.fromkeys(["SO_NV", "SO_TC", "SO_XD", "XA_BX"], (2026, 1, date(2026, 3, 19)))
+    assert confirm_task(system, directory["sotc"]).due_at == datetime(2026, 3, 19, 17, 0, tzinfo=UTC)
