@@ -9,7 +9,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from engine import clock
 from engine.errors import ValidationError
-from engine.tracking import buckets, scope, workbook
+from engine.tracking import buckets, publication, scope, workbook
 from engine.web.api import API_PREFIX, operation, reading, system, user
 from engine.workdays import service as workdays
 
@@ -120,3 +120,46 @@ def unit_detail(unit_code: str):
         for key in ("due_date", "completed_on"):
             row[key] = row[key].isoformat() if row[key] else None
     return jsonify(items=rows)
+
+
+PUBLISHED_ROUND = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "integer"},
+        "label": {"type": "string"},
+        "window_from": {"type": "string", "format": "date"},
+        "window_to": {"type": "string", "format": "date"},
+        "published_at": {"type": "string", "format": "date-time"},
+        # A unit with no task in the period has no rate.
+        "figures": {
+            "type": "array",
+            "items": {
+                **UNIT_ROW,
+                "properties": {**UNIT_ROW["properties"], "on_time_rate": {"type": ["number", "null"]}},
+            },
+        },
+    },
+}
+
+
+def present_published(row) -> dict:
+    return {
+        "id": row.id,
+        "label": row.label,
+        "window_from": row.window_from.isoformat(),
+        "window_to": row.window_to.isoformat(),
+        "published_at": row.published_at.isoformat(),
+        "figures": row.figures or [],
+    }
+
+
+@bp.get("/published")
+@operation(
+    summary="Công khai kết quả (Đ19.2): số liệu tổng hợp theo đơn vị của các kỳ báo cáo đã công khai",
+    tag="reports",
+    public=True,
+    response={"type": "object", "properties": {"items": {"type": "array", "items": PUBLISHED_ROUND}}},
+)
+def published():
+    with reading() as session:
+        return jsonify(items=[present_published(r) for r in publication.published_rounds(session)])

@@ -30,13 +30,19 @@ def install(bp: Blueprint) -> None:
     bp.add_url_rule("/logout", "logout", logout, methods=["POST"])
 
 
+# Pages anyone may read, signed in or not: Đ19.2 publishes the results to the public.
+PUBLIC_ENDPOINTS = {"pages.public_results"}
+
+
 def require_login():
-    """Every page but /login needs a session; every POST needs the session's CSRF token."""
+    """Every page but /login and the public ones needs a session; every POST needs the CSRF token."""
     if request.endpoint == "pages.login":
         if request.method == "POST":
             check_csrf()
         return None
     if load_principal() is None:
+        if request.endpoint in PUBLIC_ENDPOINTS and request.method == "GET":
+            return None
         if request.is_json:
             raise AuthenticationError("Phiên đăng nhập đã hết hạn; vui lòng đăng nhập lại.")
         return redirect(url_for("pages.login", next=request.full_path.rstrip("?")))

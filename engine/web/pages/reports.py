@@ -5,11 +5,11 @@ a unit's staff get their own row only, as there (engine.tracking.report_views)."
 
 from __future__ import annotations
 
-from flask import Response, render_template
+from flask import Response, render_template, url_for
 from sqlalchemy import select
 
 from engine.errors import NotFoundError
-from engine.tracking import buckets, scope, workbook
+from engine.tracking import buckets, publication, scope, workbook
 from engine.tracking.models import Unit
 from engine.tracking.report_views import request_period, summary_table
 from engine.web.api import reading
@@ -22,12 +22,17 @@ def reports():
     """Biểu tổng hợp with its totals row; each unit links to its Phụ lục chi tiết."""
     with reading() as session:
         period, rows = summary_table(session)
+    args = _period_args(period)
     return render_template(
         "reports.html",
         rows=rows,
         total=workbook.totals(rows) if rows else None,
+        links={
+            r["unit_code"]: url_for("pages.report_unit", unit_code=r["unit_code"], **args["query"])
+            for r in rows
+        },
         title=workbook.title(period["as_of"], period["window_from"]),
-        **_period_args(period),
+        **args,
     )
 
 
@@ -61,6 +66,27 @@ def report_unit(unit_code: str):
         title=workbook.title(period["as_of"], period["window_from"]),
         **_period_args(period),
     )
+
+
+@bp.get("/cong-khai")
+@bp.get("/cong-khai/<int:round_id>")
+def public_results(round_id: int | None = None):
+    """Công khai kết quả (Đ19.2): the figures of a published round (the newest by default), for anyone,
+    signed in or not."""
+    with reading() as session:
+        rounds = publication.published_rounds(session)
+        if round_id is not None:
+            chosen = publication.published_round_or_raise(session, round_id)
+        else:
+            chosen = rounds[0] if rounds else None
+        rows = (chosen.figures or []) if chosen else []
+        return render_template(
+            "public_results.html",
+            rounds=rounds,
+            chosen=chosen,
+            rows=rows,
+            total=workbook.totals(rows) if rows else None,
+        )
 
 
 bp.add_app_template_filter(filters.vn_decimal, "vn_decimal")
