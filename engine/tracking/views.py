@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
-from engine.tracking import service
+from engine.tracking import scope, service
 from engine.tracking.models import Assignment, AssignmentUnit, Document, Unit
 from engine.tracking.schemas import DOCUMENT_IN
 from engine.web.api import API_PREFIX, operation, paging, reading, system, transaction, user
 
 bp = Blueprint("tracking", __name__, url_prefix=API_PREFIX)
-VP = {"vp_specialist", "vp_leadership", "province_leadership", "monitor"}
 
 ASSIGNMENT = {
     "type": "object",
@@ -105,7 +104,7 @@ def register(body: dict):
 @operation(
     summary="Văn bản chỉ đạo, mới nhất trước",
     tag="documents",
-    roles=VP,
+    roles=set(scope.ALL_SEEING),
     query={"limit": {"type": "integer"}, "offset": {"type": "integer"}},
     response={"type": "object", "properties": {"items": {"type": "array", "items": DOCUMENT}}},
 )
@@ -121,7 +120,12 @@ def list_documents():
 
 
 @bp.get("/documents/<int:document_id>")
-@operation(summary="Một văn bản chỉ đạo và các nhiệm vụ của nó", tag="documents", roles=VP, response=DOCUMENT)
+@operation(
+    summary="Một văn bản chỉ đạo và các nhiệm vụ của nó",
+    tag="documents",
+    roles=set(scope.ALL_SEEING),
+    response=DOCUMENT,
+)
 def get_document(document_id: int):
     with reading() as session:
         document = service.get_document_or_raise(session=session, document_id=document_id)
