@@ -136,7 +136,7 @@ def list_assignments():
             limit=limit,
             offset=offset,
         )
-        units = _units(session, [a.id for a, _, _ in found])
+        units = service.units_of(session=session, assignment_ids=[a.id for a, _, _ in found])
         return jsonify(items=[present_listed(a, units[a.id], b, s) for a, b, s in found])
 
 
@@ -164,7 +164,9 @@ def get_assignment(assignment_id: int):
         document = service.get_document_or_raise(session=session, document_id=a.document_id)
         return jsonify(
             {
-                **present_listed(a, _units(session, [a.id])[a.id], bucket, due_soon),
+                **present_listed(
+                    a, service.units_of(session=session, assignment_ids=[a.id])[a.id], bucket, due_soon
+                ),
                 "document": service.document_data(document),
                 "related": {table: [present_row(r) for r in rows] for table, rows in related.items()},
             }
@@ -199,7 +201,3 @@ def add_update(assignment_id: int, body: dict):
             session, user=principal, assignment_id=assignment_id, payload=body, now=clock.now()
         )
         return jsonify(present_row(update)), 201
-
-
-def _units(session, ids):
-    return service.units_of(session=session, assignment_ids=ids)

@@ -12,6 +12,8 @@ from sqlalchemy import select
 from engine.errors import ValidationError
 from engine.operators import StepContext, operator
 from engine.tracking.models import (
+    DIRECTION_REQUEST,
+    URGING_LETTER,
     Assignment,
     DataCorrection,
     Document,
@@ -21,7 +23,6 @@ from engine.tracking.models import (
     Urging,
 )
 
-URGING_LETTER, DIRECTION_REQUEST = "urging_letter", "direction_request"
 REQUESTED, CORRECTED, ACCEPTED = "requested", "corrected", "accepted"
 
 

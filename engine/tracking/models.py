@@ -19,6 +19,8 @@ AWAITING_ACCEPTANCE, RETURNED, ACCEPTED, RESULT_REPORTED, CONFIRMED = (
     "confirmed",
 )
 
+# The kinds of đôn đốc (Urging.kind): a reminder to update (T2, R8), a letter, a request for direction.
+UPDATE_REMINDER, URGING_LETTER, DIRECTION_REQUEST = "update_reminder", "urging_letter", "direction_request"
 # Đ6.2.a: why a unit returns an assignment to VP.
 RETURN_REASONS = {"wrong_content": "Nội dung chưa đúng", "not_our_mandate": "Không thuộc chức năng, nhiệm vụ"}
 

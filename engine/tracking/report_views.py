@@ -98,6 +98,12 @@ def bucket_table():
     response={"type": "string", "format": "binary"},
 )
 def bucket_workbook():
+    return workbook_download()
+
+
+def workbook_download() -> Response:
+    """The Biểu tổng hợp of the request's period and the caller's scope as an .xlsx attachment (shared
+    with the Xuất Excel page)."""
     with reading() as session:
         period, rows = summary_table(session)
     body = workbook.summary_workbook(rows, as_of=period["as_of"], window_from=period["window_from"])

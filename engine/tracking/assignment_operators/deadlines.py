@@ -23,13 +23,13 @@ from engine.tracking.models import (
     CONFIRMED,
     LEAD,
     RESULT_REPORTED,
+    UPDATE_REMINDER,
+    URGING_LETTER,
     Assignment,
     StatusUpdate,
     Urging,
 )
 from engine.tracking.reporting import QUARTER_END_MONTHS, report_period
-
-UPDATE_REMINDER, URGING_LETTER = "update_reminder", "urging_letter"
 
 
 @operator("remind_update")

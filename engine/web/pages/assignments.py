@@ -15,10 +15,13 @@ from engine.tracking.models import (
     AWAITING_ACCEPTANCE,
     CONFIRMED,
     COORDINATING,
+    DIRECTION_REQUEST,
     LEAD,
     RESULT_REPORTED,
     RETURN_REASONS,
     RETURNED,
+    UPDATE_REMINDER,
+    URGING_LETTER,
     ChangeRecord,
     Document,
 )
@@ -159,9 +162,9 @@ TABLE_FIELDS = {
     "assignment_transfers": {"reason": "Lý do chuyển"},
 }
 URGING_KINDS = {
-    "update_reminder": "Nhắc cập nhật",
-    "urging_letter": "Văn bản đôn đốc",
-    "direction_request": "Xin ý kiến chỉ đạo",
+    UPDATE_REMINDER: "Nhắc cập nhật",
+    URGING_LETTER: "Văn bản đôn đốc",
+    DIRECTION_REQUEST: "Xin ý kiến chỉ đạo",
 }
 VALUES = {
     "progress": PROGRESS,

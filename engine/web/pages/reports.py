@@ -5,13 +5,13 @@ a unit's staff get their own row only, as there (engine.tracking.report_views)."
 
 from __future__ import annotations
 
-from flask import Response, render_template, url_for
+from flask import render_template, url_for
 from sqlalchemy import select
 
 from engine.errors import NotFoundError
 from engine.tracking import buckets, publication, scope, workbook
 from engine.tracking.models import Unit
-from engine.tracking.report_views import request_period, summary_table
+from engine.tracking.report_views import request_period, summary_table, workbook_download
 from engine.web.api import reading
 from engine.web.pages import filters
 from engine.web.pages.common import bp, me
@@ -39,11 +39,7 @@ def reports():
 @bp.get("/reports/buckets.xlsx")
 def report_workbook():
     """Xuất Excel: the workbook the API gives, for the logged-in user."""
-    with reading() as session:
-        period, rows = summary_table(session)
-    body = workbook.summary_workbook(rows, as_of=period["as_of"], window_from=period["window_from"])
-    headers = {"Content-Disposition": workbook.attachment(period["as_of"])}
-    return Response(body, mimetype=workbook.XLSX, headers=headers)
+    return workbook_download()
 
 
 @bp.get("/reports/units/<unit_code>")
