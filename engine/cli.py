@@ -44,36 +44,21 @@ def serve(host: str, port: int, demo: bool, threads: int) -> None:
     """Run the web server (waitress) and the in-process timer loop on the configured database."""
     import waitress
 
-    from engine.definitions import scheduled
-    from engine.definitions import service as definitions
-    from engine.demo import load_demo
     from engine.instances.jobs import TimerLoop
+    from engine.startup import prepare
     from engine.web.app import create_app
 
     system = _system()
-    if system.settings.deploy_on_start:
-        try:
-            with system.db.transaction() as session:
-                deployed = definitions.deploy_directory(
-                    session=session, settings=system.settings, actor="system"
-                )
-        except InvalidDiagramError as exc:
-            for problem in exc.problems:
-                click.echo(str(problem), err=True)
-            click.echo(
-                f"refusing to start: {system.settings.processes_dir} has diagrams that cannot run", err=True
-            )
-            sys.exit(1)
-        for result in deployed:
-            if result.created:
-                d = result.definition
-                click.echo(f"deployed {d.process_id} v{d.version} ({d.filename})")
-    with system.db.transaction() as session:
-        for instance_id in scheduled.ensure_running(session=session, engine=system.engine):
-            click.echo(f"started scheduled instance {instance_id}")
-    if demo:
-        for line in load_demo(system):
-            click.echo(line)
+    try:
+        lines = prepare(system, demo=demo)
+    except InvalidDiagramError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        where = system.settings.processes_dir
+        click.echo(f"refusing to start: {where} has diagrams that cannot run", err=True)
+        sys.exit(1)
+    for line in lines:
+        click.echo(line)
     loop = TimerLoop(system)
     loop.start()
     click.echo(f"theodoi on http://{host}:{port}/ (database {system.settings.resolved_database_url})")
@@ -141,16 +126,20 @@ def validate(files: tuple[Path, ...]) -> None:
 )
 def tick(at: str | None) -> None:
     """Fire the timers that are due, once."""
-    from engine.instances.service import fire_due_timers
+    from engine.instances.jobs import sweep
 
     system = _system()
-    now = _instant(at) if at else clock.now()
-    with clock.frozen(now):
-        result = fire_due_timers(db=system.db, engine=system.engine, now=now)
-    click.echo(f"{now.isoformat()}: advanced {len(result.advanced)} instance(s)")
+    if at:
+        now = _instant(at)
+        with clock.frozen(now):
+            result = sweep(system, now=now)
+    else:
+        now = clock.now()
+        result = sweep(system)
+    click.echo(f"{now.isoformat()}: fired {result.fired} timer step(s), {len(result.failed)} incident(s)")
+    # A failing instance is parked as an incident for the monitors; the sweep itself succeeded.
     for instance_id, message in result.failed.items():
-        click.echo(f"  instance {instance_id} failed: {message}", err=True)
-    sys.exit(1 if result.failed else 0)
+        click.echo(f"  incident on process instance {instance_id}: {message}", err=True)
 
 
 @main.command()

@@ -24,7 +24,9 @@ class Settings:
     database_url: str = ""  # empty: a SQLite file in data_dir
     secret_key: str = ""  # empty: generated once and kept in data_dir
     timezone: str = "Asia/Ho_Chi_Minh"
-    timer_interval: float = 30.0  # seconds between sweeps of the embedded timer loop
+    # The longest the timer loop sleeps before it looks at the fire_at index again (it sleeps less when a
+    # timer is due sooner); Celery beat sweeps this often.
+    timer_interval: float = 1.0
     timer_batch: int = 500  # instances advanced per sweep transaction batch
     processes_dir: Path = _REPO_ROOT / "processes"
     forms_dir: Path = _REPO_ROOT / "forms"

@@ -28,7 +28,12 @@ def celery_init_app(app: Flask) -> Celery:
         worker_prefetch_multiplier=1,
         broker_connection_retry_on_startup=True,
         beat_schedule={
-            "fire-due-timers": {"task": "theodoi.fire_due_timers", "schedule": settings.timer_interval},
+            "fire-due-timers": {
+                "task": "theodoi.fire_due_timers",
+                "schedule": settings.timer_interval,
+                # A sweep not started by the next beat is superseded by it: no backlog of sweeps.
+                "options": {"expires": settings.timer_interval},
+            },
         },
         imports=["engine.instances.jobs"],
     )

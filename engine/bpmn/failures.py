@@ -73,3 +73,30 @@ class process_errors:
         raise ProcessExecutionError(
             f"Lỗi khi chạy quy trình tại '{where}'{line}: {failure.detail}", failure=failure
         ) from exc
+
+
+def describe_failure(exc: BaseException) -> dict:
+    """An incident's record of `exc`: message, error type and, where anything in the chain of causes
+    knows it, the element (id and name) and the line."""
+    own = engine_error_of(exc)
+    if isinstance(own, ProcessExecutionError) and own.failure is not None:
+        return {"message": own.message, **own.details}
+    located = _located_cause(exc)
+    failure = failure_of(located) if located is not None else None
+    message = own.message if own is not None else f"{type(exc).__name__}: {exc}"
+    record = {"message": message, "error_type": type(own or exc).__name__}
+    if failure is not None:
+        record.update(element_id=failure.element_id, element_name=failure.element_name, line=failure.line)
+    return record
+
+
+def _located_cause(exc: BaseException) -> BaseException | None:
+    """The first exception in the chain that names the task it happened in."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if getattr(current, "task", None) is not None:
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None

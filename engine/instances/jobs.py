@@ -4,45 +4,80 @@ from __future__ import annotations
 
 import logging
 import threading
+from datetime import datetime
 
 from celery import shared_task
 from flask import current_app
+from sqlalchemy import event
 
-from engine.instances.service import fire_due_timers
+from engine import clock
+from engine.instances.saving import EARLIEST_TIMER
+from engine.instances.service import SweepResult, fire_due_timers, next_fire_at
 from engine.system import System
 
 log = logging.getLogger(__name__)
 
 
+def sweep(system: System, *, now: datetime | None = None) -> SweepResult:
+    """Everything that is due: deferred starts and timers (one index), each instance on its own."""
+    return fire_due_timers(db=system.db, engine=system.engine, now=now)
+
+
 class TimerLoop:
-    """Sweep due timers every `timer_interval` seconds in a daemon thread, until stopped."""
+    """Fire timers when they come due, in a daemon thread, until stopped.
+
+    The loop looks up the earliest waiting timer (one read of the fire_at index) and sleeps until just
+    after it, but never longer than `timer_interval` (a timer another process created meanwhile is seen
+    within that time), and a commit in this process that creates a sooner timer wakes it at once."""
 
     def __init__(self, system: System) -> None:
         self.system = system
         self._stop = threading.Event()
+        self._wake = threading.Event()
         self._thread = threading.Thread(target=self._run, name="theodoi-timers", daemon=True)
 
     def start(self) -> None:
+        event.listen(self.system.db.sessions, "after_commit", self._after_commit)
         self._thread.start()
 
     def stop(self) -> None:
         self._stop.set()
+        self._wake.set()
         self._thread.join(timeout=10)
+        event.remove(self.system.db.sessions, "after_commit", self._after_commit)
+
+    def _after_commit(self, session) -> None:
+        if session.info.pop(EARLIEST_TIMER, None) is not None:
+            self._wake.set()
 
     def _run(self) -> None:
         while not self._stop.is_set():
+            self._wake.clear()
             try:
-                result = fire_due_timers(db=self.system.db, engine=self.system.engine)
-                if result.advanced or result.failed:
-                    log.info("timers: advanced %s, failed %s", result.advanced, result.failed)
+                wait = self._due_in()
+                if wait <= 0:
+                    result = sweep(self.system)
+                    if result.advanced or result.failed:
+                        log.info("timers: fired %d, incidents %s", result.fired, result.failed)
+                    continue
             except Exception:  # the loop must outlive a bad sweep (e.g. the database restarting)
-                log.exception("timer sweep failed; retrying at the next interval")
-            self._stop.wait(self.system.settings.timer_interval)
+                log.exception("timer sweep failed; retrying shortly")
+                wait = self.system.settings.timer_interval
+            self._wake.wait(wait)
+
+    def _due_in(self) -> float:
+        """Seconds until the earliest timer is due (timers fire strictly after their instant)."""
+        fire_at = next_fire_at(db=self.system.db)
+        interval = self.system.settings.timer_interval
+        if fire_at is None:
+            return interval
+        seconds = (fire_at - clock.now()).total_seconds()
+        return -1.0 if seconds < 0 else min(seconds + 0.001, interval)
 
 
 @shared_task(name="theodoi.fire_due_timers")
 def fire_due_timers_job() -> dict:
     """Celery beat's timer sweep; safe to run on several workers at once (rows are SKIP LOCKED)."""
     system: System = current_app.extensions["theodoi"]
-    result = fire_due_timers(db=system.db, engine=system.engine)
+    result = sweep(system)
     return {"advanced": result.advanced, "failed": {str(k): v for k, v in result.failed.items()}}

@@ -8,6 +8,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from engine.db import Base, UTCDateTime
 
 RUNNING, COMPLETED, ERROR, CANCELLED = "running", "completed", "error", "cancelled"
+# The bpmn_id of the waiting timer that runs a deferred start (instances.service.start(deferred=True)).
+DEFERRED_START = "deferred_start"
 
 
 class ProcessInstance(Base):

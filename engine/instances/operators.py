@@ -1,4 +1,4 @@
-"""The `start_process` operator: a diagram starts another process in the same unit of work."""
+"""The `start_process` operator: a diagram starts another process, which runs after this step."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from engine.operators import StepContext, operator
 def start_process(
     ctx: StepContext, *, process_id: str, data: dict[str, Any], business_key: str | None = None
 ) -> int:
-    """Start the newest version of `process_id`; it commits or rolls back with the calling step."""
+    """Start the newest version of `process_id`; the new instance commits or rolls back with the calling
+    step, and its first steps run after it, from the timer sweep (never nested inside this step). Its id."""
     from engine.instances import service  # the service imports the operator seam, not the reverse
 
     instance = service.start(
@@ -21,5 +22,6 @@ def start_process(
         data=data,
         actor=ctx.actor,
         business_key=business_key,
+        deferred=True,
     )
     return instance.id

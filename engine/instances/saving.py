@@ -7,12 +7,10 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from engine import operators
 from engine.bpmn.records import Snapshot, StepRecord
 from engine.bpmn.runtime import Execution
-from engine.errors import StaleInstanceError
 from engine.instances.models import COMPLETED, InstanceEvent, ProcessInstance, WaitingTimer
 from engine.usertasks.models import CANCELLED, READY, UserTaskGroup, UserTaskRow
 
@@ -39,12 +37,7 @@ def save(
     _rewrite_user_tasks(session, instance, snapshot, now, operators.current().calendar, journal)
     if snapshot.completed:
         journal.add("instance_completed", actor=actor)
-    try:
-        session.flush()
-    except StaleDataError:
-        raise StaleInstanceError(
-            f"process instance {instance.id} was changed by someone else meanwhile; reload and try again"
-        ) from None
+    session.flush()  # a lost optimistic lock raises here: instances.service turns it into StaleInstanceError
     journal.write(session)
 
 
@@ -87,9 +80,20 @@ class _Journal:
             session.execute(InstanceEvent.__table__.insert(), self.rows)
 
 
+# session.info key: the earliest timer a transaction wrote, so that the timer loop wakes after its commit.
+EARLIEST_TIMER = "theodoi_earliest_timer"
+
+
+def note_timer(session: Session, fire_at: datetime) -> None:
+    """Remember that this transaction indexed a timer due at `fire_at`."""
+    earliest = session.info.get(EARLIEST_TIMER)
+    session.info[EARLIEST_TIMER] = fire_at if earliest is None else min(earliest, fire_at)
+
+
 def rewrite_timers(session: Session, instance: ProcessInstance, snapshot: Snapshot) -> None:
     session.execute(WaitingTimer.__table__.delete().where(WaitingTimer.instance_id == instance.id))
     if snapshot.timers:
+        note_timer(session, min(t.fire_at for t in snapshot.timers))
         session.execute(
             WaitingTimer.__table__.insert(),
             [

@@ -4,6 +4,8 @@ indexes, its event log and the domain rows its operators wrote, together or not 
 from __future__ import annotations
 
 import contextlib
+import logging
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -11,18 +13,30 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from engine import clock, operators
+from engine.bpmn.failures import describe_failure
 from engine.bpmn.records import jsonable
 from engine.bpmn.runtime import Runtime
 from engine.config import Settings
 from engine.db import Database
 from engine.definitions import service as definitions
-from engine.errors import ConflictError, NotFoundError, ProcessExecutionError, StaleInstanceError
-from engine.instances.models import COMPLETED, ERROR, RUNNING, InstanceEvent, ProcessInstance, WaitingTimer
-from engine.instances.saving import rewrite_timers, save
+from engine.errors import ConflictError, NotFoundError, StaleInstanceError
+from engine.instances.models import (
+    COMPLETED,
+    DEFERRED_START,
+    ERROR,
+    RUNNING,
+    InstanceEvent,
+    ProcessInstance,
+    WaitingTimer,
+)
+from engine.instances.saving import note_timer, rewrite_timers, save
 from engine.usertasks.models import READY, UserTaskRow
 from engine.workdays import service as workdays
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -41,29 +55,64 @@ def start(
     data: dict[str, Any],
     actor: str | None,
     business_key: str | None = None,
+    deferred: bool = False,
 ) -> ProcessInstance:
-    """Start the newest version of `process_id` and run it to its first wait state."""
+    """Start the newest version of `process_id` and run it to its first wait state.
+
+    `deferred` creates the instance now and runs its first steps after the calling unit of work, from
+    the timer sweep: what a process starts at its own end (a scheduled process's successor) then never
+    runs nested inside it, however quickly the successor finishes in turn."""
     definition = definitions.latest_or_raise(session=session, process_id=process_id)
-    now = clock.now()
+    now = operators.step_now()  # inside another instance's step: that step's time
     instance = ProcessInstance(
         definition_id=definition.id,
         process_id=process_id,
         business_key=business_key,
         status=RUNNING,
         state="",
-        data={},
+        # Until its first step, a deferred instance keeps its start data where the final data goes.
+        data=jsonable(data) if deferred else {},
         started_by=actor,
         started_at=now,
         updated_at=now,
     )
     session.add(instance)
     session.flush()
+    if deferred:
+        _schedule_start(session, instance, now)
+        _log(session, instance, now, actor, "start_deferred", jsonable(data))
+        return instance
+    _run_start(session, engine, instance, data, actor, now)
+    return instance
+
+
+def _run_start(
+    session: Session,
+    engine: Engine,
+    instance: ProcessInstance,
+    data: dict[str, Any],
+    actor: str | None,
+    now: datetime,
+) -> None:
     with _step(session, engine, instance, actor, now):
-        execution = engine.runtime.start(definition.id, data)
+        execution = engine.runtime.start(instance.definition_id, data)
         _log(session, instance, now, actor, "instance_started", jsonable(data))
         execution.advance()
         save(session, instance, execution, actor, now)
-    return instance
+
+
+def _schedule_start(session: Session, instance: ProcessInstance, now: datetime) -> None:
+    """A start timer in the waiting-timer index: the sweep picks it up as soon as `now` has passed."""
+    session.add(
+        WaitingTimer(
+            task_id=str(uuid.uuid4()),
+            instance_id=instance.id,
+            bpmn_id=DEFERRED_START,
+            name="Khởi động quy trình",
+            fire_at=now,
+        )
+    )
+    note_timer(session, now)
 
 
 def complete_user_task(
@@ -122,22 +171,48 @@ def require_running(instance: ProcessInstance) -> None:
 
 @dataclass
 class SweepResult:
-    """What one timer sweep did."""
+    """What one timer sweep did: the instances it advanced (once per firing) and those it parked."""
 
     advanced: list[int] = field(default_factory=list)
     failed: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def fired(self) -> int:
+        return len(self.advanced)
+
+
+# A sweep goes on in rounds until nothing is due; this many rounds is a runaway (a process that keeps
+# starting successors due at once), and the rest waits for the next sweep.
+MAX_SWEEP_ROUNDS = 100
 
 
 def fire_due_timers(
     *, db: Database, engine: Engine, now: datetime | None = None, batch: int | None = None
 ) -> SweepResult:
-    """Advance every running instance that has a timer due at `now`, each in its own transaction.
+    """Advance every running instance that has a timer due, each in its own transaction, until none is
+    due. Given `now`, fire as of that instant; else each firing happens, and is logged, at the real time.
 
     The cost follows the number of due timers (an index range on fire_at), not the number of waiting
-    instances. On PostgreSQL, rows locked by another sweeper are skipped, so no timer fires twice."""
-    now = now or clock.now()
+    instances. On PostgreSQL, rows locked by another sweeper are skipped, so no timer fires twice. Any
+    failure of one instance becomes that instance's incident and the sweep goes on with the next."""
     limit = batch or engine.settings.timer_batch
     result = SweepResult()
+    for _ in range(MAX_SWEEP_ROUNDS):
+        as_of = now or clock.now()
+        candidates = due_instances(db=db, now=as_of, limit=limit)
+        fired = [i for i in candidates if _fire_isolated(db, engine, i, now, result)]
+        result.advanced += fired
+        # Another round only if this one did something and something may still be due: a full batch, or
+        # (on the real clock) timers that came due meanwhile, such as a successor started just now.
+        if not fired or (now is not None and len(candidates) < limit):
+            break
+    else:
+        log.warning("timer sweep stopped after %d rounds with timers still due", MAX_SWEEP_ROUNDS)
+    return result
+
+
+def due_instances(*, db: Database, now: datetime, limit: int) -> list[int]:
+    """Ids of instances with a timer due before `now`, earliest first."""
     with db.reading() as session:
         # A range scan of the fire_at index and nothing else: the index holds only running instances
         # (an incident takes an instance's timers out until it is retried).
@@ -147,37 +222,63 @@ def fire_due_timers(
             .order_by(WaitingTimer.fire_at)
             .limit(limit)
         ).scalars()
-        candidates = list(dict.fromkeys(due))
-    for instance_id in candidates:
+        return list(dict.fromkeys(due))
+
+
+def next_fire_at(*, db: Database) -> datetime | None:
+    """The earliest waiting timer's instant (one look-up in the fire_at index), or None."""
+    with db.reading() as session:
+        return session.scalar(select(func.min(WaitingTimer.fire_at)))
+
+
+def _fire_isolated(
+    db: Database, engine: Engine, instance_id: int, now: datetime | None, result: SweepResult
+) -> bool:
+    """Fire one instance's due timers; whatever goes wrong becomes its incident. Whether it fired."""
+    for attempt in (1, 2):
         try:
-            with db.transaction() as session:
-                instance = lock_or_raise(session=session, instance_id=instance_id, skip_locked=True)
-                if (
-                    instance is None
-                    or instance.status != RUNNING
-                    or not _has_due_timer(session, instance_id, now)
-                ):
-                    continue  # another sweeper got there first
-                with _step(session, engine, instance, None, now):
-                    execution = engine.runtime.restore(instance.state)
-                    execution.advance()
-                    save(session, instance, execution, None, now)
-            result.advanced.append(instance_id)
-        except (ProcessExecutionError, StaleInstanceError) as exc:
-            result.failed[instance_id] = exc.message
-            if isinstance(exc, ProcessExecutionError):
-                record_incident(db=db, instance_id=instance_id, error=exc, now=now)
-    return result
+            return _fire(db, engine, instance_id, now)
+        except StaleInstanceError as exc:
+            if attempt == 1:
+                continue  # someone saved the instance meanwhile: once more on the fresh state
+            error: Exception = exc
+        except Exception as exc:  # noqa: BLE001 - one instance's failure must never stop the others
+            error = exc
+        break
+    result.failed[instance_id] = describe_failure(error)["message"]
+    try:
+        record_incident(db=db, instance_id=instance_id, error=error, now=now or clock.now())
+    except Exception:  # noqa: BLE001 - e.g. the database went away: the sweep still goes on
+        log.exception("could not record the incident of process instance %s", instance_id)
+    return False
 
 
-def record_incident(*, db: Database, instance_id: int, error: ProcessExecutionError, now: datetime) -> None:
+def _fire(db: Database, engine: Engine, instance_id: int, now: datetime | None) -> bool:
+    with db.transaction() as session:
+        at = now or clock.now()
+        instance = lock_or_raise(session=session, instance_id=instance_id, skip_locked=True)
+        if instance is None or instance.status != RUNNING or not _has_due_timer(session, instance_id, at):
+            return False  # another sweeper got there first
+        if not instance.state:
+            data = instance.data
+            instance.data = {}
+            _run_start(session, engine, instance, data, instance.started_by, at)
+            return True
+        with _step(session, engine, instance, None, at):
+            execution = engine.runtime.restore(instance.state)
+            execution.advance()
+            save(session, instance, execution, None, at)
+    return True
+
+
+def record_incident(*, db: Database, instance_id: int, error: Exception, now: datetime) -> None:
     """Park a failing instance in `error`, its timers out of the index until it is retried, in a
     transaction of its own (the failed step's own transaction was rolled back)."""
     with db.transaction() as session:
         instance = lock_or_raise(session=session, instance_id=instance_id)
         session.execute(WaitingTimer.__table__.delete().where(WaitingTimer.instance_id == instance.id))
         instance.status = ERROR
-        instance.error = {"message": error.message, **error.details}
+        instance.error = {**describe_failure(error), "at": now.isoformat()}
         instance.updated_at = now
         _log(session, instance, now, None, "incident", instance.error)
 
@@ -188,8 +289,11 @@ def retry(*, session: Session, engine: Engine, instance: ProcessInstance, actor:
     if instance.status != ERROR:
         raise ConflictError(f"process instance {instance.id} is {instance.status}, not in error")
     now = clock.now()
-    with _step(session, engine, instance, actor, now):
-        rewrite_timers(session, instance, engine.runtime.restore(instance.state).snapshot())
+    if not instance.state:
+        _schedule_start(session, instance, now)  # it failed before its first step: start it again
+    else:
+        with _step(session, engine, instance, actor, now):
+            rewrite_timers(session, instance, engine.runtime.restore(instance.state).snapshot())
     instance.status, instance.error, instance.updated_at = RUNNING, None, now
     _log(session, instance, now, actor, "incident_resolved")
     return instance
@@ -223,8 +327,9 @@ def list_(
 
 
 def current_data(*, session: Session, engine: Engine, instance: ProcessInstance) -> dict[str, Any]:
-    """The instance's process data: final data once completed, else as of its last step."""
-    if instance.status == COMPLETED:
+    """The instance's process data: final data once completed, its start data while its start is
+    deferred, else as of its last step."""
+    if instance.status == COMPLETED or not instance.state:
         return instance.data
     return engine.runtime.restore(instance.state).current_data()
 
@@ -293,11 +398,16 @@ def _step(
 ) -> Iterator[None]:
     calendar = workdays.calendar(session=session, settings=engine.settings)
     ctx = operators.StepContext(session, instance.id, instance.process_id, actor, now, calendar, engine)
-    with operators.step(ctx):
-        yield
-        # Rows the step's operators wrote are flushed while the step is current, so that their change
-        # history names the step's actor, time and instance.
-        session.flush()
+    try:
+        with operators.step(ctx):
+            yield
+            # Rows the step's operators wrote are flushed while the step is current, so that their change
+            # history names the step's actor, time and instance.
+            session.flush()
+    except StaleDataError:  # from whichever flush (explicit or automatic) wrote the instance row
+        raise StaleInstanceError(
+            f"process instance {ctx.instance_id} was changed by someone else meanwhile; reload and try again"
+        ) from None
 
 
 def _has_due_timer(session: Session, instance_id: int, now: datetime) -> bool:

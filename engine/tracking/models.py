@@ -339,6 +339,20 @@ class SecretReportObligation(Tracked, Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class SecretReportPeriod(Tracked, Base):
+    """Đ5.2.b: a period whose secret-report obligations were recorded, held even when no unit owed one,
+    so that the schedule moves on to the next period."""
+
+    __tablename__ = "secret_report_periods"
+
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    period: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_count: Mapped[int] = mapped_column(Integer)
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    instance_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
 class ChangeRecord(Base):
     """History of every tracked row (Đ5.1: who, when, old, new), written by engine.tracking.history."""
 

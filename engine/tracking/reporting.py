@@ -18,7 +18,13 @@ from engine.errors import NotFoundError, ValidationError
 from engine.notifications.operators import notify
 from engine.operators import StepContext, operator
 from engine.tracking.buckets import per_unit
-from engine.tracking.models import ReportRound, ReportSubmission, SecretReportObligation, Unit
+from engine.tracking.models import (
+    ReportRound,
+    ReportSubmission,
+    SecretReportObligation,
+    SecretReportPeriod,
+    Unit,
+)
 
 QUARTER_END_MONTHS = (3, 6, 9, 12)
 # (kind, period number, label) per quarter-end month; kind and period are the keys of report_rounds.
@@ -151,7 +157,7 @@ def next_report_round(ctx: StepContext) -> dict[str, Any]:
 def next_secret_report_period(ctx: StepContext) -> dict[str, Any]:
     """The next period whose written secret reports (Đ5.2.b) are owed."""
     held = ctx.session.execute(
-        select(SecretReportObligation.kind, SecretReportObligation.year, SecretReportObligation.period)
+        select(SecretReportPeriod.kind, SecretReportPeriod.year, SecretReportPeriod.period)
     ).all()
     return _next(ctx, held)
 
@@ -249,8 +255,19 @@ def publish_report_round(ctx: StepContext, *, period: dict[str, Any]) -> str:
 
 @operator("create_secret_report_obligations")
 def create_secret_report_obligations(ctx: StepContext, *, period: dict[str, Any]) -> list[str]:
-    """One obligation per reporting unit, due at T6; no content, ever (Đ5.2); the units' codes."""
+    """One obligation per reporting unit, due at T6; no content, ever (Đ5.2); the units' codes. The period
+    is held from now on, with or without units."""
     codes = reporting_units(ctx.session, ctx.calendar.local_date(ctx.now))
+    ctx.session.add(
+        SecretReportPeriod(
+            kind=period["kind"],
+            year=period["year"],
+            period=period["period"],
+            unit_count=len(codes),
+            opened_at=ctx.now,
+            instance_id=ctx.instance_id,
+        )
+    )
     ctx.session.add_all(
         SecretReportObligation(
             unit_code=code,

@@ -98,9 +98,9 @@ def test_tick_fires_the_t1_escalation_once(run, env, monkeypatch):
                 session=session, engine=system.engine, payload=two_task_document(), actor="cv"
             )
     system.db.dispose()
-    assert "advanced 0" in run("tick", "--now", "2025-02-07T23:59:00+07:00").output
-    assert "advanced 1" in run("tick", "--now", "2025-02-09T00:00:00+07:00").output
-    assert "advanced 0" in run("tick", "--now", "2025-02-09T00:00:00+07:00").output
+    assert "fired 0 timer step(s)" in run("tick", "--now", "2025-02-07T23:59:00+07:00").output
+    assert "fired 1 timer step(s)" in run("tick", "--now", "2025-02-09T00:00:00+07:00").output
+    assert "fired 0 timer step(s)" in run("tick", "--now", "2025-02-09T00:00:00+07:00").output
     assert run("tick", "--now", "2025-02-09T00:00:00").exit_code == 2  # no time zone: refused, not guessed
 
 

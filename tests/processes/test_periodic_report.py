@@ -262,13 +262,19 @@ def test_q3_round_opens_by_itself_due_at_r7_dates_and_consolidates_a_direct_coun
     clock.move_to(local(25))
     complete_task(system, publish.id, directory["ldvp"], {"approved": True})
     with system.db.reading() as session:
-        row = the_round(session)
-        first = instances.get_or_raise(session=session, instance_id=instance_id)
         [successor] = session.scalars(
             select(ProcessInstance).where(
                 ProcessInstance.business_key == KEY, ProcessInstance.status == "running"
             )
         ).all()
+        [start_timer] = instances.timers(session=session, instance_id=successor.id)
+    # The successor exists at once, but runs only after the step that started it, from the sweep.
+    assert (start_timer.bpmn_id, start_timer.fire_at) == ("deferred_start", local(25))
+    sweep(system, clock, local(25) + timedelta(seconds=1))
+    with system.db.reading() as session:
+        row = the_round(session)
+        first = instances.get_or_raise(session=session, instance_id=instance_id)
+        successor = instances.get_or_raise(session=session, instance_id=successor.id)
         [next_timer] = instances.timers(session=session, instance_id=successor.id)
         next_period = instances.current_data(session=session, engine=system.engine, instance=successor)[
             "period"

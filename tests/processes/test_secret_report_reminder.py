@@ -96,6 +96,7 @@ def test_obligations_open_by_themselves_remind_the_unsent_at_t6_and_the_next_per
     assert "21/09/2026" in reminders[0].message and "theo chế độ mật" in reminders[0].message
 
     sweep(system, clock, END_OF_CUTOFF + timedelta(minutes=1))  # SO_NV and XA_BX never confirm
+    sweep(system, clock, END_OF_CUTOFF + timedelta(minutes=2))  # the successor's deferred start
     with system.db.reading() as session:
         first = instances.get_or_raise(session=session, instance_id=instance_id)
         [successor] = session.scalars(

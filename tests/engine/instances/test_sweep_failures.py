@@ -1,0 +1,213 @@
+"""Timers never stop: whatever one instance's timer step raises becomes that instance's incident (status,
+element, message, time) and the sweep goes on, so a healthy instance's later timer still fires: in a sweep,
+in `theodoi tick` and in the embedded loop."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import select, text
+
+from engine import operators
+from engine.cli import main
+from engine.definitions import service as definitions
+from engine.errors import ValidationError
+from engine.instances import service as instances
+from engine.instances.jobs import TimerLoop
+from engine.instances.models import ERROR, InstanceEvent, ProcessInstance
+
+DUE = datetime(2027, 3, 1, 1, 0, tzinfo=UTC)
+LATER = DUE + timedelta(hours=1)
+AFTER = LATER + timedelta(minutes=1)
+
+DIAGRAM = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+    xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
+    xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core"
+    id="definitions_{pid}" targetNamespace="http://bpmn.io/schema/bpmn">
+  <bpmn:process id="{pid}" name="Thử {pid}" isExecutable="true">
+    <bpmn:startEvent id="started"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:intermediateCatchEvent id="wait" name="Chờ đến hạn">
+      <bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing>
+      <bpmn:timerEventDefinition id="wait_timer">
+        <bpmn:timeDate xsi:type="bpmn:tFormalExpression">fire_at</bpmn:timeDate>
+      </bpmn:timerEventDefinition>
+    </bpmn:intermediateCatchEvent>
+    {step}
+    <bpmn:endEvent id="done"><bpmn:incoming>f3</bpmn:incoming></bpmn:endEvent>
+    <bpmn:sequenceFlow id="f1" sourceRef="started" targetRef="wait" />
+    <bpmn:sequenceFlow id="f2" sourceRef="wait" targetRef="act" />
+    <bpmn:sequenceFlow id="f3" sourceRef="act" targetRef="done" />
+  </bpmn:process>
+</bpmn:definitions>
+"""
+SERVICE = """<bpmn:serviceTask id="act" name="Bước có lỗi">
+      <bpmn:extensionElements>
+        <spiffworkflow:serviceTaskOperator id="{operator}" resultVariable="result">
+          <spiffworkflow:parameters>{parameters}</spiffworkflow:parameters>
+        </spiffworkflow:serviceTaskOperator>
+      </bpmn:extensionElements>
+      <bpmn:incoming>f2</bpmn:incoming><bpmn:outgoing>f3</bpmn:outgoing>
+    </bpmn:serviceTask>"""
+SCRIPT = """<bpmn:scriptTask id="act" name="Bước có lỗi" scriptFormat="python">
+      <bpmn:incoming>f2</bpmn:incoming><bpmn:outgoing>f3</bpmn:outgoing>
+      <bpmn:script>{script}</bpmn:script>
+    </bpmn:scriptTask>"""
+START_MISSING = (
+    '<spiffworkflow:parameter id="process_id" type="str" value="&quot;not_deployed&quot;" />'
+    '<spiffworkflow:parameter id="data" type="any" value="{}" />'
+)
+
+
+def deploy(system, pid: str, step: str) -> None:
+    with system.db.transaction() as session:
+        definitions.deploy(
+            session=session,
+            settings=system.settings,
+            data=DIAGRAM.format(pid=pid, step=step).encode(),
+            filename=f"{pid}.bpmn",
+            actor="test",
+        )
+
+
+def start(system, pid: str, fire_at: datetime) -> int:
+    with system.db.transaction() as session:
+        return instances.start(
+            session=session,
+            engine=system.engine,
+            process_id=pid,
+            data={"fire_at": fire_at.isoformat()},
+            actor="test",
+        ).id
+
+
+def stale_lock(ctx, **_params):
+    """Someone else saved the instance while this step ran (its optimistic lock moved on); plain SQL,
+    so that this session's copy of the row does not learn of it."""
+    ctx.session.execute(
+        text("UPDATE process_instances SET lock_version = lock_version + 1 WHERE id = :id"),
+        {"id": ctx.instance_id},
+    )
+
+
+def plain_python_error(ctx, **_params):
+    return {}["missing"]
+
+
+def operator_validation_error(ctx, **_params):
+    raise ValidationError("Báo cáo quý I năm 2027 đã được mở", fields={"period": "kỳ báo cáo đã có"})
+
+
+FAILURES = {
+    # kind: (the failing step, a test-only operator to register, what the incident says)
+    "engine_error": (
+        SERVICE.format(operator="start_process", parameters=START_MISSING),
+        None,
+        "not_deployed",
+    ),
+    "operator_error": (
+        SERVICE.format(operator="test_validation", parameters=""),
+        ("test_validation", operator_validation_error),
+        "đã được mở",
+    ),
+    "python_error": (
+        SERVICE.format(operator="test_python", parameters=""),
+        ("test_python", plain_python_error),
+        "KeyError",
+    ),
+    "script_error": (SCRIPT.format(script="result = 1 / 0"), None, "ZeroDivisionError"),
+    "stale_lock": (
+        SERVICE.format(operator="test_stale", parameters=""),
+        ("test_stale", stale_lock),
+        "changed by someone else",
+    ),
+}
+
+
+@pytest.fixture
+def failing_and_healthy(system, clock, monkeypatch):
+    """Per kind of failure: (failing instance, due first; healthy instance, due later)."""
+
+    def make(kind: str) -> tuple[int, int]:
+        step, extra, _ = FAILURES[kind]
+        if extra is not None:
+            monkeypatch.setitem(operators.OPERATORS, *extra)
+        deploy(system, "fragile", step)
+        deploy(system, "healthy", SCRIPT.format(script="result = 1"))
+        clock.move_to(DUE - timedelta(days=1))
+        return start(system, "fragile", DUE), start(system, "healthy", LATER)
+
+    return make
+
+
+def assert_incident_and_healthy_fired(system, failing: int, healthy: int, kind: str) -> None:
+    with system.db.reading() as session:
+        broken = session.get(ProcessInstance, failing)
+        fine = session.get(ProcessInstance, healthy)
+        fired = session.scalars(
+            select(InstanceEvent.instance_id).where(InstanceEvent.kind == "timer_fired")
+        ).all()
+        incident = session.scalars(
+            select(InstanceEvent).where(
+                InstanceEvent.instance_id == failing, InstanceEvent.kind == "incident"
+            )
+        ).one()
+    assert broken.status == ERROR and FAILURES[kind][2] in broken.error["message"]
+    assert incident.data["message"] == broken.error["message"] and broken.error["at"]
+    if kind != "stale_lock":  # a lost optimistic lock is noticed when saving, after the element ran
+        assert broken.error["element_id"] == "act"
+    assert fine.status == "completed" and fired == [healthy]
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("kind", sorted(FAILURES))
+def test_a_failing_timer_step_is_an_incident_and_the_sweep_goes_on(
+    system, directory, failing_and_healthy, kind, backend
+):
+    failing, healthy = failing_and_healthy(kind)
+    result = instances.fire_due_timers(db=system.db, engine=system.engine, now=AFTER)
+    assert result.advanced == [healthy] and list(result.failed) == [failing]
+    assert_incident_and_healthy_fired(system, failing, healthy, kind)
+    # Parked: a later sweep leaves it alone until a monitor retries it.
+    assert instances.fire_due_timers(db=system.db, engine=system.engine, now=AFTER).failed == {}
+
+
+def test_tick_records_the_incident_and_fires_the_later_timer(system, directory, failing_and_healthy):
+    failing, healthy = failing_and_healthy("engine_error")
+    env = {"THEODOI_DATABASE_URL": system.settings.resolved_database_url, "THEODOI_SECRET_KEY": "test"}
+    done = CliRunner().invoke(main, ["tick", "--now", AFTER.isoformat()], env=env, catch_exceptions=False)
+    assert done.exit_code == 0 and "fired 1 timer step(s), 1 incident(s)" in done.output
+    assert f"incident on process instance {failing}" in done.output
+    assert_incident_and_healthy_fired(system, failing, healthy, "engine_error")
+
+
+def test_the_embedded_loop_records_the_incident_and_fires_the_later_timer(
+    system, directory, failing_and_healthy, clock
+):
+    failing, healthy = failing_and_healthy("python_error")
+    clock.move_to(AFTER)
+    loop = TimerLoop(system)
+    finished = threading.Event()
+    loop.start()
+    try:
+        for _ in range(200):  # the loop thread works on its own; look every 50 ms, at most 10 s
+            with system.db.reading() as session:
+                if session.get(ProcessInstance, healthy).status == "completed":
+                    finished.set()
+                    break
+            finished.wait(0.05)
+    finally:
+        loop.stop()
+    assert finished.is_set()
+    assert_incident_and_healthy_fired(system, failing, healthy, "python_error")
+
+
+def test_a_sweep_past_its_batch_size_goes_on_until_nothing_is_due(system, directory, clock):
+    deploy(system, "healthy", SCRIPT.format(script="result = 1"))
+    clock.move_to(DUE - timedelta(days=1))
+    ids = [start(system, "healthy", DUE + timedelta(minutes=i)) for i in range(7)]
+    result = instances.fire_due_timers(db=system.db, engine=system.engine, now=AFTER, batch=3)
+    assert sorted(result.advanced) == ids and result.fired == 7
