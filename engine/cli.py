@@ -261,6 +261,50 @@ def users_token(username: str, label: str) -> None:
         _fail(exc)
 
 
+@main.group()
+def directory() -> None:
+    """The directory of units and users."""
+
+
+@directory.command("import")
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+def directory_import(files: tuple[Path, ...]) -> None:
+    """Add or update units and users from CSV or XLSX files; every row is checked first and nothing is
+    written if any is wrong. New users get an initial password, printed once."""
+    from zoneinfo import ZoneInfo
+
+    from engine.directory import files as directory_files
+    from engine.directory import service as directory_service
+    from engine.directory.rows import InvalidDirectoryError
+
+    parsed = directory_files.read_paths(files)
+    system = _system()
+    now = clock.now()
+    try:
+        with system.db.transaction() as session:
+            result = directory_service.import_directory(
+                session=session,
+                parsed=parsed,
+                today=now.astimezone(ZoneInfo(system.settings.timezone)).date(),
+                now=now,
+                actor="cli",
+            )
+    except InvalidDirectoryError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"không nhập gì: {len(exc.problems)} lỗi", err=True)
+        sys.exit(1)
+    except EngineError as exc:
+        _fail(exc)
+    click.echo(result.summary() if result.changed else f"không có gì thay đổi ({result.summary()})")
+    if result.passwords:
+        click.echo("mật khẩu ban đầu của người dùng mới (chỉ in một lần này):")
+        for username, password in result.passwords.items():
+            click.echo(f"  {username}\t{password}")
+
+
 def _calendar():
     from engine.workdays import service
 

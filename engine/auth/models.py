@@ -29,6 +29,8 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     unit_code: Mapped[str | None] = mapped_column(ForeignKey("units.code"), nullable=True, index=True)
     roles: Mapped[list] = mapped_column(JSON, default=list)
+    # 254: the longest address SMTP carries (RFC 5321); not unique, since an office may share one mailbox.
+    email: Mapped[str | None] = mapped_column(String(254), nullable=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

@@ -51,6 +51,7 @@ def create_user(
     roles: list[str],
     unit_code: str | None,
     now: datetime,
+    email: str | None = None,
 ) -> User:
     """Add a user; roles must be known and the unit must exist."""
     fields = {}
@@ -71,6 +72,7 @@ def create_user(
         password_hash=_hasher.hash(password),
         roles=sorted(set(roles)),
         unit_code=unit_code,
+        email=email,
         active=True,
         created_at=now,
     )

@@ -12,9 +12,10 @@ from sqlalchemy import select
 from engine import clock
 from engine.auth import service as auth
 from engine.auth.models import User
+from engine.directory import service as directory
+from engine.directory.rows import Parsed, Source, UnitRow, UserRow
 from engine.system import System
 from engine.tracking import service as tracking
-from engine.tracking.models import Unit
 from engine.usertasks import service as usertasks
 
 DEMO = Path(__file__).resolve().parent / "demo.json"
@@ -27,28 +28,16 @@ def load_demo(system: System) -> list[str]:
     with system.db.transaction() as session:
         if session.scalar(select(User.id).where(User.username == spec["users"][0]["username"])) is not None:
             return ["demo data already loaded"]
-        for u in spec["units"]:
-            session.add(
-                Unit(
-                    code=u["code"],
-                    name=u["name"],
-                    unit_type=u["unit_type"],
-                    active_to=date.fromisoformat(u["active_to"]) if u.get("active_to") else None,
-                )
-            )
-        session.flush()
         now = clock.now()
-        for u in spec["users"]:
-            auth.create_user(
-                session=session,
-                username=u["username"],
-                password=DEMO_PASSWORD,
-                full_name=u["full_name"],
-                roles=u["roles"],
-                unit_code=u["unit"],
-                now=now,
-            )
         today = now.astimezone(ZoneInfo(system.settings.timezone)).date()
+        directory.import_directory(
+            session=session,
+            parsed=directory_rows(spec),
+            today=today,
+            now=now,
+            actor=None,
+            new_password=lambda: DEMO_PASSWORD,
+        )
         for d in spec["documents"]:
             issued = today - timedelta(days=d["issued_days_ago"])
             document = tracking.register_document(
@@ -82,6 +71,31 @@ def load_demo(system: System) -> list[str]:
     lines += [f"  {u['username']:<14} {', '.join(u['roles']):<20} {u['full_name']}" for u in spec["users"]]
     lines.append(f"  password of every demo user: {DEMO_PASSWORD}")
     return lines
+
+
+def directory_rows(spec: dict) -> Parsed:
+    """The demo's units and users as the rows of an import, written the one way every directory is."""
+    units = [
+        UnitRow(
+            where=Source(DEMO.name, "units", n),
+            code=u["code"],
+            name=u["name"],
+            unit_type=u["unit_type"],
+            active_to=date.fromisoformat(u["active_to"]) if u.get("active_to") else None,
+        )
+        for n, u in enumerate(spec["units"], start=1)
+    ]
+    users = [
+        UserRow(
+            where=Source(DEMO.name, "users", n),
+            username=u["username"],
+            full_name=u["full_name"],
+            roles=tuple(u["roles"]),
+            unit_code=u["unit"],
+        )
+        for n, u in enumerate(spec["users"], start=1)
+    ]
+    return Parsed(units=units, users=users)
 
 
 def _classify(session, system: System, document, username: str) -> None:
