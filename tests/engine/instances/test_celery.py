@@ -1,4 +1,5 @@
-"""Distributed mode: a real Celery worker (Redis broker, PostgreSQL) runs the timer sweep job."""
+"""Distributed mode: Celery beat (docker-compose's command) sends the timer sweep every second and a real
+Celery worker (Redis broker, PostgreSQL) runs it."""
 
 from __future__ import annotations
 
@@ -12,11 +13,8 @@ import pytest
 import redis
 from sqlalchemy import select
 
-from engine.instances.jobs import fire_due_timers_job
 from engine.instances.models import InstanceEvent
-from engine.queue import celery_init_app
 from engine.tracking import service as tracking
-from engine.web.app import create_app
 from tests.conftest import two_task_document
 
 BROKER = "redis://127.0.0.1:6379/15"
@@ -49,6 +47,7 @@ def test_a_celery_worker_fires_due_timers(system, directory, broker, backend, tm
         "THEODOI_DATA_DIR": str(tmp_path),
         "THEODOI_SECRET_KEY": "test",
     }
+    env["THEODOI_TIMER_INTERVAL"] = "1"
     worker = subprocess.Popen(
         [
             CELERY,
@@ -66,14 +65,17 @@ def test_a_celery_worker_fires_due_timers(system, directory, broker, backend, tm
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
+    beat = subprocess.Popen(
+        [CELERY, "-A", "engine.worker", "beat", "--loglevel=warning", f"--schedule={tmp_path / 'beat'}"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     try:
-        app = create_app(system=system)
-        celery = celery_init_app(app)
-        celery.conf.broker_url = broker
-        fire_due_timers_job.apply_async()  # the worker runs on the real clock: T1 (2025) is long past
+        # The worker runs on the real clock: T1 (2025) is long past.
         deadline = time.monotonic() + 90
         fired = []
-        while not fired and time.monotonic() < deadline:  # waiting for another process, not for a timer
+        while not fired and time.monotonic() < deadline:  # waiting for other processes, not for a timer
             with system.db.reading() as session:
                 fired = session.scalars(
                     select(InstanceEvent).where(
@@ -85,6 +87,7 @@ def test_a_celery_worker_fires_due_timers(system, directory, broker, backend, tm
             worker.stdout.read1().decode() if worker.poll() is not None else "worker gave no result"
         )
     finally:
-        worker.terminate()
-        worker.wait(timeout=30)
-        worker.stdout.close()
+        for process in (beat, worker):
+            process.terminate()
+            process.wait(timeout=30)
+            process.stdout.close()
