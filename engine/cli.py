@@ -136,7 +136,10 @@ def tick(at: str | None) -> None:
     else:
         now = clock.now()
         result = sweep(system)
-    click.echo(f"{now.isoformat()}: fired {result.fired} timer step(s), {len(result.failed)} incident(s)")
+    click.echo(
+        f"{now.isoformat()}: fired {result.fired} timer step(s), {len(result.failed)} incident(s), "
+        f"{result.reminders} reminder(s)"
+    )
     # A failing instance is parked as an incident for the monitors; the sweep itself succeeded.
     for instance_id, message in result.failed.items():
         click.echo(f"  incident on process instance {instance_id}: {message}", err=True)

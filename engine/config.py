@@ -5,6 +5,7 @@ The only module that reads the environment."""
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 import secrets
 from collections.abc import Mapping
@@ -41,8 +42,25 @@ class Settings:
     due_soon_days: int = 3
     # R7: "trước ngày 20" read as the 19th (default) or, inclusive, the 20th (25th for T7).
     report_deadline_inclusive: bool = False
+    # Reminders before deadlines (engine/reminders): how many working days before each deadline one goes
+    # out ("3,1"; empty: none), on working days from this local hour on.
+    reminder_days: str = "3,1"
+    reminder_hour: int = 7
     broker_url: str = ""  # empty: jobs run inline (embedded mode)
     deploy_on_start: bool = True
+
+    def __post_init__(self) -> None:
+        # Parsed here, once: a bad value stops the start-up, not the first reminder pass hours later.
+        _ = self.reminder_offsets
+        if not 0 <= self.reminder_hour <= 23:
+            raise ValueError(
+                f"{PREFIX}REMINDER_HOUR must be an hour from 0 to 23, got {self.reminder_hour!r}"
+            )
+
+    @functools.cached_property
+    def reminder_offsets(self) -> tuple[int, ...]:
+        """reminder_days as distinct working-day counts, the earliest reminder first: (3, 1)."""
+        return parse_reminder_days(self.reminder_days)
 
     @property
     def resolved_database_url(self) -> str:
@@ -58,6 +76,25 @@ class Settings:
             path.write_text(secrets.token_urlsafe(48))
             path.chmod(0o600)
         return path.read_text().strip()
+
+
+# A reminder further ahead than this many working days (about three months) is a typo, and it would make
+# every reminder pass read that far ahead.
+MAX_REMINDER_DAYS = 60
+
+
+def parse_reminder_days(raw: str) -> tuple[int, ...]:
+    """Parse "3,1" into (3, 1): distinct counts of working days, 0 to MAX_REMINDER_DAYS, largest first."""
+    try:
+        days = {int(part) for part in raw.split(",") if part.strip()}
+    except ValueError:
+        days = None
+    if days is None or any(not 0 <= n <= MAX_REMINDER_DAYS for n in days):
+        raise ValueError(
+            f"{PREFIX}REMINDER_DAYS must be working-day counts from 0 to {MAX_REMINDER_DAYS} separated by "
+            f"commas, e.g. '3,1', got {raw!r}"
+        )
+    return tuple(sorted(days, reverse=True))
 
 
 def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:

@@ -5,6 +5,7 @@ from engine.db import Base
 from engine.definitions.models import ProcessDefinition
 from engine.instances.models import InstanceEvent, ProcessInstance, WaitingTimer
 from engine.notifications.models import Notification
+from engine.reminders.models import DeadlineReminder, ReminderPass
 from engine.tracking.models import (
     Assignment,
     AssignmentReturn,
@@ -38,6 +39,7 @@ __all__ = [
     "CalendarOverride",
     "ChangeRecord",
     "DataCorrection",
+    "DeadlineReminder",
     "DeadlineAdjustment",
     "DifficultyReport",
     "Document",
@@ -47,6 +49,7 @@ __all__ = [
     "Notification",
     "ProcessDefinition",
     "ProcessInstance",
+    "ReminderPass",
     "ReportRound",
     "ReportSubmission",
     "SecretReportObligation",

@@ -16,6 +16,7 @@ from engine.definitions import service as definitions
 from engine.instances import operators as _instance_operators  # noqa: F401
 from engine.instances.service import Engine
 from engine.notifications import operators as _notification_operators  # noqa: F401
+from engine.reminders import operators as _reminder_operators  # noqa: F401
 from engine.tracking import assignment_operators as _assignment_operators  # noqa: F401
 from engine.tracking import feedback_operators as _feedback_operators  # noqa: F401
 from engine.tracking import history as _history  # noqa: F401

@@ -13,14 +13,27 @@ from sqlalchemy import event
 from engine import clock
 from engine.instances.saving import EARLIEST_TIMER
 from engine.instances.service import SweepResult, fire_due_timers, next_fire_at
+from engine.reminders.service import send_due_reminders
 from engine.system import System
 
 log = logging.getLogger(__name__)
 
 
 def sweep(system: System, *, now: datetime | None = None) -> SweepResult:
-    """Everything that is due: deferred starts and timers (one index), each instance on its own."""
-    return fire_due_timers(db=system.db, engine=system.engine, now=now)
+    """Everything that is due: deferred starts and timers (one index), each instance on its own, then the
+    deadline reminders of this hour if no process has sent them yet."""
+    result = fire_due_timers(db=system.db, engine=system.engine, now=now)
+    result.reminders = send_reminders(system, now=now)
+    return result
+
+
+def send_reminders(system: System, *, now: datetime | None = None) -> int:
+    """This hour's "sắp đến hạn" reminders; a failure is logged and retried by the next hour's pass."""
+    try:
+        return send_due_reminders(db=system.db, engine=system.engine, now=now)
+    except Exception:  # noqa: BLE001 - reminders must never stop the timers
+        log.exception("deadline reminders failed; the next hour's pass tries again")
+        return 0
 
 
 class TimerLoop:
@@ -53,10 +66,11 @@ class TimerLoop:
     def _run(self) -> None:
         while not self._stop.is_set():
             self._wake.clear()
+            send_reminders(self.system)  # one primary-key read once this hour's pass is done
             try:
                 wait = self._due_in()
                 if wait <= 0:
-                    result = sweep(self.system)
+                    result = fire_due_timers(db=self.system.db, engine=self.system.engine)
                     if result.advanced or result.failed:
                         log.info("timers: fired %d, incidents %s", result.fired, result.failed)
                     continue

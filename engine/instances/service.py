@@ -175,6 +175,7 @@ class SweepResult:
 
     advanced: list[int] = field(default_factory=list)
     failed: dict[int, str] = field(default_factory=dict)
+    reminders: int = 0  # "sắp đến hạn" reminders sent (engine.instances.jobs.sweep)
 
     @property
     def fired(self) -> int:

@@ -17,6 +17,7 @@ NOTIFICATION = {
         "message": {"type": "string"},
         "recipient_group": {"type": ["string", "null"]},
         "recipient_unit": {"type": ["string", "null"]},
+        "recipient_user": {"type": ["string", "null"]},
         "instance_id": {"type": ["integer", "null"]},
         "created_at": {"type": "string", "format": "date-time"},
     },
@@ -25,7 +26,7 @@ NOTIFICATION = {
 
 @bp.get("")
 @operation(
-    summary="Thông báo cho các nhóm của người gọi",
+    summary="Thông báo cho các nhóm của người gọi và cho chính người gọi",
     tag="notifications",
     response={"type": "object", "properties": {"items": {"type": "array", "items": NOTIFICATION}}},
 )
@@ -40,6 +41,7 @@ def list_notifications():
                     "message": n.message,
                     "recipient_group": n.recipient_group,
                     "recipient_unit": n.recipient_unit,
+                    "recipient_user": n.recipient_user,
                     "instance_id": n.instance_id,
                     "created_at": n.created_at.isoformat(),
                 }

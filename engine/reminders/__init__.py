@@ -1,0 +1,1 @@
+"""Reminders before deadlines ("sắp đến hạn"): assignments, user tasks with a due date, periodic reports."""
