@@ -176,31 +176,72 @@ def workdays_due(day: str) -> None:
 @click.argument("day")
 @click.option("--working/--off", required=True, help="A make-up working day, or an extra day off.")
 @click.option("--note", default="", help="Why (the decision that announced it).")
-def workdays_set(day: str, working: bool, note: str) -> None:
-    """Declare DAY a working day or a day off, whatever the holidays package says."""
-    from engine.workdays import service
-
-    system = _system()
-    with system.db.transaction() as session:
-        service.set_override(
-            session=session, day=_date(day), working=working, note=note, actor="cli", now=clock.now()
-        )
-    click.echo(f"{day}: {'ngày làm việc' if working else 'ngày nghỉ'}")
+@click.option("--dry-run", is_flag=True, help="List the open deadlines that would move; change nothing.")
+def workdays_set(day: str, working: bool, note: str, dry_run: bool) -> None:
+    """Declare DAY a working day or a day off, whatever the holidays package says; the open deadlines
+    that depend on it move with it."""
+    _correct_calendar(_date(day), working, note, dry_run)
 
 
 @workdays.command("unset")
 @click.argument("day")
-def workdays_unset(day: str) -> None:
-    """Remove the override of DAY."""
+@click.option("--dry-run", is_flag=True, help="List the open deadlines that would move; change nothing.")
+def workdays_unset(day: str, dry_run: bool) -> None:
+    """Remove the override of DAY; the open deadlines that depend on it move back."""
+    _correct_calendar(_date(day), None, "", dry_run)
+
+
+def _correct_calendar(day: date, working: bool | None, note: str, dry_run: bool) -> None:
+    from engine.workdays import corrections
+
+    system = _system()
+    unit_of_work = system.db.reading if dry_run else system.db.transaction
+    try:
+        with unit_of_work() as session:
+            done = corrections.change_override(
+                session=session,
+                engine=system.engine,
+                day=day,
+                working=working,
+                note=note,
+                actor="cli",
+                now=clock.now(),
+                dry_run=dry_run,
+            )
+    except EngineError as exc:
+        _fail(exc)
+    for line in corrections.describe(done):
+        click.echo(line)
+
+
+@workdays.command("year")
+@click.argument("year", type=int)
+@click.option("--official/--estimated", default=None, help="Its days off were announced, or not yet.")
+@click.option("--notice", default="", help="The notice that announced them, e.g. 'Thông báo số 5/TB-BNV'.")
+@click.option("--notice-date", default=None, help="The notice's date (YYYY-MM-DD).")
+def workdays_year(year: int, official: bool | None, notice: str, notice_date: str | None) -> None:
+    """Show YEAR's calendar status, or set it: official (with its notice) or estimated (the default: the
+    holidays package's reckoning)."""
     from engine.workdays import service
 
     system = _system()
     try:
         with system.db.transaction() as session:
-            service.delete(session=session, day=_date(day))
+            if official is None:
+                row = service.year_status(session=session, year=year)
+            else:
+                row = service.set_year(
+                    session=session,
+                    year=year,
+                    official=official,
+                    notice=notice,
+                    notice_date=_date(notice_date) if notice_date else None,
+                    actor="cli",
+                    now=clock.now(),
+                )
+            click.echo(service.describe_year(row))
     except EngineError as exc:
         _fail(exc)
-    click.echo(f"{day}: override removed")
 
 
 @workdays.command("list")

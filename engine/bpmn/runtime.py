@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
+from copy import deepcopy
 from datetime import datetime
 from threading import Lock
 from typing import Any
@@ -16,6 +17,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions import timer as timer_module
 from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     CycleTimerEventDefinition,
+    TimeDateEventDefinition,
     TimerEventDefinition,
 )
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
@@ -174,6 +176,51 @@ class Execution:
             self.workflow.send_event(BpmnEvent(definition, payload=payload))
         self.advance()
 
+    def reschedule(self, changes: dict[str, Any]) -> list[str]:
+        """Set process variables that moved from outside the process (dates a calendar correction
+        changed) where the instance holds them, and re-arm the timers that read them. Returns the
+        bpmn ids of the timers re-armed.
+
+        A variable is set in the data of every live task that holds it: ready and waiting tasks, and
+        running subprocesses and multi-instance parents, whose data their successors inherit (a task
+        not yet reached inherits it in turn). A waiting event copies its parent's data into its own
+        each time SpiffWorkflow checks it, so the completed parent of a waiting task gets the variable
+        too. A dict value is merged key by key into a dict variable, so a change names only the keys it
+        moves. Each waiting timeDate timer among those tasks drops its cached instant, and
+        SpiffWorkflow's own has_fired evaluates its expression again on the new data. Nothing is
+        advanced: a timer whose new instant has passed fires at the next sweep, like any due timer, and
+        not inside the caller's unit of work."""
+        live = TaskState.READY | TaskState.WAITING | TaskState.STARTED
+        rearmed = []
+        with process_errors():
+            touched = set()
+            for task in self.workflow.get_tasks(state=live):
+                if _set_present(task.data, changes):
+                    touched.add(task.id)
+                    parent = task.parent
+                    if (
+                        task.state == TaskState.WAITING
+                        and parent is not None
+                        and parent.state == TaskState.COMPLETED
+                    ):
+                        _set_present(parent.data, changes)
+            for task in self._waiting_catch_tasks():
+                definition = task.task_spec.event_definition
+                if task.id in touched and isinstance(definition, TimeDateEventDefinition):
+                    task.internal_data.pop("event_value", None)
+                    task.internal_data.pop("event_fired", None)
+                    definition.has_fired(task)
+                    rearmed.append(task.task_spec.bpmn_id)
+        return rearmed
+
+    def variable(self, name: str) -> Any:
+        """A process variable as the instance holds it now, as plain JSON: from a live task that holds
+        it (where `reschedule` sets it), else as of the last completed step; None if neither has it."""
+        live = TaskState.READY | TaskState.WAITING | TaskState.STARTED
+        holder = next((t for t in self.workflow.get_tasks(state=live) if name in t.data), None)
+        data = holder.data if holder is not None else self.current_data()
+        return jsonable({name: data.get(name)})[name]
+
     def snapshot(self) -> Snapshot:
         """The serialized state and the indexes derived from it."""
         with process_errors():
@@ -299,6 +346,21 @@ def _catchable(definition, kind: str, name: str) -> list:
     The event sent must be of the parser's own definition class, so we reuse the waiting one."""
     inner = definition.event_definitions if isinstance(definition, MultipleEventDefinition) else [definition]
     return [d for d in inner if _event_category(d) == kind and getattr(d, "name", None) == name]
+
+
+def _set_present(data: dict[str, Any], changes: dict[str, Any]) -> bool:
+    """Set in `data` each variable of `changes` that it already holds (dicts merged); whether any was."""
+    found = False
+    for name, value in changes.items():
+        if name not in data:
+            continue
+        current = data[name]
+        if isinstance(current, dict) and isinstance(value, dict):
+            data[name] = {**current, **deepcopy(value)}
+        else:
+            data[name] = deepcopy(value)
+        found = True
+    return found
 
 
 def _text(value: Any) -> str | None:

@@ -35,6 +35,10 @@ LISTED = {
         "bucket": {"type": ["string", "null"]},
         "bucket_label": {"type": ["string", "null"]},
         "due_soon": {"type": "boolean"},
+        "effective_due_date_estimated": {
+            "type": "boolean",
+            "description": "Thời hạn rơi vào năm chưa có thông báo chính thức về lịch nghỉ (lịch dự kiến)",
+        },
         "completed_on": {"type": ["string", "null"], "format": "date"},
         "instance_id": {"type": ["integer", "null"]},
     },
@@ -53,7 +57,9 @@ CHANGE = {
 }
 
 
-def present_listed(a: Assignment, units, bucket: str | None, due_soon: bool) -> dict:
+def present_listed(
+    a: Assignment, units, bucket: str | None, due_soon: bool, official_years: frozenset[int]
+) -> dict:
     return {
         **present_assignment(a, units),
         "document_id": a.document_id,
@@ -61,6 +67,7 @@ def present_listed(a: Assignment, units, bucket: str | None, due_soon: bool) -> 
         "bucket": bucket,
         "bucket_label": buckets.BUCKETS.get(bucket),
         "due_soon": due_soon,
+        "effective_due_date_estimated": workdays.is_estimated(a.effective_due_date, official_years),
         "completed_on": a.completed_on.isoformat() if a.completed_on else None,
         "instance_id": a.instance_id,
     }
@@ -137,7 +144,8 @@ def list_assignments():
             offset=offset,
         )
         units = service.units_of(session=session, assignment_ids=[a.id for a, _, _ in found])
-        return jsonify(items=[present_listed(a, units[a.id], b, s) for a, b, s in found])
+        official = workdays.official_years(session=session)
+        return jsonify(items=[present_listed(a, units[a.id], b, s, official) for a, b, s in found])
 
 
 @bp.get("/<int:assignment_id>")
@@ -165,7 +173,11 @@ def get_assignment(assignment_id: int):
         return jsonify(
             {
                 **present_listed(
-                    a, service.units_of(session=session, assignment_ids=[a.id])[a.id], bucket, due_soon
+                    a,
+                    service.units_of(session=session, assignment_ids=[a.id])[a.id],
+                    bucket,
+                    due_soon,
+                    workdays.official_years(session=session),
                 ),
                 "document": service.document_data(document),
                 "related": {table: [present_row(r) for r in rows] for table, rows in related.items()},

@@ -9,9 +9,10 @@ from flask import Blueprint, jsonify, request
 from engine import clock
 from engine.calendar import as_date
 from engine.errors import ValidationError
-from engine.web.api import API_PREFIX, operation, reading, system, transaction, user
-from engine.workdays import service
-from engine.workdays.models import CalendarOverride
+from engine.web.api import API_PREFIX, operation, paging, reading, system, transaction, user
+from engine.workdays import corrections, service
+from engine.workdays.models import CalendarChange, CalendarOverride, CalendarYear
+from engine.workdays.moves import KINDS, Move
 
 bp = Blueprint("workdays", __name__, url_prefix=API_PREFIX + "/calendar")
 
@@ -34,6 +35,87 @@ OVERRIDE_IN = {
         "note": {"type": "string", "maxLength": 500, "title": "Ghi chú, căn cứ"},
     },
 }
+MOVE = {
+    "type": "object",
+    "description": "Một thời hạn được điều chỉnh theo lịch mới",
+    "properties": {
+        "kind": {"type": "string", "enum": list(KINDS)},
+        "kind_label": {"type": "string"},
+        "subject": {"type": "string"},
+        "unit_code": {"type": ["string", "null"]},
+        "unit_name": {"type": "string"},
+        "old_date": {"type": "string", "format": "date"},
+        "new_date": {"type": "string", "format": "date"},
+        "entity": {"type": ["string", "null"]},
+        "entity_id": {"type": ["string", "null"]},
+        "instance_id": {"type": ["integer", "null"]},
+    },
+}
+MOVES = {"type": "array", "items": MOVE}
+CHANGED = {
+    "change_id": {"type": ["integer", "null"], "description": "null: không có gì thay đổi"},
+    "moves": MOVES,
+}
+PREVIEW_IN = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["date"],
+    "properties": {
+        "date": {"type": "string", "format": "date", "title": "Ngày"},
+        "working": {"type": "boolean", "title": "Ngày làm việc (true) hay ngày nghỉ (false)"},
+        "remove": {"type": "boolean", "title": "Bỏ khai báo của ngày"},
+        "note": {"type": "string", "maxLength": 500, "title": "Ghi chú, căn cứ"},
+    },
+}
+PREVIEW = {
+    "type": "object",
+    "properties": {
+        "date": {"type": "string", "format": "date"},
+        "working": {"type": ["boolean", "null"], "description": "null: bỏ khai báo"},
+        "dry_run": {"type": "boolean"},
+        "moves": MOVES,
+    },
+}
+YEAR = {
+    "type": "object",
+    "properties": {
+        "year": {"type": "integer"},
+        "status": {"type": "string", "enum": ["official", "estimated"]},
+        "status_label": {"type": "string"},
+        "notice": {"type": "string"},
+        "notice_date": {"type": ["string", "null"], "format": "date"},
+        "changed_by": {"type": ["string", "null"]},
+        "changed_at": {"type": ["string", "null"], "format": "date-time"},
+    },
+}
+YEAR_IN = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["official"],
+    "properties": {
+        "official": {
+            "type": "boolean",
+            "title": "Đã có thông báo chính thức (true) hay lịch dự kiến (false)",
+        },
+        "notice": {"type": "string", "maxLength": 300, "title": "Số, ký hiệu thông báo"},
+        "notice_date": {"type": ["string", "null"], "format": "date", "title": "Ngày thông báo"},
+    },
+}
+CHANGE = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "integer"},
+        "kind": {"type": "string", "enum": ["override", "year"]},
+        "date": {"type": ["string", "null"], "format": "date"},
+        "year": {"type": ["integer", "null"]},
+        "old": {"type": ["object", "null"]},
+        "new": {"type": ["object", "null"]},
+        "actor": {"type": ["string", "null"]},
+        "at": {"type": "string", "format": "date-time"},
+        "moves": MOVES,
+    },
+}
+STATUS_LABELS = {"official": "chính thức", "estimated": "dự kiến"}
 DAY = {
     "type": "object",
     "properties": {
@@ -55,6 +137,41 @@ def present(o: CalendarOverride) -> dict:
     }
 
 
+def present_year(y: CalendarYear) -> dict:
+    status = "official" if y.official else "estimated"
+    return {
+        "year": y.year,
+        "status": status,
+        "status_label": STATUS_LABELS[status],
+        "notice": y.notice or "",
+        "notice_date": y.notice_date.isoformat() if y.notice_date else None,
+        "changed_by": y.changed_by,
+        "changed_at": y.changed_at.isoformat() if y.changed_at else None,
+    }
+
+
+def present_change(c: CalendarChange, moved: list[Move]) -> dict:
+    return {
+        "id": c.id,
+        "kind": c.kind,
+        "date": c.day.isoformat() if c.day else None,
+        "year": c.year,
+        "old": c.old,
+        "new": c.new,
+        "actor": c.actor,
+        "at": c.at.isoformat(),
+        "moves": _moves(moved),
+    }
+
+
+def _changed(done: corrections.Correction) -> dict:
+    return {"change_id": done.change.id if done.change else None, "moves": _moves(done.moves)}
+
+
+def _moves(moved: list[Move]) -> list[dict]:
+    return [m.as_dict() for m in moved]
+
+
 @bp.get("/overrides")
 @operation(
     summary="Ngày nghỉ thêm và ngày làm bù do quản trị khai báo",
@@ -70,31 +187,134 @@ def list_overrides():
 
 @bp.put("/overrides/<day>")
 @operation(
-    summary="Khai báo một ngày là ngày làm việc (làm bù) hoặc ngày nghỉ",
+    summary="Khai báo một ngày là ngày làm việc (làm bù) hoặc ngày nghỉ; các thời hạn đang mở phụ thuộc "
+    "vào ngày đó được tính lại ngay trong cùng giao dịch",
     tag="calendar",
     roles={"admin"},
     body=OVERRIDE_IN,
-    response=OVERRIDE,
+    response={"type": "object", "properties": {**OVERRIDE["properties"], **CHANGED}},
 )
 def put_override(day: str, body: dict):
     with transaction() as session:
-        row = service.set_override(
+        done = corrections.change_override(
             session=session,
+            engine=system().engine,
             day=_day(day),
             working=body["working"],
             note=body.get("note", ""),
             actor=user().username,
             now=clock.now(),
         )
-        return jsonify(present(row))
+        return jsonify({**present(done.override), **_changed(done)})
 
 
 @bp.delete("/overrides/<day>")
-@operation(summary="Bỏ khai báo của một ngày", tag="calendar", roles={"admin"}, response={"type": "object"})
+@operation(
+    summary="Bỏ khai báo của một ngày; các thời hạn đang mở phụ thuộc vào ngày đó được tính lại",
+    tag="calendar",
+    roles={"admin"},
+    response={"type": "object", "properties": {"deleted": {"type": "string", "format": "date"}, **CHANGED}},
+)
 def delete_override(day: str):
     with transaction() as session:
-        service.delete(session=session, day=_day(day))
-    return jsonify(deleted=day)
+        done = corrections.change_override(
+            session=session,
+            engine=system().engine,
+            day=_day(day),
+            working=None,
+            actor=user().username,
+            now=clock.now(),
+        )
+        return jsonify(deleted=done.day.isoformat(), **_changed(done))
+
+
+@bp.post("/overrides/preview")
+@operation(
+    summary="Xem trước (chạy thử) các thời hạn sẽ được điều chỉnh nếu khai báo hoặc bỏ khai báo một ngày; "
+    "không thay đổi gì",
+    tag="calendar",
+    roles={"admin"},
+    body=PREVIEW_IN,
+    response=PREVIEW,
+)
+def preview_override(body: dict):
+    if body.get("remove") is True and "working" in body:
+        raise ValidationError("Chọn khai báo ngày hoặc bỏ khai báo, không cả hai", fields={"remove": "thừa"})
+    if body.get("remove") is not True and "working" not in body:
+        raise ValidationError(
+            "Cho biết ngày làm việc hay ngày nghỉ", fields={"working": "bắt buộc khi không bỏ khai báo"}
+        )
+    working = None if body.get("remove") is True else body["working"]
+    with reading() as session:
+        done = corrections.change_override(
+            session=session,
+            engine=system().engine,
+            day=_day(body["date"]),
+            working=working,
+            note=body.get("note", ""),
+            actor=user().username,
+            now=clock.now(),
+            dry_run=True,
+        )
+    return jsonify(date=done.day.isoformat(), working=working, dry_run=True, moves=_moves(done.moves))
+
+
+@bp.get("/years")
+@operation(
+    summary="Tình trạng lịch nghỉ của các năm: chính thức (đã có thông báo) hay dự kiến",
+    tag="calendar",
+    query={"from": {"type": "integer"}, "to": {"type": "integer"}},
+    response={"type": "object", "properties": {"items": {"type": "array", "items": YEAR}}},
+)
+def list_years():
+    this_year = clock.now().year
+    first = request.args.get("from", this_year - 1, type=int)
+    last = request.args.get("to", this_year + 2, type=int)
+    if not (first in service.YEARS and last in service.YEARS and 0 <= last - first < 100):
+        raise ValidationError("Khoảng năm không hợp lệ", fields={"from": "1900..2200", "to": "from..from+99"})
+    with reading() as session:
+        rows = service.year_statuses(session=session, years=range(first, last + 1))
+        return jsonify(items=[present_year(r) for r in rows])
+
+
+@bp.put("/years/<int:year>")
+@operation(
+    summary="Ghi nhận thông báo chính thức về lịch nghỉ của một năm, hoặc đưa năm về lịch dự kiến",
+    tag="calendar",
+    roles={"admin"},
+    body=YEAR_IN,
+    response=YEAR,
+)
+def put_year(year: int, body: dict):
+    notice_date = _day(body["notice_date"]) if body.get("notice_date") else None
+    with transaction() as session:
+        row = service.set_year(
+            session=session,
+            year=year,
+            official=body["official"],
+            notice=body.get("notice", ""),
+            notice_date=notice_date,
+            actor=user().username,
+            now=clock.now(),
+        )
+        return jsonify(present_year(row))
+
+
+@bp.get("/changes")
+@operation(
+    summary="Lịch sử thay đổi lịch làm việc (ai, khi nào, cũ, mới) và các thời hạn mỗi thay đổi đã "
+    "điều chỉnh",
+    tag="calendar",
+    query={"year": {"type": "integer"}, "limit": {"type": "integer"}, "offset": {"type": "integer"}},
+    response={"type": "object", "properties": {"items": {"type": "array", "items": CHANGE}}},
+)
+def list_changes():
+    limit, offset = paging()
+    year = request.args.get("year", type=int)
+    with reading() as session:
+        found = service.changes(session=session, year=year, limit=limit, offset=offset)
+        moved = service.moves_of(session=session, change_ids=[c.id for c in found])
+        return jsonify(items=[present_change(c, [Move.of(m) for m in moved[c.id]]) for c in found])
 
 
 @bp.get("/days")

@@ -8,7 +8,7 @@ import calendar as month_calendar
 import functools
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import date, datetime, timedelta, tzinfo
 
 import holidays
@@ -57,6 +57,26 @@ def due_day(due_at: datetime | None, tz: tzinfo) -> date | None:
 def is_overdue(due_at: datetime | None, now: datetime) -> bool:
     """R9: past the instant the deadline ends."""
     return due_at is not None and now >= due_at
+
+
+ESTIMATED_TITLE = (
+    "Năm {year} chưa có thông báo chính thức về lịch nghỉ lễ, Tết: thời hạn này được tính theo lịch "
+    "dự kiến và có thể thay đổi khi có thông báo."
+)
+
+
+def estimated_marker(day: date | datetime | str | None, official_years: Collection[int]) -> Markup:
+    """The marker "(dự kiến)", with a tooltip saying why, for a deadline in a year whose days off have
+    no official notice yet (the holidays package's estimate); nothing otherwise."""
+    if day is None or day == "":
+        return Markup("")
+    if isinstance(day, str):
+        day = date.fromisoformat(day[:10])
+    if day.year in official_years:
+        return Markup("")
+    return Markup(' <abbr class="muted estimated" title="{}">(dự kiến)</abbr>').format(
+        ESTIMATED_TITLE.format(year=day.year)
+    )
 
 
 # Quá hạn in red, done on time in green, the rest plain; "Sắp đến hạn" is an amber badge of its own.
