@@ -433,7 +433,7 @@ def test_an_instance_in_error_can_be_retried_by_a_monitor(system, client):
     page = html(client.get(f"/instances/{instance_id}"))
     assert "Đã chạy lại quy trình" in page and "Chạy lại</button>" not in page
     assert '<td data-label="Sự kiện">Chạy lại</td>' in page
-    assert '<td data-label="Người thực hiện">monitor</td>' in page
+    assert '<td data-label="Người thực hiện">Phạm Giám Sát</td>' in page  # a name, not a username
 
 
 def test_calendar_marks_tet_and_make_up_days(client):

@@ -11,7 +11,7 @@ from markupsafe import Markup
 from engine.errors import ValidationError
 from engine.web.api import reading, system
 from engine.web.pages import filters
-from engine.web.pages.common import bp, today
+from engine.web.pages.common import bp, full_names, today
 from engine.workdays import service as workdays
 from engine.workdays.moves import KINDS, Move
 
@@ -32,6 +32,8 @@ def work_calendar():
         status = workdays.year_status(session=session, year=year)
         changes = workdays.changes(session=session, year=year, limit=RECENT_CHANGES)
         moved = workdays.moves_of(session=session, change_ids=[c.id for c in changes])
+        actors = {c.actor for c in changes if c.actor} | ({status.changed_by} if status.changed_by else set())
+        people = full_names(session, actors)
     previous, following = filters.neighbour_months(year, month)
     return render_template(
         "calendar.html",
@@ -44,6 +46,7 @@ def work_calendar():
         status=status,
         changes=[(c, [Move.of(m) for m in moved[c.id]]) for c in changes],
         kinds=KINDS,
+        people=people,
     )
 
 

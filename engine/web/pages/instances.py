@@ -15,6 +15,7 @@ from engine.web.pages.common import (
     PAGE_SIZE,
     TASK_STATE,
     bp,
+    full_names,
     me,
     page_message,
     process_names,
@@ -22,6 +23,7 @@ from engine.web.pages.common import (
 )
 
 EVENT_KIND = {
+    "start_deferred": "Chờ khởi động (sau bước đã khởi tạo)",
     "instance_started": "Bắt đầu",
     "user_task_created": "Tạo công việc",
     "user_task_completed": "Hoàn thành công việc",
@@ -30,6 +32,8 @@ EVENT_KIND = {
     "user_task_cancelled": "Hủy công việc",
     "timer_fired": "Hết hạn (bộ hẹn giờ)",
     "message_received": "Nhận thông điệp",
+    "signal_received": "Nhận tín hiệu",
+    "rescheduled": "Điều chỉnh thời hạn theo lịch làm việc",
     "step_completed": "Thực hiện bước",
     "instance_completed": "Kết thúc",
     "incident": "Lỗi",
@@ -52,6 +56,7 @@ def instance_list():
             "instances.html",
             rows=rows,
             process_names=process_names(session),
+            people=full_names(session, {r.started_by for r in rows if r.started_by}),
             process_id=process_id,
             status=status,
             offset=offset,
@@ -70,13 +75,16 @@ def instance(instance_id: int):
             data = instances.current_data(session=session, engine=system().engine, instance=inst)
         except EngineError as exc:
             data, data_error = None, exc.message
+        events = instances.events(session=session, instance_id=instance_id)
+        actors = {e.actor for e in events if e.actor} | ({inst.started_by} if inst.started_by else set())
         return render_template(
             "instance.html",
             inst=inst,
+            people=full_names(session, actors),
             process_name=process_names(session).get(inst.process_id, inst.process_id),
             user_tasks=usertasks.of_instance(session=session, instance_id=instance_id),
             timers=instances.timers(session=session, instance_id=instance_id),
-            events=instances.events(session=session, instance_id=instance_id),
+            events=events,
             data=data,
             data_error=data_error,
             can_retry=inst.status == "error" and me().in_any(tuple(INSTANCE_OPERATORS)),

@@ -1,0 +1,69 @@
+"""Pages in a real browser: Debian's chromium driven by Playwright against the app served by waitress on a
+free loopback port, on the test's database and frozen clock. Screenshots land in the test's tmp_path."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, sync_playwright
+from waitress.server import create_server
+
+from tests.conftest import PASSWORD
+
+CHROMIUM = Path("/usr/bin/chromium")
+# As the machine's notes advise: no sandbox as root, and nothing that reaches out of this closed network.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def live_server(app):
+    """The app on http://127.0.0.1:<free port>, served from a thread until the test ends."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = create_server(app, host="127.0.0.1", port=port, threads=4)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{port}"
+    server.close()
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():  # a needed program that is missing is a failure, never a skip
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (.ci/run does)")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser, live_server) -> Page:
+    context = browser.new_context(
+        base_url=live_server, locale="vi-VN", viewport={"width": 1280, "height": 900}
+    )
+    opened = context.new_page()
+    yield opened
+    context.close()
+
+
+def log_in(page: Page, username: str) -> None:
+    """Sign in through the login form, as a person does."""
+    page.goto("/login")
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_load_state()
