@@ -17,6 +17,8 @@ from engine.reminders.service import send_due_reminders
 from engine.system import System
 
 log = logging.getLogger(__name__)
+# Seconds before looking again when a due timer's instance is held by another sweeper (PostgreSQL).
+BUSY_RETRY = 0.2
 
 
 def sweep(system: System, *, now: datetime | None = None) -> SweepResult:
@@ -73,7 +75,8 @@ class TimerLoop:
                     result = fire_due_timers(db=self.system.db, engine=self.system.engine)
                     if result.advanced or result.failed:
                         log.info("timers: fired %d, incidents %s", result.fired, result.failed)
-                    continue
+                        continue
+                    wait = min(BUSY_RETRY, self.system.settings.timer_interval)
             except Exception:  # the loop must outlive a bad sweep (e.g. the database restarting)
                 log.exception("timer sweep failed; retrying shortly")
                 wait = self.system.settings.timer_interval

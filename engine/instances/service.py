@@ -22,7 +22,7 @@ from engine.bpmn.runtime import Runtime
 from engine.config import Settings
 from engine.db import Database
 from engine.definitions import service as definitions
-from engine.errors import ConflictError, NotFoundError, StaleInstanceError
+from engine.errors import ConflictError, NotFoundError, ProcessExecutionError, StaleInstanceError
 from engine.instances.models import (
     COMPLETED,
     DEFERRED_START,
@@ -269,6 +269,10 @@ def _fire(db: Database, engine: Engine, instance_id: int, now: datetime | None) 
             execution = engine.runtime.restore(instance.state)
             execution.advance()
             save(session, instance, execution, None, at)
+        if _has_due_timer(session, instance_id, at):
+            # SpiffWorkflow did not fire a timer the index holds due: an incident, not a sweep that
+            # finds the same timer due again and again.
+            raise ProcessExecutionError(f"bộ hẹn giờ của quy trình {instance_id} đã đến hạn nhưng không chạy")
     return True
 
 

@@ -151,3 +151,26 @@ def test_a_sweep_past_its_batch_size_goes_on_until_nothing_is_due(system, direct
     ids = [start(system, "healthy", DUE + timedelta(minutes=i)) for i in range(7)]
     result = instances.fire_due_timers(db=system.db, engine=system.engine, now=AFTER, batch=3)
     assert sorted(result.advanced) == ids and result.fired == 7
+
+
+def test_a_due_timer_the_engine_does_not_fire_is_an_incident_not_an_endless_sweep(
+    system, directory, clock, monkeypatch
+):
+    """If SpiffWorkflow reads another "now" than the step (its clock seam missing), a timer the index
+    holds due would be found due again by every sweep; it becomes an incident instead."""
+    from datetime import datetime as real_datetime
+
+    from SpiffWorkflow.bpmn.specs.event_definitions import timer as timer_module
+
+    due = real_datetime.now(UTC).replace(microsecond=0) + timedelta(
+        days=3650
+    )  # the real clock is far from it
+    deploy(system, "healthy", SCRIPT.format(script="result = 1"))
+    clock.move_to(due - timedelta(days=1))
+    instance_id = start(system, "healthy", due)
+    monkeypatch.setattr(timer_module, "datetime", real_datetime)
+    after = due + timedelta(minutes=1)
+    result = instances.fire_due_timers(db=system.db, engine=system.engine, now=after)
+    assert result.advanced == [] and list(result.failed) == [instance_id]
+    assert "đã đến hạn nhưng không chạy" in result.failed[instance_id]
+    assert instances.fire_due_timers(db=system.db, engine=system.engine, now=after).failed == {}
