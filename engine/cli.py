@@ -152,6 +152,42 @@ def migrate_db() -> None:
     click.echo("database is up to date")
 
 
+@main.command()
+@click.option("--units", default=60, show_default=True, type=click.IntRange(min=4))
+@click.option("--documents", default=3000, show_default=True, type=click.IntRange(min=0))
+@click.option("--start", default=None, help="First simulated day, YYYY-MM-DD [default: 1 January next year].")
+@click.option("--days", default=365, show_default=True, type=click.IntRange(1, 3 * 366))
+@click.option("--seed", default=35, show_default=True, type=int)
+@click.option("--database-url", default=None, help="An empty database [default: a new SQLite file].")
+@click.option("--rate", "rates", multiple=True, metavar="NAME=VALUE", help="Change a behaviour rate.")
+@click.option("--quiet/--progress", default=False, help="Nothing until the report, or a line a month.")
+def simulate(
+    units: int,
+    documents: int,
+    start: str | None,
+    days: int,
+    seed: int,
+    database_url: str | None,
+    rates: tuple[str, ...],
+    quiet: bool,
+) -> None:
+    """Run a province year through the service layer on a fast clock and check its invariants; exit 1
+    naming each invariant that failed, 2 if the database already holds data."""
+    from engine.simulation.command import run_and_report, settings_for
+    from engine.simulation.options import Options, Rates
+
+    try:
+        changes = dict(rate.split("=", 1) for rate in rates if "=" in rate)
+        if len(changes) != len(rates):
+            raise ValueError("give each rate as NAME=VALUE")
+        extra = {"start": _date(start)} if start else {}
+        rate_values = Rates.with_changes(changes)
+        options = Options(units=units, documents=documents, days=days, seed=seed, rates=rate_values, **extra)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+    sys.exit(run_and_report(settings_for(database_url), options, echo=click.echo, progress=not quiet))
+
+
 @main.group()
 def workdays() -> None:
     """Working-day arithmetic and the calendar overrides."""

@@ -1,0 +1,174 @@
+"""The simulation's own record of every assignment, written as the simulated people act, and the bucket
+table recounted from it (DOMAIN.md §4). It never reads the engine's tracking tables: it is the
+independent witness the bucket report (engine.tracking.buckets) is checked against.
+
+"As of" D means at 24:00 local of D. An assignment counts once it was classified (created); it is done
+once VP confirmed it, as of the completion date the unit reported; its lead unit and its effective due
+date (R4) are those in force at that instant. Without a window, every assignment created by then counts;
+with a window starting at W, those confirmed before 00:00 of W are left out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from engine.calendar import WorkCalendar
+
+COUNTS = "total done done_on_time done_late open open_in_time open_late no_deadline due_soon".split()
+BUCKET_KEYS = ("done_on_time", "done_late", "open_in_time", "open_late", "no_deadline")
+
+
+@dataclass
+class Entry:
+    """One assignment: what the people did with it, each change with the instant it took effect."""
+
+    assignment_id: int
+    created_at: datetime
+    due_date: date | None  # the calendar date of the deadline as last set (R4 gives the effective one)
+    leads: list[tuple[datetime, str]] = field(default_factory=list)
+    dues: list[tuple[datetime, date | None]] = field(default_factory=list)  # effective due in force
+    reported_on: date | None = None  # the completion date of a result awaiting VP
+    completed_on: date | None = None
+    confirmed_at: datetime | None = None
+
+    def lead_at(self, end: datetime) -> str:
+        """The lead unit in force at `end`."""
+        return _in_force(self.leads, end)
+
+    def due_at(self, end: datetime) -> date | None:
+        """The effective due date in force at `end` (None: no deadline)."""
+        return _in_force(self.dues, end)
+
+
+class Ledger:
+    """Every assignment the simulated VP classified, by assignment id."""
+
+    def __init__(self) -> None:
+        self.entries: dict[int, Entry] = {}
+
+    def created(
+        self, *, assignment_id: int, at: datetime, lead: str, due: date | None, calendar: WorkCalendar
+    ) -> Entry:
+        """VP classified the assignment at `at` (its deadline normalised by R4)."""
+        entry = Entry(assignment_id, at, due)
+        entry.leads.append((at, lead))
+        entry.dues.append((at, calendar.effective_due_date(due) if due else None))
+        self.entries[assignment_id] = entry
+        return entry
+
+    def transferred(self, assignment_id: int, *, at: datetime, to_unit: str) -> None:
+        """VP transferred the assignment to `to_unit` at `at`."""
+        self.entries[assignment_id].leads.append((at, to_unit))
+
+    def deadline_set(self, assignment_id: int, *, at: datetime, due: date, calendar: WorkCalendar) -> None:
+        """VP's correction or the Chairman's extension gives the assignment a new deadline now."""
+        entry = self.entries[assignment_id]
+        entry.due_date = due
+        entry.dues.append((at, calendar.effective_due_date(due)))
+
+    def result_reported(self, assignment_id: int, *, completed_on: date) -> None:
+        """The lead unit reported the result, completed on `completed_on`."""
+        self.entries[assignment_id].reported_on = completed_on
+
+    def sent_back(self, assignment_id: int) -> None:
+        """VP sent the reported result back: nothing awaits confirmation."""
+        self.entries[assignment_id].reported_on = None
+
+    def confirmed(self, assignment_id: int, *, at: datetime) -> None:
+        """VP confirmed the reported result at `at`: done, as of its completion date."""
+        entry = self.entries[assignment_id]
+        entry.completed_on, entry.confirmed_at = entry.reported_on, at
+
+    def calendar_changed(self, *, at: datetime, calendar: WorkCalendar) -> list[int]:
+        """A day off declared (or withdrawn): every deadline still open is R4 of its date under the new
+        calendar from now on. The ids of the assignments whose effective due date moved."""
+        moved = []
+        for entry in self.entries.values():
+            if entry.confirmed_at is not None or entry.due_date is None:
+                continue
+            effective = calendar.effective_due_date(entry.due_date)
+            if effective != entry.dues[-1][1]:
+                entry.dues.append((at, effective))
+                moved.append(entry.assignment_id)
+        return moved
+
+    def open_overdue(self, *, today: date, leads: set[str]) -> list[Entry]:
+        """Assignments led by one of `leads` past their deadline and not confirmed (R9), for feedbacks."""
+        return [
+            e
+            for e in self.entries.values()
+            if e.confirmed_at is None
+            and e.dues[-1][1] is not None
+            and e.dues[-1][1] < today
+            and e.leads[-1][1] in leads
+        ]
+
+    def classified(
+        self, *, as_of: date, calendar: WorkCalendar, window_from: date | None = None
+    ) -> dict[int, tuple[str, str, date | None, bool]]:
+        """Each assignment in the period as of `as_of`: (lead unit, bucket, due date, done), by id."""
+        end = calendar.end_of_day(as_of)
+        start = calendar.end_of_day(window_from - timedelta(days=1)) if window_from else None
+        found = {}
+        for entry in self.entries.values():
+            if entry.created_at > end:
+                continue
+            if start is not None and entry.confirmed_at is not None and entry.confirmed_at < start:
+                continue
+            done = entry.confirmed_at is not None and entry.confirmed_at <= end
+            found[entry.assignment_id] = (
+                entry.lead_at(end),
+                _bucket(entry, end, as_of),
+                entry.due_at(end),
+                done,
+            )
+        return found
+
+    def recount(
+        self,
+        *,
+        as_of: date,
+        calendar: WorkCalendar,
+        soon_days: int,
+        window_from: date | None = None,
+        unit_codes: list[str] | None = None,
+    ) -> dict[str, dict]:
+        """The bucket table as of `as_of`, per lead unit in force then: {unit code: counts and rate}."""
+        soon_until = calendar.add_working_days(as_of, soon_days)
+        table: dict[str, dict] = {}
+        for lead, bucket, due, done in self.classified(
+            as_of=as_of, calendar=calendar, window_from=window_from
+        ).values():
+            if unit_codes is not None and lead not in unit_codes:
+                continue
+            row = table.setdefault(lead, dict.fromkeys(COUNTS, 0))
+            row[bucket] += 1
+            if not done and due is not None and as_of <= due <= soon_until:
+                row["due_soon"] += 1
+        for row in table.values():
+            row["total"] = sum(row[k] for k in BUCKET_KEYS)
+            row["done"] = row["done_on_time"] + row["done_late"]
+            row["open"] = row["total"] - row["done"]
+            row["on_time_rate"] = round(100 * row["done_on_time"] / row["total"], 2)
+        return table
+
+
+def _bucket(entry: Entry, end: datetime, as_of: date) -> str:
+    due = entry.due_at(end)
+    if entry.confirmed_at is not None and entry.confirmed_at <= end:
+        if due is None or entry.completed_on <= due:
+            return "done_on_time"
+        return "done_late"
+    if due is None:
+        return "no_deadline"
+    return "open_late" if due < as_of else "open_in_time"
+
+
+def _in_force(changes: list, end: datetime):
+    """The value of the last change made at or before `end` (changes are in time order)."""
+    value = changes[0][1]
+    for at, new in changes:
+        if at > end:
+            break
+        value = new
+    return value
