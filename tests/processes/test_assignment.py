@@ -231,6 +231,36 @@ def test_return_then_correct_goes_back_to_the_same_unit_with_the_new_deadline(sy
     assert assignment(system, a_id).stage == "accepted"
 
 
+def test_a_deadline_given_when_handling_a_return_leaves_earlier_reports_as_they_were(
+    system, directory, clock
+):
+    """Found by `theodoi simulate`: the correction is a DeadlineAdjustment, so a report as of the day
+    before it still counts the task "Không có thời hạn" when recomputed later."""
+    [a_id] = classify(system, directory, item("Chưa có thời hạn", "SO_TC"))
+    review = {"decision": "return", "reason_kind": "wrong_content", "reason": "Cần ghi thời hạn"}
+    act(system, directory["sotc"], "review", review, at=datetime(2025, 2, 3, 3, 0, tzinfo=UTC), clock=clock)
+    correction = {"resolution": "corrected", "new_due_date": "2025-05-30", "note": "Bổ sung thời hạn"}
+    act(
+        system,
+        directory["cv"],
+        "handle_return",
+        correction,
+        at=datetime(2025, 2, 5, 3, 0, tzinfo=UTC),
+        clock=clock,
+    )
+    [adjustment] = get(system, DeadlineAdjustment, assignment_id=a_id)
+    assert (adjustment.old_effective_due_date, adjustment.new_effective_due_date) == (None, date(2025, 5, 30))
+    assert adjustment.decided_by == "cv" and "Bổ sung thời hạn" in adjustment.basis
+
+    def bucket_on(day: date) -> dict:
+        with system.db.reading() as session:
+            [row] = buckets.per_unit(session, as_of=day, calendar=WorkCalendar(), unit_codes=["SO_TC"])
+        return {k: row[k] for k in ("no_deadline", "open_in_time")}
+
+    assert bucket_on(date(2025, 2, 4)) == {"no_deadline": 1, "open_in_time": 0}
+    assert bucket_on(date(2025, 2, 5)) == {"no_deadline": 0, "open_in_time": 1}
+
+
 def test_return_then_transfer_is_accepted_by_the_new_unit(system, directory):
     [a_id] = classify(system, directory, item("Nhiệm vụ xây dựng", "SO_TC", DUE))
     act(

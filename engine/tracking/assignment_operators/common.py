@@ -7,7 +7,7 @@ from typing import Any
 
 from engine.errors import ConflictError, NotFoundError, ValidationError
 from engine.operators import StepContext
-from engine.tracking.models import Assignment, Document, Unit
+from engine.tracking.models import Assignment, DeadlineAdjustment, Document, Unit
 
 T2_WORKING_DAYS = 3  # Đ7.2.a
 
@@ -70,10 +70,28 @@ def parse_day(value: str, field: str) -> date:
         raise ValidationError(f"{field} is not a date", fields={field: "ngày không hợp lệ"}) from None
 
 
-def set_due(ctx: StepContext, a: Assignment, due: date) -> None:
-    """Give the assignment the deadline `due` and its effective date (R4)."""
+def set_due(
+    ctx: StepContext, a: Assignment, due: date, *, basis: str, difficulty_report_id: int | None = None
+) -> None:
+    """Give the assignment the deadline `due` and its effective date (R4), recorded as a
+    DeadlineAdjustment resting on `basis`, so that reports as of an earlier date keep the deadline that
+    was in force then (none, if the task had none)."""
+    old_due, old_effective = a.due_date, a.effective_due_date
     a.has_deadline, a.due_date, a.effective_due_date = True, due, ctx.calendar.effective_due_date(due)
     a.deadline_kind = a.deadline_kind or "completion"
+    ctx.session.add(
+        DeadlineAdjustment(
+            assignment_id=a.id,
+            old_due_date=old_due,
+            old_effective_due_date=old_effective,
+            new_due_date=a.due_date,
+            new_effective_due_date=a.effective_due_date,
+            basis=basis,
+            difficulty_report_id=difficulty_report_id,
+            decided_by=ctx.actor,
+            decided_at=ctx.now,
+        )
+    )
 
 
 def _iso(value: date | None) -> str | None:

@@ -105,7 +105,9 @@ def resolve_return(
         if (new_content or "").strip():
             a.content = new_content.strip()
         if new_due_date:
-            set_due(ctx, a, parse_day(new_due_date, "new_due_date"))
+            basis = "Văn phòng UBND tỉnh điều chỉnh thời hạn khi xử lý nhiệm vụ bị trả lại"
+            basis += f": {note.strip()}" if (note or "").strip() else ""
+            set_due(ctx, a, parse_day(new_due_date, "new_due_date"), basis=basis)
     elif resolution == "transferred":
         _transfer(ctx, a, to_unit, note or returned.reason, returned.id)
     else:

@@ -26,7 +26,6 @@ from engine.tracking.models import (
     LEAD,
     RESULT_REPORTED,
     Assignment,
-    DeadlineAdjustment,
     DifficultyReport,
     StatusUpdate,
 )
@@ -166,20 +165,8 @@ def record_direction(
     if decision == "extend":
         if not new_due_date:
             raise ValidationError("Nhập thời hạn mới", fields={"new_due_date": "bắt buộc khi gia hạn"})
-        old_due, old_effective = a.due_date, a.effective_due_date
-        set_due(ctx, a, parse_day(new_due_date, "new_due_date"))
-        ctx.session.add(
-            DeadlineAdjustment(
-                assignment_id=a.id,
-                old_due_date=old_due,
-                old_effective_due_date=old_effective,
-                new_due_date=a.due_date,
-                new_effective_due_date=a.effective_due_date,
-                basis=direction,
-                difficulty_report_id=report.id,
-                decided_by=ctx.actor,
-                decided_at=ctx.now,
-            )
+        set_due(
+            ctx, a, parse_day(new_due_date, "new_due_date"), basis=direction, difficulty_report_id=report.id
         )
         message += f" Thời hạn mới: {a.due_date:%d/%m/%Y}."
     elif decision == "adjust":
