@@ -229,7 +229,13 @@ def published_rounds_reproducible(run) -> Check:
             expected = run.ledger.recount(
                 as_of=as_of, window_from=row.window_from, calendar=calendar, soon_days=settings.due_soon_days
             )
-            check.problems += compare(row.figures, expected, f"{row.label}: frozen vs ledger")
+            differences = compare(row.figures, expected, f"{row.label}: frozen vs ledger")
+            if differences:
+                units = {r["unit_code"] for r in row.figures or []} | set(expected)
+                differences += explain(
+                    session, run.ledger, as_of, row.window_from, calendar, settings.due_soon_days, units
+                )
+            check.problems += differences
     check.looked_at = f"{len(rounds)} published round(s)"
     return check
 
