@@ -1,8 +1,8 @@
 """The calendar as data: overrides an administrator keeps, the status of each year, the history of both,
 and the WorkCalendar built from them.
 
-Changing an override moves deadlines: administrators go through engine.workdays.corrections, which
-calls write_override here; set_override and delete write the row (and its history) alone."""
+Changing an override moves deadlines: every change goes through engine.workdays.corrections, which calls
+write_override here, so no path changes the calendar without moving the open work that depends on it."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import clock
 from engine.calendar import WorkCalendar
 from engine.config import Settings
 from engine.errors import NotFoundError, ValidationError
@@ -76,19 +75,6 @@ def write_override(
     session.add(change)
     session.flush()
     return change
-
-
-def set_override(
-    *, session: Session, day: date, working: bool, note: str, actor: str | None, now: datetime
-) -> CalendarOverride:
-    """Declare `day` a working day or a day off, whatever the package says (the row alone: nothing moves)."""
-    write_override(session=session, day=day, working=working, note=note, actor=actor, now=now)
-    return session.get(CalendarOverride, day)
-
-
-def delete(*, session: Session, day: date, actor: str | None = None, now: datetime | None = None) -> None:
-    """Remove an override: the package decides that day again (the row alone: nothing moves)."""
-    write_override(session=session, day=day, working=None, note="", actor=actor, now=now or clock.now())
 
 
 def get_override(*, session: Session, day: date) -> CalendarOverride | None:

@@ -22,6 +22,7 @@ from engine.tracking.models import (
     Unit,
 )
 from engine.usertasks import service as usertasks
+from engine.workdays import corrections
 from engine.workdays import service as workdays
 from tests.conftest import complete_task
 from tests.factories import add_assignment, add_document
@@ -314,8 +315,9 @@ def test_the_q1_round_waits_across_tet_and_a_day_off_declared_on_the_19th_moves_
     # Started in January 2026: the first period still due is Q1, whose timer waits across Tết (16-20/02).
     clock.move_to(datetime(2026, 1, 12, 2, 0, tzinfo=UTC))
     with system.db.transaction() as session:
-        workdays.set_override(
+        corrections.change_override(
             session=session,
+            engine=system.engine,
             day=date(2026, 3, 19),
             working=False,
             note="Nghỉ (thử)",
