@@ -7,6 +7,7 @@ the instance."""
 from __future__ import annotations
 
 import contextlib
+import inspect
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -49,6 +50,48 @@ def operator(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         return fn
 
     return register
+
+
+@dataclass(frozen=True)
+class OperatorParameter:
+    name: str
+    required: bool
+    default: Any = None
+
+
+@dataclass(frozen=True)
+class OperatorSpec:
+    """What an analyst needs to call an operator: its name, what it does, the parameters it takes."""
+
+    name: str
+    summary: str
+    parameters: tuple[OperatorParameter, ...]
+    accepts_any: bool  # it takes **params: any parameter name is accepted
+
+
+def describe() -> list[OperatorSpec]:
+    """Every registered operator with its parameters, read from its signature (the first one is the
+    step context), sorted by name: the editor's choices and the deploy-time check."""
+    specs = []
+    for name, fn in sorted(OPERATORS.items()):
+        params = list(inspect.signature(fn).parameters.values())[1:]
+        specs.append(
+            OperatorSpec(
+                name=name,
+                summary=(inspect.getdoc(fn) or "").split("\n\n")[0].replace("\n", " "),
+                parameters=tuple(
+                    OperatorParameter(
+                        p.name,
+                        required=p.default is inspect.Parameter.empty,
+                        default=None if p.default is inspect.Parameter.empty else p.default,
+                    )
+                    for p in params
+                    if p.kind in (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+                ),
+                accepts_any=any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params),
+            )
+        )
+    return specs
 
 
 @contextlib.contextmanager

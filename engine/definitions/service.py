@@ -23,6 +23,35 @@ from engine.errors import DiagramProblem, InvalidDiagramError, NotFoundError
 
 
 @dataclass(frozen=True)
+class ValidationReport:
+    """Everything said about an upload before it is deployed: `problems` block it, `warnings` do not."""
+
+    problems: list[DiagramProblem]
+    warnings: list[DiagramProblem]
+    process_ids: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def validate_upload(
+    *, session: Session, settings: Settings, data: bytes, filename: str, forms: dict[str, bytes] | None = None
+) -> ValidationReport:
+    """What deploy() would refuse in this upload (diagram and forms), without deploying anything."""
+    try:
+        with session.begin_nested() as savepoint:
+            results = deploy(
+                session=session, settings=settings, data=data, filename=filename, actor=None, forms=forms
+            )
+            process_ids = [r.definition.process_id for r in results]
+            savepoint.rollback()
+    except InvalidDiagramError as exc:
+        return ValidationReport(problems=exc.problems, warnings=[], process_ids=[])
+    return ValidationReport(problems=[], warnings=[], process_ids=process_ids)
+
+
+@dataclass(frozen=True)
 class Deployed:
     definition: ProcessDefinition
     created: bool
