@@ -2,19 +2,20 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.db import Base, UTCDateTime
 
 
 class ProcessDefinition(Base):
-    """One deployed version of one process: identical content is never stored twice."""
+    """One deployed version of one process. Content equal to the newest version is not stored again;
+    equal to an older one, it is a rollback: a new version whose source_definition_id names the old."""
 
     __tablename__ = "process_definitions"
     __table_args__ = (
         UniqueConstraint("process_id", "version"),
-        UniqueConstraint("process_id", "content_hash"),
+        Index("ix_process_definitions_content_hash", "process_id", "content_hash"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -92,20 +92,18 @@ def deploy(
         files = [(filename, data), *_dependency_files(session, dependencies)]
         form_files = _collect_forms(settings, filename, process_id, files, forms)
         content_hash = _hash(data, form_files, dependencies)
-        existing = session.scalar(
-            select(ProcessDefinition).where(
-                ProcessDefinition.process_id == process_id, ProcessDefinition.content_hash == content_hash
-            )
-        )
-        if existing is not None:
-            results.append(Deployed(existing, created=False))
+        newest = _latest(session, process_id)
+        if newest is not None and newest.content_hash == content_hash:
+            results.append(Deployed(newest, created=False))
             continue
-        version = (
-            session.scalar(
-                select(func.max(ProcessDefinition.version)).where(ProcessDefinition.process_id == process_id)
-            )
-            or 0
-        ) + 1
+        # The same content as an older version makes that version the newest again (a rollback).
+        source = session.scalar(
+            select(ProcessDefinition.id)
+            .where(ProcessDefinition.process_id == process_id, ProcessDefinition.content_hash == content_hash)
+            .order_by(ProcessDefinition.version.desc())
+            .limit(1)
+        )
+        version = (newest.version if newest is not None else 0) + 1
         definition = ProcessDefinition(
             process_id=process_id,
             version=version,
@@ -117,6 +115,7 @@ def deploy(
             dependencies=dependencies,
             deployed_at=clock.now(),
             deployed_by=actor,
+            source_definition_id=source,
         )
         session.add(definition)
         session.flush()
@@ -148,15 +147,19 @@ def deploy_directory(*, session: Session, settings: Settings, actor: str | None 
 
 def latest_or_raise(*, session: Session, process_id: str) -> ProcessDefinition:
     """The newest version of `process_id`: new instances always start on it."""
-    definition = session.scalar(
+    definition = _latest(session, process_id)
+    if definition is None:
+        raise NotFoundError(f"no deployed process {process_id!r}")
+    return definition
+
+
+def _latest(session: Session, process_id: str) -> ProcessDefinition | None:
+    return session.scalar(
         select(ProcessDefinition)
         .where(ProcessDefinition.process_id == process_id)
         .order_by(ProcessDefinition.version.desc())
         .limit(1)
     )
-    if definition is None:
-        raise NotFoundError(f"no deployed process {process_id!r}")
-    return definition
 
 
 def get_or_raise(*, session: Session, definition_id: int) -> ProcessDefinition:

@@ -29,6 +29,7 @@ DEFINITION = {
         "dependencies": {"type": "object"},
         "deployed_at": {"type": "string", "format": "date-time"},
         "deployed_by": {"type": ["string", "null"]},
+        "source_definition_id": {"type": ["integer", "null"]},
     },
 }
 DEPLOYED = {
@@ -57,6 +58,7 @@ def present(d: ProcessDefinition) -> dict:
         "dependencies": d.dependencies,
         "deployed_at": d.deployed_at.isoformat(),
         "deployed_by": d.deployed_by,
+        "source_definition_id": d.source_definition_id,
     }
 
 

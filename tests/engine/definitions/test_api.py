@@ -103,6 +103,25 @@ def test_versions_follow_content_and_instances_stay_on_theirs(client, auth_heade
     assert xml.status_code == 200 and xml.data == waiter(1)
 
 
+def test_deploying_an_older_version_again_makes_it_the_newest(client, auth_headers):
+    """A broken v2 is replaced by uploading v1's file again: a v3 with v1's content, not "unchanged"."""
+    analyst = auth_headers("analyst")
+    v1 = upload(client, analyst, waiter(1)).get_json()["deployed"][0]["definition"]
+    upload(client, analyst, waiter(2))
+    again = upload(client, analyst, waiter(1))
+    assert again.status_code == 201
+    v3 = again.get_json()["deployed"][0]["definition"]
+    assert (v3["version"], v3["content_hash"], v3["source_definition_id"]) == (
+        3,
+        v1["content_hash"],
+        v1["id"],
+    )
+    started = client.post("/api/v1/process-instances", headers=analyst, json={"process_id": "waiter"})
+    assert started.get_json()["definition_id"] == v3["id"]
+    same = upload(client, analyst, waiter(1))
+    assert same.status_code == 200 and same.get_json()["deployed"][0]["definition"]["id"] == v3["id"]
+
+
 @pytest.mark.parametrize(
     ("fixture", "element", "words"),
     [
