@@ -120,6 +120,25 @@ def validate(files: tuple[Path, ...]) -> None:
     sys.exit(0 if verdicts.all_valid else 1)
 
 
+@main.command("test")
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def test_scenarios(files: tuple[Path, ...]) -> None:
+    """Run scenario files (default: processes/tests/*.yaml) in a scratch database: one line per
+    scenario, then a summary; exit 1 if any fails."""
+    from engine.scenarios.runner import run_files, scenario_files
+
+    settings = load_settings()
+    report = run_files(settings=settings, paths=list(files) or scenario_files(settings))
+    for r in report.results:
+        first, *more = r.message.splitlines() or [""]
+        click.echo(f"{'✓' if r.passed else '✗'} {r.file}: {r.name}" + (f": {first}" if first else ""))
+        for line in more:
+            click.echo(f"    {line}")
+    passed = sum(r.passed for r in report.results)
+    click.echo(f"{passed}/{len(report.results)} kịch bản đạt, {len(report.results) - passed} không đạt")
+    sys.exit(0 if report.ok else 1)
+
+
 @main.command()
 @click.option(
     "--now", "at", default=None, help="Fire as if it were this ISO instant (e.g. 2025-02-06T09:00+07:00)."
