@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import hashlib
 import json
 import shutil
 import tempfile
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -22,7 +24,11 @@ from engine.definitions import service as definitions
 from engine.definitions.models import ProcessDefinition
 from engine.demo import DEMO, directory_rows
 from engine.directory import service as directory_service
+from engine.migrate import MIGRATIONS
 from engine.system import System, build
+
+# Base databases by content (engine/migrations, processes/, forms/, the directory, the first day).
+CACHE = Path(tempfile.gettempdir()) / "theodoi-scenarios"
 
 
 @dataclass(frozen=True)
@@ -61,16 +67,20 @@ def template(
     """Build the template in a temporary folder; everything in it is deleted on leaving.
 
     Raises InvalidDiagramError (processes/ or the upload cannot be deployed) or InvalidDirectoryError."""
+    spec = directory or json.loads(DEMO.read_text(encoding="utf-8"))
     with tempfile.TemporaryDirectory(prefix="theodoi-scenarios-") as folder:
         path = Path(folder) / "template.db"
-        url = f"sqlite:///{path}"
         scratch = dataclasses.replace(
-            settings, database_url=url, data_dir=Path(folder), deploy_on_start=False, broker_url=""
+            settings,
+            database_url=f"sqlite:///{path}",
+            data_dir=Path(folder),
+            deploy_on_start=False,
+            broker_url="",
         )
-        migrate.upgrade(url)
+        shutil.copyfile(_base(scratch, spec, today), path)
         system = build(scratch)
         try:
-            process_ids = _fill(system, directory, today, upload)
+            process_ids = _deploy_upload(system, upload) if upload is not None else []
             with system.db.reading() as session:
                 user_tasks = _user_tasks(definitions.list_(session=session, latest_only=True))
         finally:
@@ -78,22 +88,35 @@ def template(
         yield Template(scratch, Path(folder), process_ids, user_tasks)
 
 
-def _fill(system: System, directory: dict | None, today: date, upload: Upload | None) -> list[str]:
-    spec = directory or json.loads(DEMO.read_text(encoding="utf-8"))
+def _base(scratch: Settings, spec: dict, today: date) -> Path:
+    """A migrated database with processes/ deployed and the directory loaded, built once per content and
+    kept in the temporary folder: the directory's password hashes alone take seconds (argon2 is slow on
+    purpose), and every run of the analyst pages and every test would pay them again."""
+    key = hashlib.sha256(json.dumps([spec, today.isoformat()], sort_keys=True).encode())
+    for folder in (MIGRATIONS / "versions", Path(scratch.processes_dir), Path(scratch.forms_dir)):
+        for file in sorted(folder.rglob("*")):
+            if file.is_file() and "__pycache__" not in file.parts:
+                key.update(str(file.relative_to(folder)).encode() + b"\0" + file.read_bytes())
+    cached = CACHE / f"{key.hexdigest()}.db"
+    if cached.exists():
+        return cached
+    CACHE.mkdir(parents=True, exist_ok=True)
+    building = CACHE / f"{cached.stem}.{uuid.uuid4().hex}.tmp"
+    url = f"sqlite:///{building}"
+    migrate.upgrade(url)
+    system = build(dataclasses.replace(scratch, database_url=url))
+    try:
+        _fill(system, spec, today)
+    finally:
+        system.db.dispose()
+    building.replace(cached)  # atomic: a concurrent run sees the whole file or none
+    return cached
+
+
+def _fill(system: System, spec: dict, today: date) -> None:
     spec = {"units": spec["units"], "users": [{"unit": None, **u} for u in spec["users"]]}
     with system.db.transaction() as session:
         definitions.deploy_directory(session=session, settings=system.settings, actor="scenarios")
-        process_ids = []
-        if upload is not None:
-            deployed = definitions.deploy(
-                session=session,
-                settings=system.settings,
-                data=upload.data,
-                filename=upload.filename,
-                actor="scenarios",
-                forms=upload.forms,
-            )
-            process_ids = [d.definition.process_id for d in deployed]
         directory_service.import_directory(
             session=session,
             parsed=directory_rows(spec),
@@ -102,7 +125,19 @@ def _fill(system: System, directory: dict | None, today: date, upload: Upload | 
             actor=None,
             new_password=lambda: "scenario-only",
         )
-    return process_ids
+
+
+def _deploy_upload(system: System, upload: Upload) -> list[str]:
+    with system.db.transaction() as session:
+        deployed = definitions.deploy(
+            session=session,
+            settings=system.settings,
+            data=upload.data,
+            filename=upload.filename,
+            actor="scenarios",
+            forms=upload.forms,
+        )
+        return [d.definition.process_id for d in deployed]
 
 
 def _user_tasks(newest: list[ProcessDefinition]) -> dict[str, set[str]]:
