@@ -17,6 +17,7 @@ from engine.tracking.views import bp as tracking_bp
 from engine.usertasks.views import bp as usertasks_bp
 from engine.web import errors
 from engine.web.api import API_PREFIX, openapi_document
+from engine.web.camunda_rest import bp as camunda_rest_bp
 from engine.web.pages import bp as pages_bp
 from engine.workdays.views import bp as workdays_bp
 
@@ -39,6 +40,7 @@ def create_app(settings: Settings | None = None, *, system: System | None = None
     for blueprint in (
         assignments_bp,
         auth_bp,
+        camunda_rest_bp,
         definitions_bp,
         instances_bp,
         notifications_bp,
