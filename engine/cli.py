@@ -106,7 +106,8 @@ def deploy(paths: tuple[Path, ...]) -> None:
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 def validate(files: tuple[Path, ...]) -> None:
-    """Check diagrams without deploying: one line per problem, `file:line: element-id: message`."""
+    """Check diagrams without deploying: one line per problem, `file:line: element-id: message`, and one
+    per warning, `warning: file:line: element-id: message`; warnings alone still exit 0."""
     from engine.bpmn.loader import describe_files
 
     settings = load_settings()

@@ -31,14 +31,19 @@ _EXPRESSIONS = (
     (".//bpmn:scriptTask/bpmn:script", "exec", "script"),
     (".//bpmn:extensionElements/spiffworkflow:preScript", "exec", "preScript"),
     (".//bpmn:extensionElements/spiffworkflow:postScript", "exec", "postScript"),
-    (".//bpmn:sequenceFlow/bpmn:conditionExpression", "eval", "condition"),
-    (".//bpmn:conditionalEventDefinition/bpmn:condition", "eval", "condition"),
-    (".//bpmn:standardLoopCharacteristics/bpmn:loopCondition", "eval", "loop condition"),
-    (".//bpmn:multiInstanceLoopCharacteristics/bpmn:loopCardinality", "eval", "loop cardinality"),
-    (".//bpmn:multiInstanceLoopCharacteristics/bpmn:completionCondition", "eval", "completion condition"),
-    (".//spiffworkflow:messagePayload", "eval", "message payload"),
+    (".//bpmn:sequenceFlow/bpmn:conditionExpression", "eval", "điều kiện"),
+    (".//bpmn:conditionalEventDefinition/bpmn:condition", "eval", "điều kiện"),
+    (".//bpmn:standardLoopCharacteristics/bpmn:loopCondition", "eval", "điều kiện lặp (loopCondition)"),
+    (".//bpmn:multiInstanceLoopCharacteristics/bpmn:loopCardinality", "eval", "số lần lặp (loopCardinality)"),
+    (
+        ".//bpmn:multiInstanceLoopCharacteristics/bpmn:completionCondition",
+        "eval",
+        "điều kiện hoàn thành (completionCondition)",
+    ),
+    (".//spiffworkflow:messagePayload", "eval", "messagePayload"),
 )
 _TIMER_KINDS = ("timeDate", "timeDuration", "timeCycle")
+_PYTHON_ONLY = "theodoi chỉ chạy Python"
 
 # Attribute references and the element kinds that carry them; QName-typed ones may have a prefix.
 _ATTRIBUTE_REFS = (
@@ -66,10 +71,12 @@ _ISO_DURATION = re.compile(_ISO_DURATION_PATTERN, re.IGNORECASE)  # Spiff accept
 # upper case only, so that a variable such as `p2` stays an expression.
 _LOOKS_ISO = re.compile(rf"{_ISO_DURATION_PATTERN}|R\d*/(?:P|\d{{4}}-)\S*|\d{{4}}-\d{{2}}-\d{{2}}\S*")
 _EXAMPLES = {
-    "timeDuration": 'an ISO 8601 duration; write it like "P3D", "PT2H" or "PT2H30M"',
-    "timeDate": 'an ISO 8601 date or date-time; write it like "2024-05-07" or "2024-05-07T08:00:00+07:00"',
-    "timeCycle": 'an ISO 8601 repeating interval; write it like "R3/PT1H" or "R/2024-05-07T08:00+07:00/P1D"',
+    "timeDuration": 'một khoảng thời gian ISO 8601; hãy viết như "P3D", "PT2H" hoặc "PT2H30M"',
+    "timeDate": 'một ngày hoặc ngày giờ ISO 8601; hãy viết như "2024-05-07" hoặc "2024-05-07T08:00:00+07:00"',
+    "timeCycle": 'một chu kỳ lặp ISO 8601; hãy viết như "R3/PT1H" hoặc "R/2024-05-07T08:00+07:00/P1D"',
 }
+# A Quartz cron expression, as Camunda 7 accepts in timeCycle: six or seven fields, seconds first.
+_QUARTZ = re.compile(r"[\d*?/,\-LW#A-Z]+(\s+[\d*?/,\-LW#A-Z]+){5,6}", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -108,7 +115,8 @@ def not_executable_problems(root: etree._Element, filename: str) -> list[Diagram
             filename,
             line_of(info.element),
             info.id,
-            f"process {info.id} is not executable (isExecutable is not true): it can be viewed but not run",
+            f"quy trình {info.id} không chạy được (isExecutable không phải true): chỉ xem được, không chạy"
+            " được",
         )
         for info in infos
     ]
@@ -146,7 +154,7 @@ def duplicate_id_problems(root: etree._Element, filename: str, _known=()) -> lis
                 filename,
                 line_of(elements[1]),
                 value,
-                f"id {value!r} is used by {len(elements)} elements (lines {lines}); ids must be unique",
+                f"id {value!r} được dùng cho {len(elements)} phần tử (dòng {lines}); mỗi id phải là duy nhất",
             )
         )
     return problems
@@ -160,14 +168,14 @@ def reference_problems(root: etree._Element, filename: str, _known=()) -> list[D
     def check(element: etree._Element, attribute: str, value: str | None) -> None:
         target = _strip_prefix(value or "")
         if target and target not in ids:
-            kind = _words(etree.QName(element).localname)
+            kind = etree.QName(element).localname
             owner = element.get("id") or _owner_id(element)
             problems.append(
                 DiagramProblem(
                     filename,
                     line_of(element),
                     owner,
-                    f"{kind} {owner}: {attribute} {target!r} does not match any element of this file",
+                    f"{kind} {owner}: {attribute} {target!r} không trỏ tới phần tử nào của tệp này",
                 )
             )
 
@@ -177,7 +185,7 @@ def reference_problems(root: etree._Element, filename: str, _known=()) -> list[D
                 check(element, attribute, element.get(attribute))
     for tag in _DEFAULT_FLOW_OWNERS:
         for element in root.iterfind(f".//bpmn:{tag}[@default]", NS):
-            check(element, "default flow", element.get("default"))
+            check(element, "default", element.get("default"))
     for element in root.iterfind(".//bpmn:laneSet//bpmn:flowNodeRef", NS):
         check(element.getparent(), "flowNodeRef", (element.text or "").strip())
     return problems
@@ -199,9 +207,12 @@ def call_activity_problems(
         called = _strip_prefix(element.get("calledElement", "")).strip()
         owner = element.get("id") or NO_ELEMENT
         if not called:
-            message = "call activity has no calledElement: say which process it calls"
+            message = "callActivity không có calledElement: hãy ghi quy trình mà nó gọi"
         elif called not in defined and called not in known:
-            message = f"call activity calls process {called!r}, which is neither in this file nor deployed"
+            message = (
+                f"callActivity gọi quy trình {called!r}, quy trình này không có trong tệp và chưa được"
+                " triển khai"
+            )
         else:
             continue
         problems.append(DiagramProblem(filename, line_of(element), owner, message))
@@ -227,6 +238,27 @@ def expression_problems(root: etree._Element, filename: str, _known=()) -> list[
     return problems
 
 
+def loop_reference_warnings(root: etree._Element, filename: str, _known=()) -> list[DiagramProblem]:
+    """A multi-instance loopDataInputRef / loopDataOutputRef that names no element of the diagram.
+
+    SpiffWorkflow reads such a name as a task-data variable, so it runs; but BPMN declares the two as
+    element references, and bpmn-moddle (bpmn.io, Camunda Modeler) drops an unresolved one on save."""
+    ids = {element.get("id") for element in root.iter(etree.Element) if element.get("id")}
+    warnings = []
+    for kind in ("loopDataInputRef", "loopDataOutputRef"):
+        for element in root.iterfind(f".//bpmn:multiInstanceLoopCharacteristics/bpmn:{kind}", NS):
+            name = (element.text or "").strip()
+            if not name or name in ids:
+                continue
+            message = (
+                f"{kind} {name!r} không trỏ tới phần tử nào của sơ đồ: theodoi đọc nó là biến {name!r} trong"
+                " dữ liệu của bước, nhưng bpmn.io và Camunda Modeler sẽ xóa tham chiếu này khi lưu sơ đồ;"
+                f" khai báo một bpmn:dataObject có id {name!r} trong quy trình để giữ nó"
+            )
+            warnings.append(DiagramProblem(filename, line_of(element), _owner_id(element), message))
+    return warnings
+
+
 _EVALUATED_PROPERTIES = ("dueDate", "subject", "candidateUnit")
 _TEMPLATES = SandboxedEnvironment()
 
@@ -242,14 +274,21 @@ def _expressions(process: etree._Element) -> Iterator[tuple[str, str, str, str, 
     for param in process.iterfind(
         ".//bpmn:extensionElements/spiffworkflow:serviceTaskOperator/spiffworkflow:parameter[@value]", NS
     ):
-        label = f"parameter {param.get('id', '?')}"
+        label = f"tham số {param.get('id', '?')}"
         yield _owner_id(param), param.get("value", ""), "eval", label, param, False
     for prop in process.iterfind(
         ".//bpmn:userTask/bpmn:extensionElements/spiffworkflow:properties/spiffworkflow:property", NS
     ):
         # The user-task properties the runtime evaluates (engine/bpmn/runtime.py: _user_task_info).
         if prop.get("name") in _EVALUATED_PROPERTIES and prop.get("value", "").strip():
-            yield _owner_id(prop), prop.get("value", ""), "eval", f"{prop.get('name')} property", prop, False
+            yield (
+                _owner_id(prop),
+                prop.get("value", ""),
+                "eval",
+                f"thuộc tính {prop.get('name')}",
+                prop,
+                False,
+            )
 
 
 def _template_problems(filename: str, element: etree._Element) -> list[DiagramProblem]:
@@ -260,7 +299,7 @@ def _template_problems(filename: str, element: etree._Element) -> list[DiagramPr
         line = (line_of(element) or 1) + (error.lineno or 1) - 1
         return [
             DiagramProblem(
-                filename, line, _owner_id(element), f"instructions: template error: {error.message}"
+                filename, line, _owner_id(element), f"instructionsForEndUser: lỗi mẫu Jinja: {error.message}"
             )
         ]
     return []
@@ -283,15 +322,24 @@ def _source_problems(
 
 
 def _language_hint(element: etree._Element, source: str) -> str:
-    """Why an expression written for another engine (FEEL, JUEL, XPath) does not compile here."""
+    """Why an expression written for another engine (FEEL, JUEL, XPath) does not compile here, naming it.
+
+    engine/bpmn/camunda.py has already converted what JUEL and FEEL share with Python."""
     text = source.strip()
+    shown = text if len(text) <= 80 else text[:77] + "..."
     if text.startswith("${") or text.startswith("#{"):
-        return " (this looks like JUEL, Camunda 7's expression language; theodoi evaluates Python)"
+        return f" (biểu thức JUEL của Camunda 7 `{shown}` không chuyển được sang Python; {_PYTHON_ONLY})"
     if text.startswith("="):
-        return " (this looks like FEEL, Camunda 8's expression language; theodoi evaluates Python)"
-    language = element.get("language") or element.getroottree().getroot().get("expressionLanguage") or ""
+        return f" (biểu thức FEEL của Camunda 8 `{shown}` không chuyển được sang Python; {_PYTHON_ONLY})"
+    owner = element.getparent()
+    language = (
+        element.get("language")
+        or (owner.get("scriptFormat") if owner is not None else None)
+        or element.getroottree().getroot().get("expressionLanguage")
+        or ""
+    )
     if language and "python" not in language.lower():
-        return f" (the diagram declares the expression language {language}; theodoi evaluates Python)"
+        return f" (sơ đồ khai báo ngôn ngữ {language}; {_PYTHON_ONLY})"
     return ""
 
 
@@ -302,9 +350,17 @@ def _timer_problems(filename: str, owner: str, kind: str, element: etree._Elemen
     source = element.text or ""
     text = source.strip()
     if not text:
-        return problem(f'{kind} is empty: write a quoted ISO 8601 value such as "P3D", or an expression')
+        return problem(
+            f'{kind} để trống: hãy ghi một giá trị ISO 8601 trong dấu nháy như "P3D", hoặc một biểu thức'
+        )
     if _LOOKS_ISO.fullmatch(text):
-        return problem(f'timer expressions are Python: write "{text}" with quotes')
+        return problem(f'biểu thức hẹn giờ là Python: hãy viết "{text}" trong dấu nháy')
+    if kind == "timeCycle" and _QUARTZ.fullmatch(text):
+        return problem(
+            f'timeCycle "{text}" là biểu thức cron Quartz của Camunda, theodoi không đọc được: hãy viết'
+            ' một chu kỳ ISO 8601 trong dấu nháy, ví dụ "R/2027-01-04T09:00:00+07:00/P1D" (9 giờ sáng'
+            " mỗi ngày), hoặc tính thời điểm bằng biểu thức, ví dụ với add_working_days(...)"
+        )
     problems = _source_problems(filename, owner, source, "eval", kind, element, True)
     if problems:
         return problems
@@ -316,7 +372,7 @@ def _timer_problems(filename: str, owner: str, kind: str, element: etree._Elemen
         return []  # computed at run time (e.g. add_working_days(...).isoformat())
     value = tree.body.value
     if not isinstance(value, str):
-        return problem(f'{kind} must give a string such as "P3D", not {type(value).__name__} {value!r}')
+        return problem(f'{kind} phải cho ra một chuỗi như "P3D", không phải {type(value).__name__} {value!r}')
     message = iso_timer_problem(kind, value)
     return problem(message) if message else []
 
@@ -331,7 +387,7 @@ def iso_timer_problem(kind: str, value: str) -> str | None:
             ok = bool(_ISO_DURATION.fullmatch(value)) and Timer.parse_iso_duration(value) is not None
         elif kind == "timeDate":
             if value.upper().startswith("P"):
-                return f'timeDate "{value}" is a duration: use timeDuration for it, or give a date-time'
+                return f'timeDate "{value}" là khoảng thời gian: hãy dùng timeDuration, hoặc ghi một ngày giờ'
             ok = isinstance(Timer.parse_time_or_duration(value), datetime)
         else:
             parts = value.split("/")
@@ -343,7 +399,7 @@ def iso_timer_problem(kind: str, value: str) -> str | None:
             )
     except Exception:  # Spiff's own parsers raise bare Exception, ValueError, AttributeError, ...
         ok = False
-    return None if ok else f'{kind} "{value}" is not {_EXAMPLES[kind]}'
+    return None if ok else f'{kind} "{value}" không phải {_EXAMPLES[kind]}'
 
 
 def _owner_id(element: etree._Element) -> str:
@@ -367,8 +423,3 @@ def _id_elements(root: etree._Element) -> Iterator[etree._Element]:
 
 def _strip_prefix(value: str) -> str:
     return value.split(":", 1)[1] if ":" in value else value
-
-
-def _words(localname: str) -> str:
-    """'sequenceFlow' -> 'sequence flow'."""
-    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", localname).lower()

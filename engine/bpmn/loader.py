@@ -1,4 +1,5 @@
-"""The hardened diagram loader: bytes in, every problem out at once, or a Diagram that Spiff can run."""
+"""The hardened diagram loader: bytes in, every problem and warning out at once, or a Diagram that Spiff
+can run. Problems block a deploy; warnings (what the engine ignores) are shown and do not."""
 
 from __future__ import annotations
 
@@ -12,8 +13,10 @@ from typing import Literal
 
 from lxml import etree
 
-from engine.bpmn import camunda, lint
+from engine.bpmn import camunda, camunda_checks, lint
 from engine.bpmn.lint import BPMN_NS, NO_ELEMENT, NS, line_of
+from engine.bpmn.operator_check import operator_problems
+from engine.bpmn.spiff_check import spiff_problem, spiff_problems
 from engine.errors import DiagramProblem, DiagramTooLargeError, InvalidDiagramError
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -36,6 +39,7 @@ class Diagram:
     process_ids: list[str]
     called_processes: set[str] = field(default_factory=set)
     names: dict[str, str] = field(default_factory=dict)
+    warnings: list[DiagramProblem] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -46,17 +50,21 @@ class Verdict:
     status: Literal["valid", "not_executable", "invalid"]
     problems: list[DiagramProblem]
     diagram: Diagram | None = None
+    warnings: list[DiagramProblem] = field(default_factory=list)
 
     @property
     def summary(self) -> str:
-        """One line: 'valid: executable processes intake', 'not executable: ...', 'invalid: 3 problems'."""
+        """One line: 'hợp lệ: ...', 'không chạy được: ...', 'không hợp lệ: 3 lỗi', with the warnings."""
+        warned = f", {len(self.warnings)} cảnh báo" if self.warnings else ""
         if self.diagram is not None:
-            return f"valid: executable processes {', '.join(self.diagram.process_ids)}"
+            return f"hợp lệ: quy trình chạy được {', '.join(self.diagram.process_ids)}{warned}"
         if self.status == "not_executable":
             ids = ", ".join(p.element_id for p in self.problems)
-            return f'not executable: no process has isExecutable="true" ({ids}); it can be viewed, not run'
-        count = len(self.problems)
-        return f"invalid: {count} problem{'s' if count != 1 else ''}"
+            return (
+                f'không chạy được: không quy trình nào có isExecutable="true" ({ids}); chỉ xem được, '
+                f"không chạy được{warned}"
+            )
+        return f"không hợp lệ: {len(self.problems)} lỗi{warned}"
 
 
 def load_diagram(
@@ -68,40 +76,58 @@ def load_diagram(
     known_processes: Collection[str] = (),
 ) -> Diagram:
     """Parse, validate and lint one .bpmn file; raise InvalidDiagramError with every problem found."""
+    verdict = _examine(data, filename, max_bytes, max_depth, known_processes)
+    if verdict.diagram is None:
+        raise InvalidDiagramError(verdict.problems, not_executable=verdict.status == "not_executable")
+    return verdict.diagram
+
+
+def check(data: bytes, filename: str, **options) -> Verdict:
+    """load_diagram, as a verdict instead of an exception, with the warnings even when it is invalid."""
+    try:
+        return _examine(
+            data,
+            filename,
+            options.get("max_bytes", MAX_BYTES),
+            options.get("max_depth", MAX_DEPTH),
+            options.get("known_processes", ()),
+        )
+    except DiagramTooLargeError as error:
+        return Verdict(filename, "invalid", error.problems)
+
+
+def _examine(
+    data: bytes, filename: str, max_bytes: int, max_depth: int, known_processes: Collection[str]
+) -> Verdict:
+    """Every problem the XML parse, the XSD, the lint, the operator registry and SpiffWorkflow's parser
+    find, in one run, and every warning; SpiffWorkflow parses whenever the XML did."""
     root, problems = parse_xml(data, filename, max_bytes=max_bytes, max_depth=max_depth)
     if root is None:
-        raise InvalidDiagramError(problems)
-    camunda.adapt(root)
-    not_executable: list[DiagramProblem] = []
-    for step in (_xsd_problems, *lint.CHECKS, _executable_problems):
-        found = _guarded(step, root, filename, known_processes)
-        problems += found
-        if step is _executable_problems:
-            not_executable = found
-    problems = _unique(problems)
-    if problems:
-        raise InvalidDiagramError(problems, not_executable=set(problems) == set(not_executable))
+        return Verdict(filename, "invalid", problems)
+    overrides = camunda.adapt(root)
+    for step in (_xsd_problems, *lint.CHECKS, operator_problems, camunda_checks.problems):
+        problems += _guarded(step, root, filename, known_processes)
     process_ids = [info.id for info in lint.processes(root) if info.executable]
-    problems = _guarded(_spiff_problems, root, filename, process_ids)
+    if process_ids:
+        problems += _not_said(_guarded(spiff_problems, root, filename, process_ids), problems)
+    not_executable = _guarded(_executable_problems, root, filename, known_processes)
+    problems = _unique(problems + not_executable)
+    warnings = _unique(
+        _guarded(lint.loop_reference_warnings, root, filename, known_processes)
+        + _guarded(camunda_checks.warnings, root, filename, overrides)
+    )
     if problems:
-        raise InvalidDiagramError(_unique(problems))
-    return Diagram(
+        status = "not_executable" if set(problems) == set(not_executable) else "invalid"
+        return Verdict(filename, status, problems, warnings=warnings)
+    diagram = Diagram(
         filename=filename,
         xml=bytes(data),
         process_ids=process_ids,
         called_processes=lint.called_processes(root),
         names={info.id: info.name for info in lint.processes(root)},
+        warnings=warnings,
     )
-
-
-def check(data: bytes, filename: str, **options) -> Verdict:
-    """load_diagram, as a verdict instead of an exception (for the CLI and the corpus tests)."""
-    try:
-        diagram = load_diagram(data, filename, **options)
-    except InvalidDiagramError as error:
-        status = "not_executable" if error.not_executable else "invalid"
-        return Verdict(filename, status, error.problems)
-    return Verdict(filename, "valid", [], diagram)
+    return Verdict(filename, "valid", [], diagram, warnings)
 
 
 @dataclass(frozen=True)
@@ -116,11 +142,16 @@ class Verdicts:
 
     @property
     def lines(self) -> list[str]:
-        """Per file: one `file:line: element-id: message` line per problem, then its one-line verdict."""
+        """Per file: one `file:line: element-id: message` line per problem, one `warning: file:line:
+        element-id: message` line per warning, then its one-line verdict."""
         return [
             line
             for v in self.verdicts
-            for line in [*(str(p) for p in v.problems), f"{v.filename}: {v.summary}"]
+            for line in [
+                *(str(p) for p in v.problems),
+                *(f"warning: {w}" for w in v.warnings),
+                f"{v.filename}: {v.summary}",
+            ]
         ]
 
 
@@ -139,7 +170,7 @@ def describe_files(files: list[tuple[str, bytes | None]], **options) -> Verdicts
     verdicts = []
     for filename, data in files:
         if data is None:
-            problem = DiagramProblem(filename, None, NO_ELEMENT, "no such file")
+            problem = DiagramProblem(filename, None, NO_ELEMENT, "không có tệp này")
             verdicts.append(Verdict(filename, "invalid", [problem]))
         else:
             verdicts.append(check(data, filename, known_processes=known, **options))
@@ -163,11 +194,11 @@ def build_specs(files: list[tuple[str, bytes]], process_id: str) -> tuple[object
         try:
             parser.add_bpmn_xml(root, filename=filename)
         except Exception as error:
-            raise InvalidDiagramError([_spiff_problem(error, roots, filename)]) from error
+            raise InvalidDiagramError([spiff_problem(error, roots, filename)]) from error
     try:
         return parser.get_spec(process_id), parser.get_subprocess_specs(process_id)
     except Exception as error:
-        raise InvalidDiagramError([_spiff_problem(error, roots, files[0][0])]) from error
+        raise InvalidDiagramError([spiff_problem(error, roots, files[0][0])]) from error
 
 
 def parse_xml(
@@ -175,7 +206,7 @@ def parse_xml(
 ) -> tuple[etree._Element | None, list[DiagramProblem]]:
     """The root of a BPMN file parsed without DTDs, entities, network or XInclude, or the problems why not."""
     if len(data) > max_bytes:
-        message = f"diagram is {_size(len(data), max_bytes)}; the limit is {_size(max_bytes, len(data))}"
+        message = f"sơ đồ nặng {_size(len(data), max_bytes)}; giới hạn là {_size(max_bytes, len(data))}"
         raise DiagramTooLargeError([DiagramProblem(filename, None, NO_ELEMENT, message)])
     data = bytes(data)
 
@@ -199,17 +230,19 @@ def parse_xml(
         message = re.sub(r", line \d+, column \d+$", "", error.msg or str(error))
         if message.startswith("Excessive depth in document"):
             return refuse(error.lineno, NO_ELEMENT, _depth_message(min(max_depth, MAX_DEPTH)))
-        return refuse(error.lineno, NO_ELEMENT, f"not well-formed XML: {message}")
+        return refuse(error.lineno, NO_ELEMENT, f"XML sai cú pháp: {message}")
     except ValueError as error:  # e.g. lxml refusing an unusable input
-        return refuse(None, NO_ELEMENT, f"not well-formed XML: {error}")
+        return refuse(None, NO_ELEMENT, f"XML sai cú pháp: {error}")
     docinfo = root.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
         return refuse(_doctype_line(text) or 1, NO_ELEMENT, _DOCTYPE_MESSAGE)
     entity = next(root.iter(etree.Entity), None)  # only possible with a DTD, refused above; kept as a guard
     if entity is not None:
-        return refuse(line_of(entity), NO_ELEMENT, f"entity references are not allowed (&{entity.name};)")
+        return refuse(
+            line_of(entity), NO_ELEMENT, f"sơ đồ không được dùng tham chiếu thực thể (&{entity.name};)"
+        )
     problems = [
-        DiagramProblem(filename, line_of(e), _nearest_id(e), "XInclude is not allowed in a diagram")
+        DiagramProblem(filename, line_of(e), _nearest_id(e), "sơ đồ không được dùng XInclude")
         for ns in _XINCLUDE_NS
         for e in root.iter(f"{{{ns}}}*")
     ]
@@ -222,20 +255,18 @@ def parse_xml(
         return refuse(
             line_of(root),
             root.get("id") or NO_ELEMENT,
-            f"not a BPMN 2.0 file: root element is {root.tag}; expected bpmn:definitions",
+            f"không phải tệp BPMN 2.0: phần tử gốc là {root.tag}, cần là bpmn:definitions",
         )
     if root.find("bpmn:process", NS) is None:
-        return refuse(line_of(root), root.get("id") or NO_ELEMENT, "the file defines no bpmn:process")
+        return refuse(line_of(root), root.get("id") or NO_ELEMENT, "tệp không định nghĩa bpmn:process nào")
     return root, []
 
 
-_DOCTYPE_MESSAGE = (
-    "DOCTYPE declarations are not allowed in a diagram (they can declare entities and load external files)"
-)
+_DOCTYPE_MESSAGE = "sơ đồ không được có khai báo DOCTYPE (nó có thể khai báo thực thể và nạp tệp bên ngoài)"
 
 
 def _depth_message(limit: int) -> str:
-    return f"elements are nested more than {limit} levels deep; the limit is {limit}"
+    return f"các phần tử lồng nhau sâu quá {limit} cấp; giới hạn là {limit}"
 
 
 def _too_deep(root: etree._Element, max_depth: int) -> etree._Element | None:
@@ -290,9 +321,7 @@ def _guarded(step, root: etree._Element, filename: str, extra) -> list[DiagramPr
     try:
         return step(root, filename, extra)
     except Exception as error:
-        message = (
-            f"internal error while checking the diagram ({step.__name__.strip('_').replace('_', ' ')}): "
-        )
+        message = f"lỗi nội bộ khi kiểm tra sơ đồ (bước {step.__name__.strip('_')}): "
         return [DiagramProblem(filename, None, NO_ELEMENT, message + f"{type(error).__name__}: {error}")]
 
 
@@ -336,11 +365,13 @@ def _xsd_problems(root: etree._Element, filename: str, _known) -> list[DiagramPr
         for namespace, location in imports.items():
             if namespace in error.message:
                 message += (
-                    f" (namespace {namespace} is imported from {location!r}: theodoi never loads imported"
-                    " schemas, so XSD validation cannot use their types)"
+                    f" (không gian tên {namespace} được nhập từ {location!r}: theodoi không bao giờ nạp lược"
+                    " đồ được nhập, nên kiểm tra XSD không dùng được các kiểu của nó)"
                 )
         line = error.line or None
-        problems.append(DiagramProblem(filename, line, by_line.get(line, NO_ELEMENT), f"XSD: {message}"))
+        problems.append(
+            DiagramProblem(filename, line, by_line.get(line, NO_ELEMENT), f"Lỗi lược đồ XSD: {message}")
+        )
     return problems
 
 
@@ -348,51 +379,16 @@ def _executable_problems(root: etree._Element, filename: str, _known) -> list[Di
     return lint.not_executable_problems(root, filename)
 
 
-def _spiff_problems(root: etree._Element, filename: str, process_ids: list[str]) -> list[DiagramProblem]:
-    from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
-
-    parser = SpiffBpmnParser(validator=None)  # the XSD already ran, with its errors located
-    roots = {filename: root}
-    try:
-        parser.add_bpmn_xml(root, filename=filename)
-    except Exception as error:
-        return [_spiff_problem(error, roots, filename)]
-    problems = []
-    for process_id in process_ids:
-        try:
-            parser.get_spec(process_id)
-            parser.get_subprocess_specs(process_id, require_call_activity_specs=False)
-        except Exception as error:  # Spiff raises ValidationException, but also bare KeyError & co.
-            problems.append(_spiff_problem(error, roots, filename))
-    return problems
-
-
-def _spiff_problem(error: Exception, roots: dict[str, etree._Element], default_file: str) -> DiagramProblem:
-    """A Spiff ValidationException, located: its line_number is empty for node errors (3.2.0 reads
-    `node.line_number`, which lxml calls `sourceline`), so the element is looked up by id.
-    Any other exception is Spiff failing on something we did not foresee: reported, never raised."""
-    from SpiffWorkflow.exceptions import SpiffWorkflowException
-
-    if not isinstance(error, SpiffWorkflowException):
-        message = f"SpiffWorkflow cannot parse this diagram: {type(error).__name__}: {error}"
-        return DiagramProblem(default_file, None, NO_ELEMENT, message)
-    filename = getattr(error, "file_name", "") or default_file
-    element_id = getattr(error, "id", "") or NO_ELEMENT
-    line = getattr(error, "line_number", "") or None
-    text = error.args[0] if error.args else type(error).__name__
-    query, value = "//*[@id=$value]", element_id
-    store = re.fullmatch(r"Data Store with name (.+) has no implementation", str(text))
-    if element_id == NO_ELEMENT and store:  # raised without its node
-        query, value = "//bpmn:dataStore[@name=$value]", store.group(1)
-    if line is None and value != NO_ELEMENT:
-        for root in [roots.get(filename)] + list(roots.values()):
-            found = root.xpath(query, namespaces=NS, value=value) if root is not None else []
-            if found:
-                line, element_id = found[0].sourceline, found[0].get("id") or element_id
-                break
-    notes = getattr(error, "notes", [])
-    message = " ".join([str(text).rstrip(".") + "."] + [str(n).rstrip(".") + "." for n in notes])
-    return DiagramProblem(filename, int(line) if line else None, element_id, message)
+def _not_said(spiff: list[DiagramProblem], ours: list[DiagramProblem]) -> list[DiagramProblem]:
+    """SpiffWorkflow's problems about what our own checks already explained (the same element, or an
+    element or value that one of our messages quotes) are left out: ours say it better."""
+    said = {p.element_id for p in ours} | {q for p in ours for q in re.findall(r"'([^']+)'", p.message)}
+    said.discard(NO_ELEMENT)
+    return [
+        p
+        for p in spiff
+        if p.element_id not in said and not any(f"({w})" in p.message or f"'{w}'" in p.message for w in said)
+    ]
 
 
 def _unique(problems: list[DiagramProblem]) -> list[DiagramProblem]:

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import SchemaError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine import clock
-from engine.bpmn.forms import form_references
-from engine.bpmn.loader import load_diagram
+from engine.bpmn.form_check import form_problems
+from engine.bpmn.forms import FORM_KEYS, form_references
+from engine.bpmn.lint import NS, called_processes, processes
+from engine.bpmn.loader import Verdict, check, parse_xml
 from engine.config import Settings
 from engine.definitions.models import ProcessDefinition
 from engine.definitions.svg import render_svg
@@ -38,17 +37,71 @@ class ValidationReport:
 def validate_upload(
     *, session: Session, settings: Settings, data: bytes, filename: str, forms: dict[str, bytes] | None = None
 ) -> ValidationReport:
-    """What deploy() would refuse in this upload (diagram and forms), without deploying anything."""
+    """What deploy() would refuse in this upload (diagram and forms) and what it ignores, without
+    deploying anything."""
+    checked = _check_upload(session, settings, data, filename, forms)
+    return ValidationReport(
+        problems=checked.problems,
+        warnings=checked.verdict.warnings,
+        process_ids=checked.verdict.diagram.process_ids if not checked.problems else [],
+    )
+
+
+@dataclass(frozen=True)
+class _Checked:
+    """An upload checked: the diagram's verdict, each process's parsed forms, the versions of the
+    processes it calls, and every problem of diagram and forms."""
+
+    verdict: Verdict
+    forms: dict[str, dict[str, object]]
+    dependencies: dict[str, int]
+    problems: list[DiagramProblem]
+
+
+def _check_upload(
+    session: Session, settings: Settings, data: bytes, filename: str, uploaded: dict[str, bytes] | None
+) -> _Checked:
+    """The diagram and its forms, checked together: the forms are read even when the diagram has
+    problems, as long as SpiffWorkflow can still say which forms its user tasks name."""
+    known = set(session.scalars(select(ProcessDefinition.process_id).distinct()))
+    verdict = check(
+        data,
+        filename,
+        max_bytes=settings.max_diagram_bytes,
+        max_depth=settings.max_xml_depth,
+        known_processes=known,
+    )
     try:
-        with session.begin_nested() as savepoint:
-            results = deploy(
-                session=session, settings=settings, data=data, filename=filename, actor=None, forms=forms
-            )
-            process_ids = [r.definition.process_id for r in results]
-            savepoint.rollback()
-    except InvalidDiagramError as exc:
-        return ValidationReport(problems=exc.problems, warnings=[], process_ids=[])
-    return ValidationReport(problems=[], warnings=[], process_ids=process_ids)
+        root, _ = parse_xml(
+            data, filename, max_bytes=settings.max_diagram_bytes, max_depth=settings.max_xml_depth
+        )
+    except InvalidDiagramError:
+        root = None  # too large: the verdict says so
+    forms: dict[str, dict[str, object]] = {}
+    dependencies: dict[str, int] = {}
+    problems = list(verdict.problems)
+    try:
+        # A caller is pinned to the newest version of what it calls when it is deployed.
+        dependencies = {
+            called: latest_or_raise(session=session, process_id=called).id
+            for called in sorted(called_processes(root) if root is not None else ())
+        }
+    except NotFoundError:
+        root = None  # it calls what is not deployed (in the verdict): its forms cannot be resolved
+    for process_id in [info.id for info in processes(root) if info.executable] if root is not None else []:
+        files = [(filename, data), *_dependency_files(session, dependencies)]
+        try:
+            forms[process_id], found = _collect_forms(settings, filename, process_id, files, uploaded)
+        except InvalidDiagramError:
+            continue  # SpiffWorkflow cannot read the diagram: in the verdict
+        problems += [_located(p, root) for p in found if p not in problems]
+    return _Checked(verdict, forms, dependencies, problems)
+
+
+def _located(problem: DiagramProblem, root) -> DiagramProblem:
+    """A form problem on the line of the element that names the form."""
+    found = root.xpath("//*[@id=$value]", value=problem.element_id)
+    return replace(problem, line=found[0].sourceline) if found else problem
 
 
 @dataclass(frozen=True)
@@ -70,27 +123,14 @@ def deploy(
 
     Forms come from `forms` (uploaded with the diagram) or from forms_dir/<process_id>/, and are stored
     with the version, so a running instance keeps the forms it was started with."""
-    known = set(session.scalars(select(ProcessDefinition.process_id).distinct()))
-    diagram = load_diagram(
-        data,
-        filename,
-        max_bytes=settings.max_diagram_bytes,
-        max_depth=settings.max_xml_depth,
-        known_processes=known,
-    )
-    if not diagram.process_ids:
-        raise InvalidDiagramError(
-            [DiagramProblem(filename, None, "-", "no executable process: nothing to deploy")],
-            not_executable=True,
-        )
+    checked = _check_upload(session, settings, data, filename, forms)
+    if checked.problems:
+        raise InvalidDiagramError(checked.problems, not_executable=checked.verdict.status == "not_executable")
+    diagram = checked.verdict.diagram
     results = []
+    dependencies = checked.dependencies
     for process_id in diagram.process_ids:
-        dependencies = {
-            called: latest_or_raise(session=session, process_id=called).id
-            for called in sorted(diagram.called_processes)
-        }
-        files = [(filename, data), *_dependency_files(session, dependencies)]
-        form_files = _collect_forms(settings, filename, process_id, files, forms)
+        form_files = checked.forms[process_id]
         content_hash = _hash(data, form_files, dependencies)
         newest = _latest(session, process_id)
         if newest is not None and newest.content_hash == content_hash:
@@ -213,10 +253,12 @@ def _collect_forms(
     process_id: str,
     files: list[tuple[str, bytes]],
     uploaded: dict[str, bytes] | None,
-) -> dict[str, object]:
-    """Every form the process names, parsed; a missing or broken form refuses the deploy."""
+) -> tuple[dict[str, object], list[DiagramProblem]]:
+    """Every form the process names, parsed, and the problems of those that are missing or broken:
+    a JSON Schema is checked as one, a UI schema as a UI schema."""
     forms: dict[str, object] = {}
     problems = []
+    ui_names = _ui_schema_names(files)
     for task_id, names in form_references(files, process_id).items():
         for name in names:
             if uploaded is not None and name in uploaded:
@@ -224,37 +266,27 @@ def _collect_forms(
             else:
                 path = Path(settings.forms_dir) / process_id / name
                 if not path.is_file():
-                    problems.append(
-                        DiagramProblem(filename, None, task_id, f"form file {process_id}/{name} not found")
-                    )
+                    message = f"không tìm thấy tệp biểu mẫu {process_id}/{name}"
+                    problems.append(DiagramProblem(filename, None, task_id, message))
                     continue
                 raw = path.read_bytes()
-            try:
-                schema = json.loads(raw)
-                _check_schema(bytes(raw))
-            except ValueError as exc:
-                problems.append(
-                    DiagramProblem(filename, None, task_id, f"form {name} is not valid JSON: {exc}")
-                )
-                continue
-            except SchemaError as exc:
-                problems.append(
-                    DiagramProblem(
-                        filename, None, task_id, f"form {name} is not a valid JSON Schema: {exc.message}"
-                    )
-                )
-                continue
-            forms[name] = schema
-    if problems:
-        raise InvalidDiagramError(problems)
-    return forms
+            form, found = form_problems(name, raw, ui=name in ui_names)
+            problems += [DiagramProblem(filename, None, task_id, message) for message in found]
+            if not found:
+                forms[name] = form
+    return forms, problems
 
 
-@functools.lru_cache(maxsize=512)
-def _check_schema(raw: bytes) -> None:
-    """Check a form once per content: the meta-schema walk costs ~10 ms a form, and every deploy of
-    processes/ (each start-up, each test) sees the same files again."""
-    Draft202012Validator.check_schema(json.loads(raw))
+def _ui_schema_names(files: list[tuple[str, bytes]]) -> set[str]:
+    """The form files that user tasks and start events name as their UI schema."""
+    names = set()
+    for filename, data in files:
+        root, _ = parse_xml(data, filename)
+        if root is not None:
+            names.update(
+                root.xpath(f"//spiffworkflow:property[@name='{FORM_KEYS[1]}']/@value", namespaces=NS)
+            )
+    return names
 
 
 def _hash(data: bytes, forms: dict[str, object], dependencies: dict[str, int]) -> str:

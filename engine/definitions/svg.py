@@ -12,7 +12,8 @@ from lxml import etree
 
 from engine.bpmn.lint import BPMN_NS, NO_ELEMENT, line_of
 from engine.bpmn.loader import parse_xml
-from engine.definitions.svg_draw import FONT_SIZE, INK, SVG_NS, Box, Extent, add, poly
+from engine.definitions.svg_colors import di_colors, paint
+from engine.definitions.svg_draw import FONT_SIZE, INK, SVG_NS, Box, Extent, add, envelope, poly
 from engine.definitions.svg_shapes import (
     SUBPROCESSES,
     Shape,
@@ -28,6 +29,7 @@ FONT_FAMILY = "'Noto Sans', 'DejaVu Sans', 'Segoe UI', Arial, sans-serif"
 BPMNDI_NS = "http://www.omg.org/spec/BPMN/20100524/DI"
 DC_NS = "http://www.omg.org/spec/DD/20100524/DC"
 DI_NS = "http://www.omg.org/spec/DD/20100524/DI"
+ENVELOPE = (20, 14)  # width, height of the message drawn on a message flow, as bpmn-js sizes it
 _LIMIT = 1e7  # coordinates beyond this are broken DI, not a drawing
 # state: (stroke, fill, stroke width or None to keep the shape's own). Page CSS may override the rules built
 # from it; they are embedded so that the SVG file looks right when opened on its own.
@@ -90,7 +92,7 @@ def render_svg(
     shapes = [s for s in (_shape(di, index) for di in plane.iter(f"{{{BPMNDI_NS}}}BPMNShape")) if s]
     edges = list(plane.iter(f"{{{BPMNDI_NS}}}BPMNEdge"))
     if not shapes and not edges:
-        raise _problem(filename, plane, "the diagram interchange draws nothing: its BPMNPlane has no shapes")
+        raise _problem(filename, plane, "phần bố cục của sơ đồ không vẽ gì: BPMNPlane không có hình nào")
     _mark_expanded(shapes)
     _clear_boundary(shapes)
 
@@ -126,13 +128,15 @@ def render_svg(
         if box is not None:  # the view covers every bound of the layout, drawn text or not
             extent.add_box(box)
     for shape in containers:
-        draw_shape(group(shape.element_id, shape.kind, shape.name), shape, extent)
+        _draw(group(shape.element_id, shape.kind, shape.name), shape, extent)
     for di in edges:
         element_id = di.get("bpmnElement") or di.get("id") or ""
         element = index.get(di.get("bpmnElement") or "")
-        _edge(group(element_id, local(element), element_name(element)), di, element, index, extent)
+        g = group(element_id, local(element), element_name(element))
+        _edge(g, di, element, index, extent)
+        paint(g, di_colors(di))
     for shape in nodes:
-        draw_shape(group(shape.element_id, shape.kind, shape.name), shape, extent)
+        _draw(group(shape.element_id, shape.kind, shape.name), shape, extent)
 
     if extent.x1 > extent.x2:
         extent.add(0, 0, 100, 100)
@@ -143,6 +147,11 @@ def render_svg(
     svg.set("width", str(width))
     svg.set("height", str(height))
     return etree.tostring(svg, encoding="unicode")
+
+
+def _draw(g: etree._Element, shape: Shape, extent: Extent) -> None:
+    draw_shape(g, shape, extent)
+    paint(g, shape.extras["colors"])
 
 
 def _problem(filename: str, element: etree._Element, message: str) -> InvalidDiagramError:
@@ -162,8 +171,8 @@ def _plane(
     ]
     if not planes:
         message = (
-            "the file has no diagram interchange (no bpmndi:BPMNDiagram with a BPMNPlane), so there is "
-            "nothing to draw; open and save it in a modelling tool (e.g. bpmn.io) to add the layout"
+            "tệp không có phần bố cục sơ đồ (bpmndi:BPMNDiagram với BPMNPlane) nên không có gì để vẽ; "
+            "mở và lưu tệp trong một công cụ vẽ sơ đồ (ví dụ bpmn.io) để thêm bố cục"
         )
         raise _problem(filename, root, message)
     if process_id is None:
@@ -171,7 +180,7 @@ def _plane(
     processes = [p.get("id") for p in root.iter(f"{{{BPMN_NS}}}process")]
     if process_id not in processes:
         known = ", ".join(repr(p) for p in processes)
-        raise _problem(filename, root, f"no process {process_id!r} in this file; it defines {known}")
+        raise _problem(filename, root, f"tệp không có quy trình {process_id!r}; tệp định nghĩa {known}")
     for plane in planes:
         shown = index.get(plane.get("bpmnElement") or "")
         if shown is None:
@@ -223,6 +232,7 @@ def _shape(di: etree._Element, index: dict[str, etree._Element]) -> Shape | None
         horizontal=di.get("isHorizontal") != "false",
     )
     shape.extras["expanded_attr"] = di.get("isExpanded")
+    shape.extras["colors"] = di_colors(di)
     shape.extras["marker_visible"] = di.get("isMarkerVisible") != "false"
     if shape.kind == "group" and element is not None:
         value = index.get(element.get("categoryValueRef") or "")
@@ -245,15 +255,20 @@ def _mark_expanded(shapes: list[Shape]) -> None:
 
 
 def _clear_boundary(shapes: list[Shape]) -> None:
-    """Tell each activity where the first boundary event on its bottom edge starts (labels stay above it)."""
+    """Tell each activity where the boundary events on its bottom and top edges are: they are drawn over
+    it, so its label keeps clear of them."""
     by_id = {s.element_id: s for s in shapes}
     for event in shapes:
         activity = (
             by_id.get(event.element.get("attachedToRef") or "") if event.kind == "boundaryEvent" else None
         )
-        if activity is not None and event.box.cy >= activity.box.y + activity.box.h - 3:
+        if activity is None:
+            continue
+        if event.box.cy >= activity.box.y + activity.box.h - 3:
             clear = min(activity.extras.get("clear_bottom", math.inf), event.box.y + 3)
             activity.extras["clear_bottom"] = clear
+        elif event.box.cy <= activity.box.y + 3:
+            activity.extras.setdefault("top_events", []).append(event.box)
 
 
 def _is_container(shape: Shape) -> bool:
@@ -278,6 +293,7 @@ def _edge(
     for x, y in points:
         extent.add(x, y, x, y)
     kind = local(element)
+    label_gap = 0.0
     dash = {"messageFlow": "8 5", "association": "2 4"}.get(kind)
     if kind in ("dataInputAssociation", "dataOutputAssociation"):
         dash = "2 4"
@@ -303,6 +319,12 @@ def _edge(
             stroke=INK,
         )
         _arrow(g, before, end, filled=False)
+        if element is not None and (element.get("messageRef") or di.get("messageVisibleKind")):
+            # The message it carries, as modellers draw it: white when it starts the exchange.
+            x, y = _midpoint(points)
+            dark = di.get("messageVisibleKind") == "non_initiating"
+            envelope(g, x - ENVELOPE[0] / 2, y - ENVELOPE[1] / 2, *ENVELOPE, filled=dark)
+            label_gap = ENVELOPE[1] / 2
     elif kind in ("dataInputAssociation", "dataOutputAssociation"):
         _arrow(g, before, end, filled=None)
     elif kind == "association" and element.get("associationDirection") in ("One", "Both"):
@@ -311,7 +333,7 @@ def _edge(
             _arrow(g, points[1], points[0], filled=None)
     name = element_name(element).strip()
     if name:
-        _edge_label(g, di, name, points, extent)
+        _edge_label(g, di, name, points, extent, gap=label_gap)
 
 
 def _arrow(g, start: tuple[float, float], end: tuple[float, float], *, filled: bool | None) -> None:
@@ -347,11 +369,13 @@ def _default_slash(g, start: tuple[float, float], after: tuple[float, float]) ->
     add(g, "polyline", class_="bpmn-arrow", points=poly(ends), fill="none", stroke=INK, stroke_width=1.5)
 
 
-def _edge_label(g, di: etree._Element, name: str, points: list[tuple[float, float]], extent: Extent) -> None:
-    """A flow's name at its DI label bounds, else just above the middle of its path."""
+def _edge_label(
+    g, di: etree._Element, name: str, points: list[tuple[float, float]], extent: Extent, *, gap: float
+) -> None:
+    """A flow's name at its DI label bounds, else just above the middle of its path (and its envelope)."""
     box = _box(di.find(f"{{{BPMNDI_NS}}}BPMNLabel/{{{DC_NS}}}Bounds"))
     x, y = _midpoint(points)
-    external_label(g, name, extent, box=box, x=x, top=y - 4, above=True)
+    external_label(g, name, extent, box=box, x=x, top=y - 4 - gap, above=True)
 
 
 def _midpoint(points: list[tuple[float, float]]) -> tuple[float, float]:

@@ -211,9 +211,7 @@ def event_marker(g: etree._Element, kind: str, cx: float, cy: float, r: float, *
     common = {"class_": "bpmn-icon", "stroke": INK, "stroke_width": 1.5, "stroke_linejoin": "round"}
     if kind == "message":
         w, h = 9 * s, 6.5 * s
-        add(g, "rect", x=cx - w, y=cy - h, width=2 * w, height=2 * h, fill=fill, **common)
-        flap = poly([(cx - w, cy - h), (cx, cy + h * 0.2), (cx + w, cy - h)])
-        add(g, "polyline", points=flap, fill="none", **{**common, "stroke": "#ffffff" if filled else INK})
+        envelope(g, cx - w, cy - h, 2 * w, 2 * h, filled=filled, stroke_width=1.5)
     elif kind == "timer":
         add(g, "circle", cx=cx, cy=cy, r=11 * s, fill="#ffffff", **common)
         ticks = []
@@ -246,6 +244,14 @@ def event_marker(g: etree._Element, kind: str, cx: float, cy: float, r: float, *
         }.get(kind)
         if shape is not None:
             add(g, "polygon", points=_scaled(shape, cx, cy, s), fill=fill, **common)
+
+
+def envelope(g: etree._Element, x: float, y: float, w: float, h: float, *, filled: bool, **attrs) -> None:
+    """A letter with its top-left corner at (x, y): dark when sent or thrown, white when received."""
+    common = {"class_": "bpmn-icon", "stroke": INK, "stroke_width": 1.2, "stroke_linejoin": "round", **attrs}
+    add(g, "rect", x=x, y=y, width=w, height=h, fill=INK if filled else "#ffffff", **common)
+    flap = poly([(x, y), (x + w / 2, y + h * 0.6), (x + w, y)])
+    add(g, "polyline", points=flap, fill="none", **{**common, "stroke": "#ffffff" if filled else INK})
 
 
 def gateway_marker(g: etree._Element, kind: str, cx: float, cy: float, size: float, **options) -> None:
@@ -301,10 +307,7 @@ def task_icon(g: etree._Element, kind: str, x: float, y: float) -> None:
         add(g, "path", d=scroll, fill="#ffffff", **common)
         add(g, "path", d=lines, fill="none", **common)
     elif kind in ("sendTask", "receiveTask"):
-        filled = kind == "sendTask"
-        add(g, "rect", x=ox, y=oy + 2, width=17, height=12, fill=INK if filled else "#ffffff", **common)
-        flap = poly([(ox, oy + 2), (ox + 8.5, oy + 9), (ox + 17, oy + 2)])
-        add(g, "polyline", points=flap, fill="none", **{**common, "stroke": "#ffffff" if filled else INK})
+        envelope(g, ox, oy + 2, 17, 12, filled=kind == "sendTask")
     elif kind == "manualTask":
         hand = (
             path("M", ox, oy + 6) + " h9 m-9,0 v9 h12 a1.5,1.5 0 0 0 0,-3 h-4 h5 a1.5,1.5 0 0 0 0,-3 h-5 "

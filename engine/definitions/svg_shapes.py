@@ -194,7 +194,7 @@ def _activity(g, shape: Shape, extent: Extent) -> None:
         return
     if shape.expanded:
         lines = wrap(shape.name, b.w - 16)
-        text_block(g, lines, b.x + 8, b.y + 6, anchor="start")
+        text_block(g, lines, b.x + 8, _title_top(shape, lines, b.x + 8, b.y + 6), anchor="start")
         return
     # Centred above the markers; pushed below the type icon only when the first line would run into it.
     region_bottom = b.y + b.h - (18 if markers else 4)
@@ -202,9 +202,12 @@ def _activity(g, shape: Shape, extent: Extent) -> None:
     clear = shape.extras.get("clear_bottom")
     if clear is not None and clear - b.y >= 2 * FONT_SIZE * LINE_HEIGHT + 8:
         region_bottom = min(region_bottom, clear)
+    # Boundary events on the top edge likewise, when the text still has room below them.
+    floor = max((e.y + e.h for e in shape.extras.get("top_events", [])), default=b.y)
+    floor = floor if region_bottom - floor >= 2 * FONT_SIZE * LINE_HEIGHT + 8 else b.y
     has_icon = kind in TASKS and kind != "task"
     options = []
-    for region_top in (b.y + 4, b.y + 22) if has_icon else (b.y + 4,):
+    for region_top in (max(b.y + 4, floor), max(b.y + 22, floor)) if has_icon else (max(b.y + 4, floor),):
         lines, size = fit(shape.name, b.w - 10, max(region_bottom - region_top, FONT_SIZE * LINE_HEIGHT))
         top = (region_top + region_bottom) / 2 - len(lines) * size * LINE_HEIGHT / 2
         clear = not has_icon or top >= b.y + 21 or text_width(lines[0], size) <= b.w - 56
@@ -213,6 +216,17 @@ def _activity(g, shape: Shape, extent: Extent) -> None:
     # A whole name a little over the icon beats a name cut short to clear it.
     *_, lines, size, top = min(options, key=lambda option: option[:3])
     text_block(g, lines, b.cx, top, size=size)
+
+
+def _title_top(shape: Shape, lines: list[str], x: float, top: float) -> float:
+    """Where an expanded sub-process's title starts: below any boundary event on the top edge that would
+    cover it (the events are drawn over the sub-process)."""
+    right = x + max(text_width(line) for line in lines)
+    bottom = top + len(lines) * FONT_SIZE * LINE_HEIGHT
+    covering = [
+        e for e in shape.extras.get("top_events", []) if e.x < right and e.x + e.w > x and e.y < bottom
+    ]
+    return max([top, *(e.y + e.h + 2 for e in covering)])
 
 
 def _container(g, shape: Shape, extent: Extent) -> None:

@@ -142,12 +142,16 @@ def get(definition_id: int):
 )
 def download(definition_id: int):
     with reading() as session:
-        d = service.get_or_raise(session=session, definition_id=definition_id)
-        return Response(
-            d.bpmn_xml,
-            mimetype="application/xml",
-            headers={"Content-Disposition": f'attachment; filename="{d.process_id}-v{d.version}.bpmn"'},
-        )
+        return xml_response(service.get_or_raise(session=session, definition_id=definition_id))
+
+
+def xml_response(d: ProcessDefinition) -> Response:
+    """A version's BPMN file as a download named <process id>-v<version>.bpmn (the API and the pages)."""
+    return Response(
+        d.bpmn_xml,
+        mimetype="application/xml",
+        headers={"Content-Disposition": f'attachment; filename="{d.process_id}-v{d.version}.bpmn"'},
+    )
 
 
 @bp.get("/<int:definition_id>/diagram.svg")

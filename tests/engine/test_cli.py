@@ -77,6 +77,26 @@ def test_validate_our_processes_is_clean(run):
     assert result.exit_code == 0, result.output
 
 
+def test_validate_prints_warnings_and_exits_0_when_there_are_only_warnings(run, tmp_path):
+    leave = ROOT / "tests" / "engine" / "bpmn" / "fixtures" / "leave_request.bpmn"
+    result = run("validate", str(leave))
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == (
+        f"warning: {leave}:8: approve: camunda:assignee bị bỏ qua: theodoi giao bước cho nhóm"
+        " (candidateGroups); cán bộ trong nhóm tự nhận việc"
+    )
+    assert lines[-1] == f"{leave}: hợp lệ: quy trình chạy được leave_request, 1 cảnh báo"
+    broken = tmp_path / "broken.bpmn"
+    broken.write_bytes(leave.read_bytes().replace(b"approved == true", b"approved ? 1 : 2"))
+    result = run("validate", str(broken))
+    assert result.exit_code == 1
+    problem, warning, verdict = result.output.splitlines()
+    assert problem.startswith(f"{broken}:19: to_approved: điều kiện: syntax error: invalid syntax (biểu thức")
+    assert warning.startswith(f"warning: {broken}:8: approve: camunda:assignee bị bỏ qua")
+    assert verdict == f"{broken}: không hợp lệ: 1 lỗi, 1 cảnh báo"
+
+
 def test_deploy_twice_keeps_the_version_and_starts_the_scheduled_processes_once(run):
     first = run("deploy")
     assert first.exit_code == 0 and "intake v1: new version" in first.output
@@ -124,4 +144,4 @@ def test_serve_refuses_to_start_on_a_broken_process_directory(run, env, tmp_path
     monkeypatch.setitem(env, "THEODOI_PROCESSES_DIR", str(broken))
     result = CliRunner().invoke(main, ["serve", "--port", "0"], env=env)
     assert result.exit_code == 1
-    assert "bad.bpmn:1: -: not a BPMN 2.0 file" in result.output and "refusing to start" in result.output
+    assert "bad.bpmn:1: -: không phải tệp BPMN 2.0" in result.output and "refusing to start" in result.output

@@ -5,7 +5,30 @@ pure formatting; importing the feature modules below attaches their routes to th
 
 from __future__ import annotations
 
-from engine.web.pages import assignments, calendar, documents, home, instances, reports, start, tasks
+from engine.web.pages import (
+    assignments,
+    calendar,
+    definitions,
+    documents,
+    home,
+    instances,
+    modeler,
+    reports,
+    start,
+    tasks,
+)
 from engine.web.pages.common import bp
 
-__all__ = ["assignments", "bp", "calendar", "documents", "home", "instances", "reports", "start", "tasks"]
+__all__ = [
+    "assignments",
+    "bp",
+    "calendar",
+    "definitions",
+    "documents",
+    "home",
+    "instances",
+    "modeler",
+    "reports",
+    "start",
+    "tasks",
+]

@@ -30,8 +30,9 @@ def refused(name: str, **options) -> InvalidDiagramError:
 # What each MIWG reference model gets, and why. The models are for exchanging diagrams between modellers,
 # so most say isExecutable="false" (or nothing); those that claim to be executable were written for other
 # engines: their conditions are JUEL, XPath or FEEL, their timers unquoted ISO text (Camunda style), and
-# they call processes kept in other files. Camunda diagrams are adapted first (engine/bpmn/camunda.py):
-# their unquoted ISO timers and the `${...}` / `= ...` expressions that are plain Python run as they are.
+# they call processes kept in other files, and their tasks are implemented by Java delegates, external
+# workers or DMN tables. Camunda diagrams are adapted first (engine/bpmn/camunda.py): their unquoted ISO
+# timers and the `${...}` / `= ...` expressions that become Python (true, &&, ! ...) run as they are.
 # Each entry: verdict, elements with problems, why.
 MIWG = {
     "A.1.0.bpmn": ("not_executable", 1, "ISO-8859-1 encoded; one descriptive process"),
@@ -42,25 +43,49 @@ MIWG = {
     "A.4.1.bpmn": ("not_executable", 2, "two pools, both isExecutable=false"),
     "B.1.0.bpmn": ("not_executable", 4, "four pools, none executable"),
     "B.2.0.bpmn": ("not_executable", 4, "the largest model (139 kB); four pools, none executable"),
-    "C.1.0.bpmn": ("invalid", 1, "Camunda 7: 3 of its JUEL conditions are Python too; ${!approved} is not"),
-    "C.1.1.bpmn": ("invalid", 4, "imports xsdTypes.xsd (never loaded, XSD-valid anyway); XPath conditions"),
+    "C.1.0.bpmn": ("invalid", 1, "Camunda 7: its JUEL conditions convert (${!approved}); a Java delegate"),
+    "C.1.1.bpmn": (
+        "invalid",
+        6,
+        "imports xsdTypes.xsd (never loaded, XSD-valid anyway); XPath conditions,"
+        " a Java delegate, a data store SpiffWorkflow cannot implement",
+    ),
     "C.2.0.bpmn": ("not_executable", 4, "four pools, none executable"),
-    "C.3.0.bpmn": ("invalid", 2, "XPath condition 'Service Level == ...'; unquoted timer PT2H"),
+    "C.3.0.bpmn": (
+        "invalid",
+        4,
+        "XPath condition 'Service Level == ...'; unquoted timer PT2H; SpiffWorkflow:"
+        " an empty sub-process, a flow without condition",
+    ),
     "C.4.0.bpmn": ("not_executable", 4, "no isExecutable attribute at all"),
     "C.5.0.bpmn": ("not_executable", 2, "no isExecutable attribute at all"),
     "C.6.0.bpmn": ("not_executable", 1, "no isExecutable attribute at all"),
     "C.7.0.bpmn": ("not_executable", 1, "no isExecutable attribute at all"),
     "C.8.0.bpmn": ("not_executable", 1, "isExecutable=false; vendor ids in extensions are not BPMN ids"),
-    "C.8.1.bpmn": ("invalid", 3, "FEEL conditions (DMN results)"),
-    "C.9.0.bpmn": ("invalid", 3, "Camunda 8: 2 FEEL-only conditions ('some … satisfies'); calls ManualCheck"),
-    "C.9.1.bpmn": ("valid", 0, "Camunda 8: runs once its unquoted timers R6/P1D and P7D are read as ISO"),
-    "C.9.2.bpmn": ("invalid", 1, "Camunda 8: calls requestDocument_en, defined in C.9.1"),
+    "C.8.1.bpmn": ("invalid", 12, "FEEL conditions (DMN results); 8 Zeebe job workers; a data input"),
+    "C.9.0.bpmn": (
+        "invalid",
+        14,
+        "Camunda 8: 2 FEEL-only conditions ('some … satisfies'); calls ManualCheck;"
+        " 10 Zeebe job workers, a DMN decision",
+    ),
+    "C.9.1.bpmn": (
+        "invalid",
+        2,
+        "Camunda 7 external tasks (its unquoted timers R6/P1D and P7D are read as ISO)",
+    ),
+    "C.9.2.bpmn": ("invalid", 2, "Camunda 8: calls requestDocument_en, defined in C.9.1; a Zeebe job worker"),
 }
 # Every problem of an invalid MIWG model is one of these explanations.
 MIWG_REASONS = (
-    "theodoi evaluates Python",
-    "timer expressions are Python",
-    "neither in this file nor deployed",
+    "theodoi chỉ chạy Python",
+    "biểu thức hẹn giờ là Python",
+    "không có trong tệp và chưa được triển khai",
+    "SpiffWorkflow không đọc được sơ đồ: ",
+    "gọi mã Java, theodoi không chạy được: hãy dùng spiffworkflow:serviceTaskOperator",
+    "job worker của Zeebe mà theodoi không có: hãy dùng spiffworkflow:serviceTaskOperator",
+    "theodoi không chạy DMN: hãy viết quyết định thành một scriptTask",
+    "cần một worker bên ngoài mà theodoi không có: hãy dùng spiffworkflow:serviceTaskOperator",
 )
 
 
@@ -76,10 +101,10 @@ def test_miwg_reference_models_get_an_explained_verdict(name):
     assert len({p.element_id for p in verdict.problems}) == elements
     assert all(p.line for p in verdict.problems)
     if status == "not_executable":
-        assert all("is not executable (isExecutable is not true)" in p.message for p in verdict.problems)
+        assert all("không chạy được (isExecutable không phải true)" in p.message for p in verdict.problems)
     else:
         assert all(any(r in p.message for r in MIWG_REASONS) for p in verdict.problems), verdict.problems
-        assert not any(p.message.startswith("XSD") for p in verdict.problems)
+        assert not any(p.message.startswith("Lỗi lược đồ XSD") for p in verdict.problems)
 
 
 def test_latin1_model_is_read_in_its_declared_encoding():
@@ -125,22 +150,30 @@ ONE_PROBLEM = {
     "doctype_billion_laughs.bpmn": ("-", 2, "DOCTYPE"),
     "doctype_external_entity.bpmn": ("-", 2, "DOCTYPE"),
     "xinclude.bpmn": ("demo", 14, "XInclude"),
-    "wrong_namespace.bpmn": ("Definitions_1", 2, "not a BPMN 2.0 file: root element is {http://schema.omg"),
-    "no_process.bpmn": ("Definitions_1", 2, "no bpmn:process"),
-    "malformed.bpmn": ("-", 15, "not well-formed XML"),
-    "duplicate_ids.bpmn": ("work", 14, "id 'work' is used by 2 elements (lines 8, 14)"),
-    "flow_to_missing.bpmn": ("to_nowhere", 14, "targetRef 'nowhere' does not match any element"),
-    "unknown_element.bpmn": ("foo", 14, "XSD: Element 'bpmn:fooTask': This element is not expected"),
-    "no_start_event.bpmn": ("demo", 3, "No start event found"),
+    "wrong_namespace.bpmn": (
+        "Definitions_1",
+        2,
+        "không phải tệp BPMN 2.0: phần tử gốc là {http://schema.omg",
+    ),
+    "no_process.bpmn": ("Definitions_1", 2, "tệp không định nghĩa bpmn:process nào"),
+    "malformed.bpmn": ("-", 15, "XML sai cú pháp: "),
+    "duplicate_ids.bpmn": ("work", 14, "id 'work' được dùng cho 2 phần tử (dòng 8, 14)"),
+    "flow_to_missing.bpmn": ("to_nowhere", 14, "targetRef 'nowhere' không trỏ tới phần tử nào"),
+    "unknown_element.bpmn": (
+        "foo",
+        14,
+        "Lỗi lược đồ XSD: Element 'bpmn:fooTask': This element is not expected",
+    ),
+    "no_start_event.bpmn": ("demo", 3, "SpiffWorkflow không đọc được sơ đồ: No start event found"),
     "call_unknown.bpmn": (
         "call",
         8,
-        "calls process 'assignment', which is neither in this file nor deployed",
+        "callActivity gọi quy trình 'assignment', quy trình này không có trong tệp và chưa được triển khai",
     ),
-    "timer_bad_duration.bpmn": ("wait", 10, 'timeDuration "P1Q" is not an ISO 8601 duration'),
-    "timer_unquoted.bpmn": ("wait", 10, 'timer expressions are Python: write "PT2H" with quotes'),
-    "deep.bpmn": ("-", 10, "nested more than 256 levels"),
-    "not_executable.bpmn": ("demo", 3, "process demo is not executable (isExecutable is not true)"),
+    "timer_bad_duration.bpmn": ("wait", 10, 'timeDuration "P1Q" không phải một khoảng thời gian ISO 8601'),
+    "timer_unquoted.bpmn": ("wait", 10, 'biểu thức hẹn giờ là Python: hãy viết "PT2H" trong dấu nháy'),
+    "deep.bpmn": ("-", 10, "lồng nhau sâu quá 256 cấp"),
+    "not_executable.bpmn": ("demo", 3, "quy trình demo không chạy được (isExecutable không phải true)"),
 }
 
 
@@ -160,7 +193,7 @@ SCRIPT_PROBLEMS = {
     "script_open.bpmn": ("work", 11, "script:"),
     "script_dunder_import.bpmn": ("work", 13, "script:"),
     "script_class_escape.bpmn": ("work", 11, "script:"),
-    "condition_syntax.bpmn": ("checked", 13, "condition:"),
+    "condition_syntax.bpmn": ("checked", 13, "điều kiện:"),
 }
 
 
@@ -217,7 +250,7 @@ def test_several_problems_are_reported_at_once():
     error = refused("three_problems.bpmn")
     by_element = {p.element_id: p for p in error.problems}
     assert sorted(by_element) == ["start", "to_nowhere", "work"]
-    assert by_element["start"].line == 15 and "used by 2 elements" in by_element["start"].message
+    assert by_element["start"].line == 15 and "được dùng cho 2 phần tử" in by_element["start"].message
     assert by_element["to_nowhere"].line == 14 and "'nowhere'" in by_element["to_nowhere"].message
     assert by_element["work"].line == 11 and by_element["work"].message.startswith("script:")
     assert not error.not_executable
@@ -230,7 +263,7 @@ def test_oversize_file_is_refused_before_parsing():
     with pytest.raises(DiagramTooLargeError) as caught:
         load_diagram(data, "big.bpmn")
     assert time.perf_counter() - started < 0.1
-    assert caught.value.problems[0].message == "diagram is 6.2 MB; the limit is 5 MB"
+    assert caught.value.problems[0].message == "sơ đồ nặng 6.2 MB; giới hạn là 5 MB"
 
 
 def test_size_and_depth_limits_can_be_lowered():
@@ -241,7 +274,7 @@ def test_size_and_depth_limits_can_be_lowered():
         load_diagram(data, "valid.bpmn", max_depth=5)
     [problem] = caught.value.problems
     assert problem.element_id == "classify" and problem.line == 11
-    assert "nested more than 5 levels" in problem.message
+    assert "lồng nhau sâu quá 5 cấp" in problem.message
 
 
 @pytest.mark.parametrize(
@@ -301,10 +334,10 @@ def test_build_specs_refuses_a_missing_dependency_and_unsafe_xml():
 
 
 def test_describe_gives_one_line_per_file():
-    assert check(fixture("valid.bpmn"), "valid.bpmn").summary == "valid: executable processes intake"
-    assert check(fixture("not_executable.bpmn"), "n.bpmn").summary.startswith("not executable: ")
-    assert check(fixture("three_problems.bpmn"), "t.bpmn").summary == "invalid: 3 problems"
-    assert check(fixture("malformed.bpmn"), "m.bpmn").summary == "invalid: 1 problem"
+    assert check(fixture("valid.bpmn"), "valid.bpmn").summary == "hợp lệ: quy trình chạy được intake"
+    assert check(fixture("not_executable.bpmn"), "n.bpmn").summary.startswith("không chạy được: ")
+    assert check(fixture("three_problems.bpmn"), "t.bpmn").summary == "không hợp lệ: 3 lỗi"
+    assert check(fixture("malformed.bpmn"), "m.bpmn").summary == "không hợp lệ: 1 lỗi"
 
 
 @pytest.mark.parametrize("data", [b"", b"\x00\x01\x02", b"not xml at all", "<a>é</a>".encode("utf-32")])
@@ -318,7 +351,7 @@ def test_imported_schemas_are_not_loaded_and_the_problem_says_so():
     error = refused("xsd_imported_type.bpmn")
     assert {(p.element_id, p.line) for p in error.problems} == {("work", 11)}
     assert all(
-        "imported from 'xsdTypes.xsd': theodoi never loads imported schemas" in p.message
+        "được nhập từ 'xsdTypes.xsd': theodoi không bao giờ nạp lược đồ được nhập" in p.message
         for p in error.problems
     )
 
@@ -332,15 +365,16 @@ def test_describe_files_prints_every_problem_then_a_verdict_per_file():
         ]
     )
     assert not verdicts.all_valid
-    assert verdicts.lines[0] == "valid.bpmn: valid: executable processes intake"
+    assert verdicts.lines[0] == "valid.bpmn: hợp lệ: quy trình chạy được intake"
     assert verdicts.lines[1].startswith("three_problems.bpmn:11: work: script:")
     assert verdicts.lines[2:5] == [
-        "three_problems.bpmn:14: to_nowhere: sequence flow to_nowhere: targetRef 'nowhere' does not match"
-        " any element of this file",
-        "three_problems.bpmn:15: start: id 'start' is used by 2 elements (lines 4, 15); ids must be unique",
-        "three_problems.bpmn: invalid: 3 problems",
+        "three_problems.bpmn:14: to_nowhere: sequenceFlow to_nowhere: targetRef 'nowhere' không trỏ tới"
+        " phần tử nào của tệp này",
+        "three_problems.bpmn:15: start: id 'start' được dùng cho 2 phần tử (dòng 4, 15); mỗi id phải là"
+        " duy nhất",
+        "three_problems.bpmn: không hợp lệ: 3 lỗi",
     ]
-    assert verdicts.lines[5:] == ["missing.bpmn:0: -: no such file", "missing.bpmn: invalid: 1 problem"]
+    assert verdicts.lines[5:] == ["missing.bpmn:0: -: không có tệp này", "missing.bpmn: không hợp lệ: 1 lỗi"]
     assert describe_files([("valid.bpmn", fixture("valid.bpmn"))]).all_valid
 
 
@@ -356,5 +390,5 @@ def test_instructions_and_evaluated_properties_are_checked_at_deploy():
         1,
     )
     messages = [p.message for p in check(broken.encode(), "x.bpmn").problems]
-    assert any(m.startswith("instructions: template error") for m in messages), messages
-    assert any(m.startswith("subject property: syntax error") for m in messages), messages
+    assert any(m.startswith("instructionsForEndUser: lỗi mẫu Jinja") for m in messages), messages
+    assert any(m.startswith("thuộc tính subject: syntax error") for m in messages), messages

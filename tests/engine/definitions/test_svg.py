@@ -162,7 +162,7 @@ def test_a_file_without_diagram_interchange_is_refused_clearly():
         render_svg((FIXTURES / "no_di.bpmn").read_bytes(), filename="no_di.bpmn")
     (problem,) = caught.value.problems
     assert problem.file == "no_di.bpmn"
-    assert "no diagram interchange" in problem.message and "BPMNDiagram" in problem.message
+    assert "không có phần bố cục sơ đồ" in problem.message and "BPMNDiagram" in problem.message
 
 
 def test_a_doctype_is_refused_before_anything_is_drawn():
@@ -175,13 +175,13 @@ def test_a_doctype_is_refused_before_anything_is_drawn():
 def test_an_unknown_process_id_names_the_processes_there_are():
     with pytest.raises(InvalidDiagramError) as caught:
         render_svg(INTAKE.read_bytes(), process_id="outtake")
-    assert "no process 'outtake' in this file; it defines 'intake'" in caught.value.problems[0].message
+    assert "tệp không có quy trình 'outtake'; tệp định nghĩa 'intake'" in caught.value.problems[0].message
 
 
 def test_not_xml_and_not_bpmn_are_refused():
-    with pytest.raises(InvalidDiagramError, match="not well-formed XML"):
+    with pytest.raises(InvalidDiagramError, match="XML sai cú pháp"):
         render_svg(b"<bpmn:definitions")
-    with pytest.raises(InvalidDiagramError, match="not a BPMN 2.0 file"):
+    with pytest.raises(InvalidDiagramError, match="không phải tệp BPMN 2.0"):
         render_svg(b'<svg xmlns="http://www.w3.org/2000/svg"/>')
 
 
@@ -205,3 +205,100 @@ def test_unusable_coordinates_skip_that_shape_and_keep_the_view_finite():
     svg = parsed(render_svg(data))
     assert set(groups(svg)) == {"task", "end", "note", "to_task", "to_end", "note_link"}  # no "start"
     assert all(abs(n) < 1000 for n in view_box(svg))
+
+
+def extras() -> dict[str, etree._Element]:
+    return groups(parsed(render_svg((FIXTURES / "modeller_extras.bpmn").read_bytes())))
+
+
+def test_colours_set_in_the_modeller_are_drawn():
+    drawn = extras()
+    start = drawn["start"].find(f"{SVG}circle")  # bioc:stroke / bioc:fill (bpmn-js-color)
+    assert (start.get("stroke"), start.get("fill")) == ("#1e88e5", "#bbdefb")
+    assert drawn["start"].find(f"{SVG}text").get("fill") == "#1e88e5"  # the label takes the stroke colour
+    review = drawn["review"]  # color:border-color / background-color win over bioc:, as in bpmn-js
+    box = review.find(f"{SVG}rect[@class='bpmn-shape']")
+    assert (box.get("stroke"), box.get("fill")) == ("#fb8c00", "#ffe0b2")
+    assert {i.get("stroke") for i in review.iter() if i.get("class") == "bpmn-icon"} == {"#fb8c00"}
+    assert review.find(f"{SVG}text").get("fill") == "#6d4c41"  # color:color on the BPMNLabel
+    end = drawn["end"]  # a throwing event: its envelope filled in the stroke colour, its flap in the fill
+    letter = end.find(f"{SVG}rect[@class='bpmn-icon']")
+    assert (letter.get("fill"), letter.get("stroke")) == ("#43a047", "#43a047")
+    assert end.find(f"{SVG}polyline[@class='bpmn-icon']").get("stroke") == "#c8e6c9"
+    flow = drawn["to_review"]
+    assert flow.find(f"{SVG}polyline[@class='bpmn-line']").get("stroke") == "#8e24aa"
+    assert flow.find(f"{SVG}polygon").get("fill") == "#8e24aa"
+
+
+def test_values_that_are_not_colours_are_ignored():
+    receive = extras()["receive"]
+    box = receive.find(f"{SVG}rect[@class='bpmn-shape']")
+    assert (box.get("stroke"), box.get("fill")) == ("#222222", "#ffffff")
+    svg = render_svg((FIXTURES / "modeller_extras.bpmn").read_bytes())
+    assert "evil.example" not in svg and "<script" not in svg
+
+
+def test_a_state_still_shows_over_a_modeller_colour():
+    svg = parsed(render_svg((FIXTURES / "modeller_extras.bpmn").read_bytes(), states={"review": "active"}))
+    review = groups(svg)["review"]
+    assert "state-active" in review.get("class")
+    # Presentation attributes lose to the style sheet, so the state colour wins in the browser.
+    assert ".state-active .bpmn-shape { stroke: #ef6c00" in svg.find(f"{SVG}style").text
+
+
+def test_corpus_colours_are_read_from_the_omg_extension():
+    path = next(p for p in CORPUS if p.name == "C.1.0.bpmn")
+    plane = first_plane(path)
+    colour = "{http://www.omg.org/spec/BPMN/non-normative/color/1.0}background-color"
+    coloured = {
+        di.get("bpmnElement"): di.get(colour) for di in plane if di.get(colour) not in (None, "#ffffff")
+    }
+    assert coloured, "C.1.0 colours some of its shapes"
+    drawn = groups(parsed(render_svg(path.read_bytes())))
+    for element_id, fill in coloured.items():
+        fills = {n.get("fill") for n in drawn[element_id].iter() if "bpmn-shape" in (n.get("class") or "")}
+        assert fill in fills, element_id
+
+
+def test_a_message_flow_carrying_a_message_shows_the_envelope_with_its_name_above():
+    flow = extras()["send_report"]
+    letter = flow.find(f"{SVG}rect[@class='bpmn-icon']")
+    x, y = float(letter.get("x")), float(letter.get("y"))
+    assert (x, y, letter.get("width"), letter.get("height")) == (330, 108, "20", "14")  # at the midpoint
+    assert letter.get("fill") == "#ffffff"  # no messageVisibleKind: drawn as initiating, like bpmn-js
+    label = flow.find(f"{SVG}text")
+    lines = label.findall(f"{SVG}tspan")
+    assert float(lines[-1].get("y")) < y  # the name stays clear of the envelope
+
+
+def test_the_corpus_message_flow_envelopes_follow_message_visible_kind():
+    path = next(p for p in CORPUS if p.name == "B.2.0.bpmn")
+    plane = first_plane(path)
+    kinds = {
+        di.get("bpmnElement"): di.get("messageVisibleKind") for di in plane if di.get("messageVisibleKind")
+    }
+    assert set(kinds.values()) == {"initiating"}
+    data = path.read_bytes()
+    turned = next(iter(kinds))  # and one of them made a reply (non-initiating), which bpmn-js draws dark
+    kinds[turned] = "non_initiating"
+    data = data.replace(
+        f'bpmnElement="{turned}" messageVisibleKind="initiating"'.encode(),
+        f'bpmnElement="{turned}" messageVisibleKind="non_initiating"'.encode(),
+    )
+    drawn = groups(parsed(render_svg(data)))
+    for element_id, kind in kinds.items():
+        letter = drawn[element_id].find(f"{SVG}rect[@class='bpmn-icon']")
+        assert letter.get("fill") == ("#ffffff" if kind == "initiating" else "#222222"), element_id
+
+
+def test_a_boundary_event_on_the_top_edge_does_not_hide_the_sub_process_title():
+    drawn = extras()
+    event = drawn["late"].find(f"{SVG}circle")
+    event_bottom = float(event.get("cy")) + float(event.get("r"))
+    title = drawn["check"].find(f"{SVG}text")
+    assert " ".join(t.text for t in title.iter(f"{SVG}tspan")) == "Kiểm tra hồ sơ của đơn vị"
+    assert float(title.get("y")) >= event_bottom
+    # Without the event the title sits at the top, where it always did.
+    data = (FIXTURES / "modeller_extras.bpmn").read_bytes().replace(b'x="452" y="122"', b'x="452" y="302"')
+    title = groups(parsed(render_svg(data)))["check"].find(f"{SVG}text")
+    assert float(title.get("y")) == 146
