@@ -19,7 +19,7 @@ def _system(migrate_db: bool = True) -> System:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     system = build(settings)
     if migrate_db:
-        migrate.upgrade(settings.resolved_database_url)
+        migrate.upgrade_for(settings)
     return system
 
 
@@ -322,7 +322,7 @@ def users() -> None:
 @click.option("--name", "full_name", required=True, help="Full name, e.g. 'Nguyễn Văn An'.")
 @click.option("--role", "roles", multiple=True, required=True, help="Repeat for several roles.")
 @click.option("--unit", "unit_code", default=None, help="Unit code (for unit staff).")
-@click.password_option(help="At least 8 characters (prompted when omitted).")
+@click.password_option(help="At least 12 characters, not a common one (prompted when omitted).")
 def users_add(
     username: str, full_name: str, roles: tuple[str, ...], unit_code: str | None, password: str
 ) -> None:
@@ -344,6 +344,36 @@ def users_add(
     except EngineError as exc:
         _fail(exc)
     click.echo(f"user {username} added")
+
+
+@users.command("reset-password")
+@click.argument("username")
+def users_reset_password(username: str) -> None:
+    """Give USERNAME a new random password (printed once), to be changed at the next sign-in."""
+    from engine.auth import service
+
+    system = _system()
+    try:
+        with system.db.transaction() as session:
+            password = service.reset_password(session=session, username=username, now=clock.now(), actor=None)
+    except EngineError as exc:
+        _fail(exc)
+    click.echo(password)
+
+
+@users.command("deactivate")
+@click.argument("username")
+def users_deactivate(username: str) -> None:
+    """Lock USERNAME's account: its sessions and API tokens end at once."""
+    from engine.auth import service
+
+    system = _system()
+    try:
+        with system.db.transaction() as session:
+            service.set_active(session=session, username=username, active=False, now=clock.now(), actor=None)
+    except EngineError as exc:
+        _fail(exc)
+    click.echo(f"user {username} deactivated")
 
 
 @users.command("token")
@@ -403,6 +433,111 @@ def directory_import(files: tuple[Path, ...]) -> None:
         click.echo("mật khẩu ban đầu của người dùng mới (chỉ in một lần này):")
         for username, password in result.passwords.items():
             click.echo(f"  {username}\t{password}")
+
+
+@main.group()
+def units() -> None:
+    """Directory administration: list, add, change and end units."""
+
+
+def _today(system: System) -> date:
+    from zoneinfo import ZoneInfo
+
+    return clock.now().astimezone(ZoneInfo(system.settings.timezone)).date()
+
+
+@units.command("list")
+def units_list() -> None:
+    """One line per unit: code, name, type, parent, active dates, successor."""
+    from engine.tracking import service as tracking
+
+    system = _system()
+    with system.db.reading() as session:
+        for u in tracking.list_units(session=session):
+            dates = f"{u.active_from or ''}..{u.active_to or ''}"
+            click.echo(
+                f"{u.code}\t{u.name}\t{u.unit_type}\t{u.parent_code or ''}\t{dates}\t{u.successor_code or ''}"
+            )
+
+
+@units.command("add")
+@click.argument("code")
+@click.argument("name")
+@click.option("--type", "unit_type", required=True, help="Loại đơn vị")
+@click.option("--parent", default=None, help="Mã đơn vị cấp trên")
+@click.option("--active-from", type=click.DateTime(["%Y-%m-%d"]), default=None)
+def units_add(code: str, name: str, unit_type: str, parent: str | None, active_from: datetime | None) -> None:
+    """Add a unit (the import's rules apply)."""
+    from engine.directory import units as directory_units
+
+    system = _system()
+    try:
+        with system.db.transaction() as session:
+            unit = directory_units.create(
+                session=session,
+                code=code,
+                name=name,
+                unit_type=unit_type,
+                parent_code=parent,
+                active_from=active_from.date() if active_from else None,
+                actor="cli",
+                today=_today(system),
+                now=clock.now(),
+            )
+            click.echo(f"đã thêm {unit.code}: {unit.name}")
+    except EngineError as exc:
+        _fail(exc)
+
+
+@units.command("set")
+@click.argument("code")
+@click.option("--name", default=None)
+@click.option("--type", "unit_type", default=None)
+@click.option("--parent", default=None, help='Mã đơn vị cấp trên ("" để bỏ)')
+def units_set(code: str, name: str | None, unit_type: str | None, parent: str | None) -> None:
+    """Rename a unit or change its type or parent."""
+    from engine.directory import units as directory_units
+
+    given = {"name": name, "unit_type": unit_type, "parent_code": parent}
+    values = {k: v for k, v in given.items() if v is not None}
+    system = _system()
+    try:
+        with system.db.transaction() as session:
+            unit = directory_units.update(
+                session=session, code=code, values=values, actor="cli", today=_today(system), now=clock.now()
+            )
+            click.echo(f"đã lưu {unit.code}: {unit.name}")
+    except EngineError as exc:
+        _fail(exc)
+
+
+@units.command("end")
+@click.argument("code")
+@click.argument("last_day", type=click.DateTime(["%Y-%m-%d"]))
+@click.option("--successor", required=True, help="Mã đơn vị kế thừa")
+def units_end(code: str, last_day: datetime, successor: str) -> None:
+    """End a unit after LAST_DAY; its open assignments go to the successor."""
+    from engine.directory import succession
+
+    system = _system()
+    try:
+        with system.db.transaction() as session:
+            ending = succession.end_unit(
+                session=session,
+                engine=system.engine,
+                code=code,
+                last_day=last_day.date(),
+                successor_code=successor,
+                actor="cli",
+                now=clock.now(),
+                today=_today(system),
+            )
+            click.echo(
+                f"{ending.unit.code} kết thúc ngày {last_day.date().isoformat()}; "
+                f"{ending.successor.code} nhận {ending.handed_over}"
+            )
+    except EngineError as exc:
+        _fail(exc)
 
 
 def _calendar():

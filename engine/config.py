@@ -23,12 +23,19 @@ class Settings:
 
     data_dir: Path = Path("var")
     database_url: str = ""  # empty: a SQLite file in data_dir
+    # PostgreSQL with two roles: migrations connect as the owner of the tables (this URL), the application
+    # as the role of database_url, which may read and write rows but not alter, truncate or drop tables,
+    # nor update or delete the audit tables. Empty: migrations use database_url (SQLite, one role).
+    migration_database_url: str = ""
     secret_key: str = ""  # empty: generated once and kept in data_dir
     timezone: str = "Asia/Ho_Chi_Minh"
     # The longest the timer loop sleeps before it looks at the fire_at index again (it sleeps less when a
     # timer is due sooner); Celery beat sweeps this often.
     timer_interval: float = 1.0
     timer_batch: int = 500  # instances advanced per sweep transaction batch
+    # How long a writer waits for a lock another transaction holds (SQLite's write lock, a PostgreSQL row
+    # lock) before it gives up: the request then answers 503 with Retry-After instead of hanging.
+    lock_wait_seconds: float = 30.0
     processes_dir: Path = _REPO_ROOT / "processes"
     forms_dir: Path = _REPO_ROOT / "forms"
     max_diagram_bytes: int = 5 * 1024 * 1024
@@ -48,6 +55,21 @@ class Settings:
     reminder_hour: int = 7
     broker_url: str = ""  # empty: jobs run inline (embedded mode)
     deploy_on_start: bool = True
+    # Sign-in (engine/auth). A page session ends after this long without a request, and at the latest this
+    # long after sign-in.
+    session_idle_minutes: int = 30
+    session_max_hours: int = 12
+    # "auto": the session cookie is Secure when the request came over HTTPS; "true" or "false" force it.
+    session_cookie_secure: str = "auto"
+    token_days: int = 90  # lifetime of a new API token unless its owner asks for less
+    token_max_days: int = 366  # a token may live a year at most (366: a leap year)
+    tokens_per_user: int = 10  # live API tokens one user may hold
+    # After this many failed sign-ins within the window, the username (or the client address, which an
+    # office behind one NAT address shares, hence the higher count) is locked for login_lock_minutes.
+    login_max_failures: int = 5
+    login_address_max_failures: int = 20
+    login_window_minutes: int = 15
+    login_lock_minutes: int = 15
 
     def __post_init__(self) -> None:
         # Parsed here, once: a bad value stops the start-up, not the first reminder pass hours later.
@@ -55,6 +77,11 @@ class Settings:
         if not 0 <= self.reminder_hour <= 23:
             raise ValueError(
                 f"{PREFIX}REMINDER_HOUR must be an hour from 0 to 23, got {self.reminder_hour!r}"
+            )
+        if self.session_cookie_secure not in SECURE_COOKIE_CHOICES:
+            raise ValueError(
+                f"{PREFIX}SESSION_COOKIE_SECURE must be one of {', '.join(SECURE_COOKIE_CHOICES)}, "
+                f"got {self.session_cookie_secure!r}"
             )
 
     @functools.cached_property
@@ -65,6 +92,10 @@ class Settings:
     @property
     def resolved_database_url(self) -> str:
         return self.database_url or f"sqlite:///{(self.data_dir / 'theodoi.db').resolve()}"
+
+    @property
+    def resolved_migration_database_url(self) -> str:
+        return self.migration_database_url or self.resolved_database_url
 
     def resolved_secret_key(self) -> str:
         """The configured key, else one generated on first use and kept in data_dir."""
@@ -77,6 +108,8 @@ class Settings:
             path.chmod(0o600)
         return path.read_text().strip()
 
+
+SECURE_COOKIE_CHOICES = ("auto", "true", "false")
 
 # A reminder further ahead than this many working days (about three months) is a typo, and it would make
 # every reminder pass read that far ahead.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
@@ -47,14 +48,16 @@ class UTCDateTime(TypeDecorator):
 class Database:
     """An engine and its session factory; created explicitly, never at import."""
 
-    def __init__(self, url: str, *, echo: bool = False) -> None:
+    def __init__(self, url: str, *, echo: bool = False, lock_wait: float = 30.0) -> None:
         self.url = url
         kwargs: dict = {"echo": echo}
         if url.startswith("sqlite"):
-            kwargs["connect_args"] = {"timeout": 30, "check_same_thread": False}
+            kwargs["connect_args"] = {"timeout": lock_wait, "check_same_thread": False}
+        else:  # PostgreSQL: lock_not_available (55P03) after the wait, which the web layer makes a 503
+            kwargs["connect_args"] = {"options": f"-c lock_timeout={int(lock_wait * 1000)}"}
         self.engine: Engine = create_engine(url, **kwargs)
         if self.engine.dialect.name == "sqlite":
-            event.listen(self.engine, "connect", _sqlite_pragmas)
+            event.listen(self.engine, "connect", functools.partial(_sqlite_pragmas, lock_wait=lock_wait))
             event.listen(self.engine, "begin", _sqlite_begin_immediate)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._read_sessions = sessionmaker(
@@ -81,7 +84,7 @@ class Database:
         self.engine.dispose()
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
+def _sqlite_pragmas(dbapi_connection, _record, *, lock_wait: float) -> None:
     # Let SQLAlchemy emit BEGIN itself (see _sqlite_begin_immediate) instead of pysqlite's lazy BEGIN.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
@@ -90,7 +93,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     # In WAL mode NORMAL keeps every commit across an application crash; only an OS crash or power loss
     # can drop the last commits (never corrupt the file). FULL would cost an fsync per commit.
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={int(lock_wait * 1000)}")
     cursor.close()
 
 

@@ -89,12 +89,29 @@ class StaleInstanceError(ConflictError):
     code = "stale_instance"
 
 
+class ServiceUnavailable(EngineError):
+    """The database is held by another writer longer than we wait: nothing was done, try again later."""
+
+    code = "service_unavailable"
+    retry_after = 5  # seconds: a bounded transaction (see the tracking limits) ends well within this
+
+
 class AuthenticationError(EngineError):
     code = "unauthenticated"
 
 
 class PermissionDeniedError(EngineError):
     code = "forbidden"
+
+
+class TooManyAttemptsError(EngineError):
+    """Sign-in is held back after repeated failures; details['retry_after'] says how many seconds more."""
+
+    code = "too_many_attempts"
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message, details={"retry_after": retry_after})
+        self.retry_after = retry_after
 
 
 @dataclass
@@ -126,6 +143,16 @@ class ProcessExecutionError(EngineError):
                 "trace": failure.trace,
             }
         super().__init__(message, details=details)
+
+
+class ScriptPolicyError(ProcessExecutionError):
+    """A script or expression uses something the sandbox refuses (found when compiling or running it)."""
+
+    code = "script_policy"
+
+    def __init__(self, message: str, *, line: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
 
 
 class BudgetExceededError(ProcessExecutionError):

@@ -1,8 +1,8 @@
 """The service seam: what a diagram's service tasks call, and the context of the step that calls them.
 
-Domain slices register operators (`@operator("create_assignments")`); an operator runs inside the unit
-of work of the instance that calls it, with that unit's session, so its rows commit or roll back with
-the instance."""
+Domain slices register operators (`@operator("create_assignments", title="…")`); an operator runs inside
+the unit of work of the instance that calls it, with that unit's session, so its rows commit or roll back
+with the instance."""
 
 from __future__ import annotations
 
@@ -38,15 +38,24 @@ class StepContext:
 
 _current: ContextVar[StepContext] = ContextVar("theodoi_step")
 OPERATORS: dict[str, Callable[..., Any]] = {}
+# What each operator does, in the administration's words: the editor offers operators by it and deploy
+# messages name it. Kept by name, not on the function, so a stand-in put into OPERATORS keeps its title.
+TITLES: dict[str, str] = {}
+MAX_TITLE_LENGTH = 80  # one line of the editor's panel
 
 
-def operator(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register `fn(ctx, **params)` as the service-task operator `name`."""
+def operator(name: str, *, title: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register `fn(ctx, **params)` as the service-task operator `name`, described to analysts by `title`.
+
+    `title` is required, so an operator without one fails when its module is imported."""
+    if not title.strip() or len(title) > MAX_TITLE_LENGTH:
+        raise ValueError(f"operator {name!r} needs a title of 1 to {MAX_TITLE_LENGTH} characters: {title!r}")
 
     def register(fn: Callable[..., Any]) -> Callable[..., Any]:
         if name in OPERATORS and OPERATORS[name] is not fn:
             raise ValueError(f"operator {name!r} is registered twice")
         OPERATORS[name] = fn
+        TITLES[name] = title
         return fn
 
     return register
@@ -64,7 +73,7 @@ class OperatorSpec:
     """What an analyst needs to call an operator: its name, what it does, the parameters it takes."""
 
     name: str
-    summary: str
+    title: str | None  # None: put into OPERATORS without the decorator (a test's stand-in)
     parameters: tuple[OperatorParameter, ...]
     accepts_any: bool  # it takes **params: any parameter name is accepted
 
@@ -78,7 +87,7 @@ def describe() -> list[OperatorSpec]:
         specs.append(
             OperatorSpec(
                 name=name,
-                summary=(inspect.getdoc(fn) or "").split("\n\n")[0].replace("\n", " "),
+                title=TITLES.get(name),
                 parameters=tuple(
                     OperatorParameter(
                         p.name,

@@ -34,7 +34,7 @@ class System:
 
 def build(settings: Settings) -> System:
     """Create the database handle and the runtime for `settings`."""
-    db = Database(settings.resolved_database_url)
+    db = Database(settings.resolved_database_url, lock_wait=settings.lock_wait_seconds)
 
     def load_definition(definition_id: int):
         # Inside a step, read with the step's own session: it sees what the step's transaction sees.

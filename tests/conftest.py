@@ -11,13 +11,20 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from argon2 import PasswordHasher
 
 from engine import clock as clock_module
 from engine import migrate
+from engine.auth import service as auth_service
 from engine.config import load_settings
 from engine.system import build
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+# Hashing passwords is not what these tests test: argon2 with its cheapest parameters makes each test's
+# directory of a dozen users cost milliseconds instead of seconds (as Django's test settings swap in a fast
+# hasher). A hash carries its parameters, so signing in runs the same code.
+auth_service._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 # One template per pytest process, so that several runs on one machine do not drop each other's.
 PG_TEMPLATE = f"theodoi_test_template_{os.getpid()}"
 ROOT = Path(__file__).resolve().parent.parent
@@ -170,15 +177,19 @@ def client(app):
 
 @pytest.fixture
 def auth_headers(system, directory):
-    """auth_headers("cv") -> the Authorization header of a fresh API token of that user."""
+    """auth_headers("cv") -> the Authorization header of an API token of that user (one per user and
+    test: tokens are bounded per user, as a person's would be)."""
     from engine.auth import service as auth
 
+    tokens: dict[str, str] = {}
+
     def headers(username: str) -> dict[str, str]:
-        with system.db.transaction() as session:
-            token = auth.create_token(
-                session=session, username=username, label="test", now=clock_module.now()
-            )
-        return {"Authorization": f"Bearer {token}"}
+        if username not in tokens:
+            with system.db.transaction() as session:
+                tokens[username] = auth.create_token(
+                    session=session, username=username, label="test", now=clock_module.now()
+                )
+        return {"Authorization": f"Bearer {tokens[username]}"}
 
     return headers
 

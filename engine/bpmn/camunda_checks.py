@@ -17,7 +17,7 @@ from engine.errors import DiagramProblem
 
 _VENDOR_NS = (*CAMUNDA_NS, ZEEBE_NS)
 _OPERATOR = "bpmn:extensionElements/spiffworkflow:serviceTaskOperator"
-_USE_OPERATOR = "hãy dùng spiffworkflow:serviceTaskOperator với một toán tử đã đăng ký"
+_USE_OPERATOR = "hãy dùng spiffworkflow:serviceTaskOperator với một thao tác đã đăng ký"
 # Camunda Modeler's bookkeeping: no effect on how a process runs.
 _SILENT = {
     "historyTimeToLive",

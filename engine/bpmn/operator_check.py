@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import difflib
+from typing import TYPE_CHECKING
 
 from lxml import etree
 
 from engine.bpmn.lint import NO_ELEMENT, NS, line_of, processes
 from engine.errors import DiagramProblem
 
+if TYPE_CHECKING:
+    from engine.operators import OperatorSpec
+
 _OPERATOR = "bpmn:extensionElements/spiffworkflow:serviceTaskOperator"
 
 
-def registry() -> dict[str, object]:
-    """Every registered operator by name (engine.operators.OperatorSpec).
+def registry() -> dict[str, OperatorSpec]:
+    """Every registered operator by name.
 
     Operators register when the modules that define them are imported; engine.system imports them all,
     so importing it here makes the check see what a running system calls. Imported late: those modules
@@ -52,18 +56,23 @@ def operator_problems(root: etree._Element, filename: str, _known=()) -> list[Di
         for parameter in given:
             if parameter not in accepted and not spec.accepts_any:
                 takes = ", ".join(sorted(accepted)) or "không có tham số nào"
-                message = f"toán tử {name!r} không nhận tham số {parameter!r} (toán tử nhận: {takes})"
+                message = f"thao tác {_named(spec)} không nhận tham số {parameter!r} (thao tác nhận: {takes})"
                 problems.append(DiagramProblem(filename, line, owner, message))
         missing = [p.name for p in spec.parameters if p.required and p.name not in given]
         if missing:
-            message = f"toán tử {name!r} thiếu tham số bắt buộc: {', '.join(missing)}"
+            message = f"thao tác {_named(spec)} thiếu tham số bắt buộc: {', '.join(missing)}"
             problems.append(DiagramProblem(filename, line, owner, message))
     return problems
 
 
-def _unknown(name: str, known: dict[str, object]) -> str:
+def _unknown(name: str, known: dict[str, OperatorSpec]) -> str:
     if not name:
-        return "spiffworkflow:serviceTaskOperator không có id: hãy ghi tên một toán tử đã đăng ký"
+        return "spiffworkflow:serviceTaskOperator không có id: hãy ghi tên một thao tác đã đăng ký"
     close = difflib.get_close_matches(name, known, n=3)
-    hint = f"; có phải là {', '.join(repr(c) for c in close)}?" if close else ""
-    return f"toán tử {name!r} chưa được đăng ký trong theodoi{hint}"
+    hint = f"; có phải là {', '.join(_named(known[c]) for c in close)}?" if close else ""
+    return f"thao tác {name!r} chưa được đăng ký trong theodoi{hint}"
+
+
+def _named(spec: OperatorSpec) -> str:
+    """An operator as the analyst knows it: its name in the diagram, then what it does."""
+    return f"{spec.name!r} ({spec.title})" if spec.title else repr(spec.name)

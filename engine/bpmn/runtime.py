@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from copy import deepcopy
+from dataclasses import dataclass
 from datetime import datetime
 from threading import Lock
 from typing import Any
@@ -112,6 +113,20 @@ class Runtime:
         workflow.script_engine = self.script_engine
         return Execution(self, workflow)
 
+    def resume(self, checkpoint: Checkpoint) -> Execution:
+        """An instance as it was at `checkpoint`, with the steps it had recorded by then."""
+        execution = self.restore(checkpoint.state)
+        execution.steps = list(checkpoint.steps)
+        return execution
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """An execution's serialized state and recorded steps at one moment of a unit of work."""
+
+    state: str
+    steps: tuple[StepRecord, ...]
+
 
 class Execution:
     """One instance being worked on inside one unit of work."""
@@ -137,7 +152,7 @@ class Execution:
                     self._roundtrip()
 
     def complete_user_task(self, task_id: str, data: dict[str, Any]) -> None:
-        """Complete a READY manual task with form data, then advance."""
+        """Complete a READY manual task with form data; the steps after it are the caller's `advance`."""
         task = self._ready_manual_task(task_id)
         with process_errors():
             task.data.update(data)
@@ -145,7 +160,11 @@ class Execution:
             self._did_complete(task)
             if self.runtime.roundtrip_every_step:
                 self._roundtrip()
-        self.advance()
+
+    def checkpoint(self) -> Checkpoint:
+        """The instance as it is now, to save instead if what follows fails (`Runtime.resume`)."""
+        with process_errors():
+            return Checkpoint(self.runtime.serializer.serialize_json(self.workflow), tuple(self.steps))
 
     def user_task(self, task_id: str) -> UserTaskInfo:
         """The READY user task `task_id`, or TaskNotReadyError."""
@@ -161,7 +180,8 @@ class Execution:
         return jsonable(task.data)
 
     def deliver(self, kind: str, name: str, payload: Any) -> None:
-        """Deliver a message or a signal (`kind`) to the catch event waiting for it, then advance."""
+        """Deliver a message or a signal (`kind`) to the catch event waiting for it; the steps after it
+        are the caller's `advance`."""
         definition = next(
             (
                 d
@@ -174,7 +194,6 @@ class Execution:
             raise ConflictError(f"this instance is not waiting for the {kind} {name!r}")
         with process_errors():
             self.workflow.send_event(BpmnEvent(definition, payload=payload))
-        self.advance()
 
     def reschedule(self, changes: dict[str, Any]) -> list[str]:
         """Set process variables that moved from outside the process (dates a calendar correction

@@ -24,7 +24,9 @@ from typing import Any
 from RestrictedPython import PrintCollector, RestrictingNodeTransformer, safe_builtins
 from RestrictedPython.Guards import guarded_iter_unpack_sequence, guarded_unpack_sequence, safer_getattr_raise
 
-from engine.errors import BudgetExceededError, ProcessExecutionError
+from engine.bpmn.sandbox_bounds import GUARDS as BOUND_GUARDS
+from engine.bpmn.sandbox_bounds import INPLACE_CHECKS, BoundedOperators, checked_attribute, guarded_pow
+from engine.errors import BudgetExceededError, ScriptPolicyError
 
 SCRIPT_FILENAME = "<script>"
 EXPRESSION_FILENAME = "<expression>"
@@ -50,16 +52,6 @@ _NOT_ALLOWED[ast.TryStar] = _NOT_ALLOWED[ast.Try]
 
 # Name the injected loop tick so RestrictedPython's "no leading underscore" rule keeps scripts off it.
 _TICK = "_step_"
-
-
-class ScriptPolicyError(ProcessExecutionError):
-    """A script or expression uses something the sandbox refuses (found when compiling or running it)."""
-
-    code = "script_policy"
-
-    def __init__(self, message: str, *, line: int | None = None) -> None:
-        super().__init__(message)
-        self.line = line
 
 
 def check_source(source: str, *, mode: str) -> list[tuple[int | None, str]]:
@@ -97,6 +89,8 @@ def _analyse(source: str, mode: str) -> tuple[types.CodeType | None, list[tuple[
     if problems:
         return None, _unique_sorted(problems), None
     _insert_loop_ticks(tree)
+    BoundedOperators().visit(tree)
+    ast.fix_missing_locations(tree)
     try:
         code = compile(tree, filename, mode)
     except SyntaxError as err:  # found by the compiler, not the parser: 'return' outside function, ...
@@ -238,9 +232,10 @@ def _getattr(obj: Any, name: str) -> Any:
     if name == "mro":  # Exception.mro() would hand out BaseException, which passes every except clause
         raise ScriptPolicyError("'mro' is not available in scripts")
     try:
-        return safer_getattr_raise(obj, name)
+        value = safer_getattr_raise(obj, name)
     except NotImplementedError:
         raise ScriptPolicyError(f"'{name}' is not available in scripts: use an f-string instead") from None
+    return checked_attribute(obj, name, value)
 
 
 def _write(obj: Any) -> Any:
@@ -276,6 +271,8 @@ _INPLACE = {
 
 
 def _inplacevar(op: str, target: Any, value: Any) -> Any:
+    if op in INPLACE_CHECKS:
+        INPLACE_CHECKS[op](target, value)
     return _INPLACE[op](target, value)
 
 
@@ -296,6 +293,7 @@ _CURATED = {
     "filter": filter,
     "len": len,
     "range": _limited_range,
+    "pow": guarded_pow,
     "abs": abs,
     "round": round,
     "str": str,
@@ -329,6 +327,7 @@ GUARDS: dict[str, Any] = {
     "_inplacevar_": _inplacevar,
     "_apply_": _apply,
     "_print_": PrintCollector,  # print() output goes to the script's `printed`, never to stdout
+    **BOUND_GUARDS,
     _TICK: None,
 }
 BUILTIN_NAMES = frozenset(name for name in BUILTINS if not name.startswith("_")) | {"print"}

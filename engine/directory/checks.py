@@ -100,7 +100,12 @@ def _user_problems(
             found.append(Problem(row.where, f"vai trò {', '.join(needing)} cần có {LABELS['unit_code']}"))
     elif unit_code not in units:
         found.append(_unknown_unit(row.where, "unit_code", unit_code))
-    elif message := _inactive(unit_code, units[unit_code], today):
+    elif message := _inactive(
+        f'{LABELS["unit_code"]} "{unit_code}"',
+        units[unit_code].active_from,
+        units[unit_code].active_to,
+        today,
+    ):
         found.append(Problem(row.where, message))
     if "email" in row.given and row.email and not _EMAIL.fullmatch(row.email):
         example = "ten@laocai.gov.vn"
@@ -169,12 +174,24 @@ def _cycle(code: str, units: dict[str, _UnitState]) -> list[str] | None:
     return None
 
 
-def _inactive(code: str, state: _UnitState, today: date) -> str | None:
-    unit = f'{LABELS["unit_code"]} "{code}"'
-    if state.active_to is not None and state.active_to < today:
-        return f"{unit} không còn hoạt động (hoạt động đến ngày {state.active_to:%d/%m/%Y})"
-    if state.active_from is not None and state.active_from > today:
-        return f"{unit} chưa hoạt động (hoạt động từ ngày {state.active_from:%d/%m/%Y})"
+def inactive_message(unit: Unit, today: date) -> str | None:
+    """Why `unit` cannot be given new work on `today`, else None: it has not started, or it ended. A unit
+    ended with a successor takes nothing new from its last day on (its open work has moved already),
+    and the message names the successor, the unit to choose instead."""
+    label = f'Đơn vị "{unit.name}"'
+    if unit.successor_code and unit.active_to is not None and unit.active_to <= today:
+        return (
+            f"{label} không còn hoạt động (hoạt động đến ngày {unit.active_to:%d/%m/%Y}); "
+            f"các nhiệm vụ mới giao cho đơn vị kế thừa (mã {unit.successor_code})"
+        )
+    return _inactive(label, unit.active_from, unit.active_to, today)
+
+
+def _inactive(label: str, active_from: date | None, active_to: date | None, today: date) -> str | None:
+    if active_to is not None and active_to < today:
+        return f"{label} không còn hoạt động (hoạt động đến ngày {active_to:%d/%m/%Y})"
+    if active_from is not None and active_from > today:
+        return f"{label} chưa hoạt động (hoạt động từ ngày {active_from:%d/%m/%Y})"
     return None
 
 

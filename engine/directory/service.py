@@ -3,7 +3,6 @@ updated, never deleted. The one way units and users are written in bulk (the CLI
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -11,6 +10,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.auth import passwords
 from engine.auth import service as auth
 from engine.auth.models import User
 from engine.directory import checks
@@ -19,11 +19,6 @@ from engine.tracking import history
 from engine.tracking.models import Unit
 
 UNIT_VALUES = ("name", "unit_type", "parent_code", "active_from", "active_to")
-
-
-def random_password() -> str:
-    """An initial password for a new user: 12 URL-safe characters (72 random bits)."""
-    return secrets.token_urlsafe(9)
 
 
 @dataclass(frozen=True)
@@ -62,7 +57,7 @@ def import_directory(
     today: date,
     now: datetime,
     actor: str | None,
-    new_password: Callable[[], str] = random_password,
+    new_password: Callable[[], str] = passwords.generate,
 ) -> ImportResult:
     """Check every row (and what could not be read), then write them all; on any problem raise
     InvalidDirectoryError with all of them and write nothing. Unit changes go to change_history as `actor`."""

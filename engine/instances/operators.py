@@ -7,7 +7,7 @@ from typing import Any
 from engine.operators import StepContext, operator
 
 
-@operator("start_process")
+@operator("start_process", title="Khởi tạo một quy trình khác theo phiên bản mới nhất")
 def start_process(
     ctx: StepContext, *, process_id: str, data: dict[str, Any], business_key: str | None = None
 ) -> int:

@@ -22,9 +22,12 @@ def save(
     actor: str | None,
     now: datetime,
     completed_task_id: str | None = None,
+    refresh_user_tasks: bool = False,
 ) -> None:
     """Write the state and rewrite its indexes and the event log in this transaction (Core executemany
-    statements, not ORM units of work: this runs on every step of every instance)."""
+    statements, not ORM units of work: this runs on every step of every instance). `refresh_user_tasks`
+    also rewrites what the diagram says of each open user task (name, groups, unit, form): after the
+    instance moved to another version of its diagram."""
     snapshot = execution.snapshot()
     instance.state = snapshot.state
     instance.updated_at = now
@@ -34,7 +37,9 @@ def save(
     for step in snapshot.steps:
         journal.step(step, actor if step.task_id == completed_task_id else None)
     rewrite_timers(session, instance, snapshot)
-    _rewrite_user_tasks(session, instance, snapshot, now, operators.current().calendar, journal)
+    _rewrite_user_tasks(
+        session, instance, snapshot, now, operators.current().calendar, journal, refresh_user_tasks
+    )
     if snapshot.completed:
         journal.add("instance_completed", actor=actor)
     session.flush()  # a lost optimistic lock raises here: instances.service turns it into StaleInstanceError
@@ -90,8 +95,13 @@ def note_timer(session: Session, fire_at: datetime) -> None:
     session.info[EARLIEST_TIMER] = fire_at if earliest is None else min(earliest, fire_at)
 
 
+def drop_timers(session: Session, instance_id: int) -> None:
+    """Take the instance's timers out of the sweep's index (an incident, a cancellation)."""
+    session.execute(WaitingTimer.__table__.delete().where(WaitingTimer.instance_id == instance_id))
+
+
 def rewrite_timers(session: Session, instance: ProcessInstance, snapshot: Snapshot) -> None:
-    session.execute(WaitingTimer.__table__.delete().where(WaitingTimer.instance_id == instance.id))
+    drop_timers(session, instance.id)
     if snapshot.timers:
         note_timer(session, min(t.fire_at for t in snapshot.timers))
         session.execute(
@@ -116,6 +126,7 @@ def _rewrite_user_tasks(
     now: datetime,
     calendar,
     journal: _Journal,
+    refresh: bool = False,
 ) -> None:
     open_rows = {
         row.id: row
@@ -134,6 +145,8 @@ def _rewrite_user_tasks(
         row = open_rows.get(task_id)
         if row is not None:
             row.due_at, row.subject, row.instructions = due_at, info.subject, info.instructions
+            if refresh:
+                _refresh(session, row, info)
             continue
         new_rows.append(
             {
@@ -169,6 +182,19 @@ def _rewrite_user_tasks(
         session.execute(UserTaskRow.__table__.insert(), new_rows)
     if new_groups:
         session.execute(UserTaskGroup.__table__.insert(), new_groups)
+
+
+def _refresh(session: Session, row: UserTaskRow, info) -> None:
+    row.name, row.lane, row.unit_code = info.name, info.lane, info.candidate_unit
+    row.form, row.ui_form = info.form, info.ui_form
+    if list(row.candidate_groups) != list(info.candidate_groups):
+        row.candidate_groups = list(info.candidate_groups)
+        session.execute(UserTaskGroup.__table__.delete().where(UserTaskGroup.user_task_id == row.id))
+        if info.candidate_groups:
+            session.execute(
+                UserTaskGroup.__table__.insert(),
+                [{"user_task_id": row.id, "group_name": g} for g in info.candidate_groups],
+            )
 
 
 def _due_instant(due: date | datetime | None, calendar) -> datetime | None:

@@ -12,17 +12,20 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, load_only, object_session
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine import clock, operators
 from engine.bpmn.failures import describe_failure
 from engine.bpmn.records import jsonable
-from engine.bpmn.runtime import Runtime
+from engine.bpmn.runtime import Execution, Runtime
 from engine.config import Settings
 from engine.db import Database
 from engine.definitions import service as definitions
+from engine.definitions.models import ProcessDefinition
 from engine.errors import ConflictError, NotFoundError, ProcessExecutionError, StaleInstanceError
+from engine.instances import incidents
+from engine.instances.incidents import Incident
 from engine.instances.models import (
     COMPLETED,
     DEFERRED_START,
@@ -32,7 +35,7 @@ from engine.instances.models import (
     ProcessInstance,
     WaitingTimer,
 )
-from engine.instances.saving import note_timer, rewrite_timers, save
+from engine.instances.saving import note_timer, save
 from engine.usertasks.models import READY, UserTaskRow
 from engine.workdays import service as workdays
 
@@ -80,9 +83,12 @@ def start(
     session.flush()
     if deferred:
         _schedule_start(session, instance, now)
-        _log(session, instance, now, actor, "start_deferred", jsonable(data))
+        log_event(session, instance, now, actor, "start_deferred", jsonable(data))
         return instance
-    _run_start(session, engine, instance, data, actor, now)
+    # A start inside another instance's step (intake starting an assignment) fails that step instead:
+    # the instance parked is the one whose step it is.
+    park = operators.current_or_none() is None
+    _run_start(session, engine, instance, data, actor, now, park=park)
     return instance
 
 
@@ -93,12 +99,46 @@ def _run_start(
     data: dict[str, Any],
     actor: str | None,
     now: datetime,
+    *,
+    park: bool,
 ) -> None:
-    with _step(session, engine, instance, actor, now):
+    with instance_step(session, engine, instance, actor, now):
         execution = engine.runtime.start(instance.definition_id, data)
-        _log(session, instance, now, actor, "instance_started", jsonable(data))
-        execution.advance()
-        save(session, instance, execution, actor, now)
+        log_event(session, instance, now, actor, "instance_started", jsonable(data))
+        if not park:
+            execution.advance()
+            save(session, instance, execution, actor, now)
+            return
+    _advance_or_park(session, engine, instance, execution, actor, now)
+
+
+def _advance_or_park(
+    session: Session,
+    engine: Engine,
+    instance: ProcessInstance,
+    execution: Execution,
+    actor: str | None,
+    now: datetime,
+    completed_task_id: str | None = None,
+) -> Incident | None:
+    """Run the engine's own steps after a user's action as a unit of work of their own (a savepoint).
+
+    If the diagram fails there, only that unit is rolled back: the instance is saved as the user's
+    action left it (their input applied, the failing step not yet run) and parked as an incident, so
+    nothing the user entered is lost and a retry runs exactly the failed steps again. Errors that are
+    not the diagram's (bad input, a lost lock) still undo the whole action."""
+    checkpoint = execution.checkpoint()
+    try:
+        with session.begin_nested(), instance_step(session, engine, instance, actor, now):
+            execution.advance()
+            save(session, instance, execution, actor, now, completed_task_id=completed_task_id)
+        return None
+    except ProcessExecutionError as exc:
+        error = exc
+    with instance_step(session, engine, instance, actor, now):
+        parked = engine.runtime.resume(checkpoint)
+        save(session, instance, parked, actor, now, completed_task_id=completed_task_id)
+    return incidents.park(session, instance, error, now)
 
 
 def _schedule_start(session: Session, instance: ProcessInstance, now: datetime) -> None:
@@ -124,12 +164,13 @@ def complete_user_task(
     data: dict[str, Any],
     actor: str,
 ) -> ProcessInstance:
-    """Complete a READY user task of a locked instance and run on to the next wait state."""
+    """Complete a READY user task of a locked instance and run on to the next wait state; if the
+    diagram fails on the way, the completion is kept and the instance parked (`_advance_or_park`)."""
     now = clock.now()
-    with _step(session, engine, instance, actor, now):
+    with instance_step(session, engine, instance, actor, now):
         execution = engine.runtime.restore(instance.state)
         execution.complete_user_task(task_id, data)
-        save(session, instance, execution, actor, now, completed_task_id=task_id)
+    _advance_or_park(session, engine, instance, execution, actor, now, completed_task_id=task_id)
     return instance
 
 
@@ -143,13 +184,16 @@ def deliver(
     payload: Any,
     actor: str | None,
 ) -> ProcessInstance:
-    """Deliver a message or a signal (`kind`) to a locked, running instance."""
+    """Deliver a message or a signal (`kind`) to a locked, running instance; if the diagram fails in the
+    steps the event starts, the delivery is kept and the instance parked (`_advance_or_park`)."""
     require_running(instance)
     now = clock.now()
-    with _step(session, engine, instance, actor, now):
+    with instance_step(session, engine, instance, actor, now):
         execution = engine.runtime.restore(instance.state)
         execution.deliver(kind, name, payload)
-        save(session, instance, execution, actor, now)
+        # The steps the event runs carry no actor of their own: this names who sent it (the audit trail).
+        log_event(session, instance, now, actor, f"{kind}_sent", {"name": name})
+    _advance_or_park(session, engine, instance, execution, actor, now)
     return instance
 
 
@@ -263,9 +307,10 @@ def _fire(db: Database, engine: Engine, instance_id: int, now: datetime | None) 
         if not instance.state:
             data = instance.data
             instance.data = {}
-            _run_start(session, engine, instance, data, instance.started_by, at)
+            # The sweep's own boundary records the incident (in a transaction of its own).
+            _run_start(session, engine, instance, data, instance.started_by, at, park=False)
             return True
-        with _step(session, engine, instance, None, at):
+        with instance_step(session, engine, instance, None, at):
             execution = engine.runtime.restore(instance.state)
             execution.advance()
             save(session, instance, execution, None, at)
@@ -277,31 +322,27 @@ def _fire(db: Database, engine: Engine, instance_id: int, now: datetime | None) 
 
 
 def record_incident(*, db: Database, instance_id: int, error: Exception, now: datetime) -> None:
-    """Park a failing instance in `error`, its timers out of the index until it is retried, in a
-    transaction of its own (the failed step's own transaction was rolled back)."""
+    """Park a failing instance as an incident in a transaction of its own (the failed step's own
+    transaction was rolled back)."""
     with db.transaction() as session:
         instance = lock_or_raise(session=session, instance_id=instance_id)
-        session.execute(WaitingTimer.__table__.delete().where(WaitingTimer.instance_id == instance.id))
-        instance.status = ERROR
-        instance.error = {**describe_failure(error), "at": now.isoformat()}
-        instance.updated_at = now
-        _log(session, instance, now, None, "incident", instance.error)
+        incidents.park(session, instance, error, now)
 
 
-def retry(*, session: Session, engine: Engine, instance: ProcessInstance, actor: str) -> ProcessInstance:
-    """Put an instance in error back to running with its timers indexed again; the next sweep fires
-    those that are due."""
+def retry(*, session: Session, engine: Engine, instance: ProcessInstance, actor: str) -> Incident | None:
+    """Run an instance in error again from its saved state, now: the failed steps, and the timers
+    that came due meanwhile. If it fails again it stays parked with the new error (returned)."""
     if instance.status != ERROR:
         raise ConflictError(f"process instance {instance.id} is {instance.status}, not in error")
     now = clock.now()
+    log_event(session, instance, now, actor, "incident_resolved")
+    instance.status, instance.error, instance.updated_at = RUNNING, None, now
     if not instance.state:
         _schedule_start(session, instance, now)  # it failed before its first step: start it again
-    else:
-        with _step(session, engine, instance, actor, now):
-            rewrite_timers(session, instance, engine.runtime.restore(instance.state).snapshot())
-    instance.status, instance.error, instance.updated_at = RUNNING, None, now
-    _log(session, instance, now, actor, "incident_resolved")
-    return instance
+        return None
+    with instance_step(session, engine, instance, actor, now):
+        execution = engine.runtime.restore(instance.state)
+    return _advance_or_park(session, engine, instance, execution, actor, now)
 
 
 def get_or_raise(*, session: Session, instance_id: int) -> ProcessInstance:
@@ -316,16 +357,19 @@ def list_(
     session: Session,
     process_id: str | None = None,
     status: str | None = None,
+    definition_id: int | None = None,
     business_key: str | None = None,
     limit: int = 50,
     offset: int = 0,
 ) -> list[ProcessInstance]:
-    """Instances, newest first, filtered."""
+    """Instances, newest first, filtered (`definition_id`: those running that version)."""
     query = select(ProcessInstance).order_by(ProcessInstance.id.desc()).limit(limit).offset(offset)
     if process_id:
         query = query.where(ProcessInstance.process_id == process_id)
     if status:
         query = query.where(ProcessInstance.status == status)
+    if definition_id:
+        query = query.where(ProcessInstance.definition_id == definition_id)
     if business_key:
         query = query.where(ProcessInstance.business_key == business_key)
     return list(session.scalars(query))
@@ -375,6 +419,24 @@ def diagram_svg(*, session: Session, instance_id: int) -> str:
     return definitions.diagram_svg(session=session, definition_id=instance.definition_id, states=states)
 
 
+def version_of(instance: ProcessInstance) -> int:
+    """The version number of the definition the instance runs (its session's identity map caches it)."""
+    definition = object_session(instance).get(
+        ProcessDefinition, instance.definition_id, options=[load_only(ProcessDefinition.version)]
+    )
+    return definition.version
+
+
+def versions_of(*, session: Session, definition_ids: set[int]) -> dict[int, int]:
+    """definition id -> version number, for showing which version instances run."""
+    if not definition_ids:
+        return {}
+    query = select(ProcessDefinition.id, ProcessDefinition.version).where(
+        ProcessDefinition.id.in_(sorted(definition_ids))
+    )
+    return dict(session.execute(query).all())
+
+
 def count_by_status(*, session: Session) -> dict[str, int]:
     """How many instances are running, completed, in error: what a monitor looks at first."""
     rows = session.execute(select(ProcessInstance.status, func.count()).group_by(ProcessInstance.status))
@@ -398,9 +460,11 @@ def timers(*, session: Session, instance_id: int) -> list[WaitingTimer]:
 
 
 @contextlib.contextmanager
-def _step(
+def instance_step(
     session: Session, engine: Engine, instance: ProcessInstance, actor: str | None, now: datetime
 ) -> Iterator[None]:
+    """One step of `instance` by `actor` at `now`: what operators and helpers see, and a lost optimistic
+    lock as StaleInstanceError."""
     calendar = workdays.calendar(session=session, settings=engine.settings)
     ctx = operators.StepContext(session, instance.id, instance.process_id, actor, now, calendar, engine)
     try:
@@ -426,8 +490,8 @@ def _has_due_timer(session: Session, instance_id: int, now: datetime) -> bool:
     )
 
 
-def _log(
+def log_event(
     session: Session, instance: ProcessInstance, now: datetime, actor: str | None, kind: str, data=None
 ) -> None:
-    """One event outside a save (start, incident, retry); flushed before the save's own rows."""
+    """One event outside a save (start, retry, cancel, migration); flushed before the save's own rows."""
     session.add(InstanceEvent(instance_id=instance.id, at=now, actor=actor, kind=kind, data=data or {}))

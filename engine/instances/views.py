@@ -1,10 +1,11 @@
-"""Process instances: list with filters, detail with user tasks, timers, events and data; retry."""
+"""Process instances: list with filters, detail with user tasks, timers, events and data; retry, cancel,
+migrate to another version."""
 
 from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, request
 
-from engine.instances import service
+from engine.instances import operations, service, starting
 from engine.instances.models import InstanceEvent, ProcessInstance, WaitingTimer
 from engine.usertasks import service as usertasks
 from engine.usertasks.views import USER_TASK, present_user_task
@@ -19,6 +20,7 @@ INSTANCE = {
         "id": {"type": "integer"},
         "process_id": {"type": "string"},
         "definition_id": {"type": "integer"},
+        "version": {"type": "integer", "description": "the version of the process the instance runs"},
         "business_key": {"type": ["string", "null"]},
         "status": {"type": "string", "enum": ["running", "completed", "error", "cancelled"]},
         "error": {"type": ["object", "null"]},
@@ -67,6 +69,7 @@ def present(i: ProcessInstance) -> dict:
         "id": i.id,
         "process_id": i.process_id,
         "definition_id": i.definition_id,
+        "version": service.version_of(i),
         "business_key": i.business_key,
         "status": i.status,
         "error": i.error,
@@ -102,6 +105,7 @@ def present_timer(t: WaitingTimer) -> dict:
     query={
         "process_id": {"type": "string"},
         "status": {"type": "string", "enum": ["running", "completed", "error", "cancelled"]},
+        "definition_id": {"type": "integer"},
         "business_key": {"type": "string"},
         "limit": {"type": "integer", "minimum": 1, "maximum": 500},
         "offset": {"type": "integer", "minimum": 0},
@@ -115,6 +119,7 @@ def list_instances():
             session=session,
             process_id=request.args.get("process_id"),
             status=request.args.get("status"),
+            definition_id=request.args.get("definition_id", type=int),
             business_key=request.args.get("business_key"),
             limit=limit,
             offset=offset,
@@ -127,31 +132,29 @@ START_IN = {
     "additionalProperties": False,
     "required": ["process_id"],
     "properties": {
-        "process_id": {"type": "string", "minLength": 1},
-        "business_key": {"type": ["string", "null"], "maxLength": 200},
-        "data": {"type": "object"},
+        "process_id": {"type": "string", "minLength": 1, "maxLength": 200},
+        "data": {"type": "object", "description": "the start form's fields, checked against its schema"},
     },
 }
 
 
 @bp.post("")
 @operation(
-    summary="Bắt đầu phiên bản mới nhất của một quy trình với dữ liệu cho trước (để chạy thử sơ đồ)",
+    summary="Khởi tạo phiên bản mới nhất của một quy trình theo biểu mẫu khởi tạo của nó; chỉ những vai trò "
+    "mà sự kiện bắt đầu cho phép (candidateStarterGroups) mới được khởi tạo",
     tag="process-instances",
-    roles={"analyst"},
     body=START_IN,
     response=INSTANCE,
     status=201,
 )
 def start(body: dict):
     with transaction() as session:
-        instance = service.start(
+        instance = starting.start_on_demand(
             session=session,
             engine=system().engine,
             process_id=body["process_id"],
             data=body.get("data", {}),
-            actor=user().username,
-            business_key=body.get("business_key"),
+            user=user(),
         )
         return jsonify(present(instance)), 201
 
@@ -189,23 +192,139 @@ def diagram(instance_id: int):
         )
 
 
+OPERATORS = {"monitor", "analyst"}
+
+
 @bp.post("/<int:instance_id>/retry")
 @operation(
-    summary="Chạy lại phiên bản quy trình đang lỗi (sau khi đã sửa nguyên nhân)",
+    summary="Chạy lại ngay phiên bản quy trình đang lỗi (sau khi đã sửa nguyên nhân); "
+    "nếu lại lỗi, nó vẫn ở trạng thái lỗi với lỗi mới",
     tag="process-instances",
-    roles={"monitor", "analyst"},
+    roles=OPERATORS,
     response=INSTANCE,
 )
 def retry(instance_id: int):
     with transaction() as session:
         instance = service.lock_or_raise(session=session, instance_id=instance_id)
-        return jsonify(
-            present(
-                service.retry(
-                    session=session, engine=system().engine, instance=instance, actor=user().username
-                )
+        service.retry(session=session, engine=system().engine, instance=instance, actor=user().username)
+        return jsonify(present(instance))
+
+
+CANCEL_IN = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["reason"],
+    "properties": {"reason": {"type": "string", "minLength": 1, "maxLength": operations.MAX_REASON}},
+}
+
+
+@bp.post("/<int:instance_id>/cancel")
+@operation(
+    summary="Hủy một phiên bản quy trình đang chạy hoặc đang lỗi, nêu lý do (ghi vào lịch sử xử lý)",
+    tag="process-instances",
+    roles=OPERATORS,
+    body=CANCEL_IN,
+    response=INSTANCE,
+)
+def cancel(instance_id: int, body: dict):
+    with transaction() as session:
+        instance = service.lock_or_raise(session=session, instance_id=instance_id)
+        operations.cancel(session=session, instance=instance, reason=body["reason"], actor=user().username)
+        return jsonify(present(instance))
+
+
+MIGRATE_IN = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["instance_ids", "target_definition_id"],
+    "properties": {
+        "instance_ids": {"type": "array", "items": {"type": "integer"}, "minItems": 1, "maxItems": 500},
+        "target_definition_id": {"type": "integer"},
+        "dry_run": {"type": "boolean", "default": False},
+    },
+}
+TASK_MAPPING = {
+    "type": "object",
+    "properties": {
+        "bpmn_id": {"type": "string"},
+        "name": {"type": "string"},
+        "state": {"type": "string", "enum": ["ready", "waiting", "started"]},
+        "target_id": {"type": ["string", "null"], "description": "null: no such element in the target"},
+        "changed": {"type": "boolean"},
+    },
+}
+MIGRATION = {
+    "type": "object",
+    "properties": {
+        "target_definition_id": {"type": "integer"},
+        "target_version": {"type": "integer"},
+        "migrated": {"type": "boolean", "description": "false for a dry run"},
+        "items": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "instance_id": {"type": "integer"},
+                    "from_definition_id": {"type": "integer"},
+                    "from_version": {"type": "integer"},
+                    "status": {"type": "string"},
+                    "ok": {"type": "boolean"},
+                    "problems": {"type": "array", "items": {"type": "string"}},
+                    "tasks": {"type": "array", "items": TASK_MAPPING},
+                },
+            },
+        },
+    },
+}
+
+
+@bp.post("/migrate")
+@operation(
+    summary="Chuyển một hoặc nhiều phiên bản quy trình đang chạy (hoặc đang lỗi) sang phiên bản khác của "
+    "cùng quy trình; dry_run chỉ xem trước cách các bước đang hoạt động được ánh xạ. Nếu có phiên bản "
+    "không chuyển được thì không phiên bản nào được chuyển (409, lý do trong details.refused)",
+    tag="process-instances",
+    roles=OPERATORS,
+    body=MIGRATE_IN,
+    response=MIGRATION,
+)
+def migrate(body: dict):
+    args = {"instance_ids": body["instance_ids"], "target_id": body["target_definition_id"]}
+    if body.get("dry_run"):
+        with reading() as session:
+            target, items = operations.preview(session=session, engine=system().engine, **args)
+    else:
+        with transaction() as session:
+            target, items = operations.migrate(
+                session=session, engine=system().engine, actor=user().username, **args
             )
-        )
+    return jsonify(
+        target_definition_id=target.id,
+        target_version=target.version,
+        migrated=not body.get("dry_run"),
+        items=[present_preview(p) for p in items],
+    )
+
+
+def present_preview(p: operations.MigrationPreview) -> dict:
+    return {
+        "instance_id": p.instance_id,
+        "from_definition_id": p.from_definition_id,
+        "from_version": p.from_version,
+        "status": p.status,
+        "ok": p.ok,
+        "problems": list(p.problems),
+        "tasks": [
+            {
+                "bpmn_id": t.bpmn_id,
+                "name": t.name,
+                "state": t.state,
+                "target_id": t.target_id,
+                "changed": t.changed,
+            }
+            for t in p.tasks
+        ],
+    }
 
 
 EVENT_IN = {
@@ -214,7 +333,9 @@ EVENT_IN = {
     "required": ["name"],
     "properties": {"name": {"type": "string", "minLength": 1}, "payload": {}},
 }
-SENDERS = {"vp_specialist", "vp_leadership", "monitor", "analyst"}
+# Monitors watch and do not signal (a signal can restart an assignment's deadline watch); analysts send
+# messages to the diagrams they test, the VP to the ones it runs.
+SENDERS = {"vp_specialist", "vp_leadership", "analyst"}
 
 
 @bp.post("/<int:instance_id>/messages")

@@ -7,7 +7,7 @@ from engine.notifications.models import Notification
 from engine.operators import StepContext, operator
 
 
-@operator("notify")
+@operator("notify", title="Gửi thông báo cho một nhóm người dùng")
 def notify(ctx: StepContext, *, group: str, kind: str, message: str, unit: str | None = None) -> int:
     """Store a notification for `group` (within `unit`); it shows in their inbox next to their user tasks."""
     row = Notification(
@@ -27,7 +27,7 @@ def notify(ctx: StepContext, *, group: str, kind: str, message: str, unit: str |
 UNIT_GROUPS = ("unit_leader", "unit_staff")
 
 
-@operator("notify_unit")
+@operator("notify_unit", title="Gửi thông báo cho lãnh đạo và cán bộ đầu mối của đơn vị")
 def notify_unit(ctx: StepContext, *, unit: str, kind: str, message: str) -> list[int]:
     """Notify the leader and the staff of `unit` (a letter, a reminder or a copy reaches both)."""
     return [notify(ctx, group=group, kind=kind, message=message, unit=unit) for group in UNIT_GROUPS]

@@ -17,7 +17,7 @@ from engine.tracking.models import ReportRound, ReportSubmission, Unit
 PERIODIC_REPORT_NOT_SENT = "periodic_report_not_sent"
 
 
-@operator("remind_units_without_report")
+@operator("remind_units_without_report", title="Nhắc các đơn vị chưa gửi báo cáo định kỳ")
 def remind_units_without_report(ctx: StepContext, *, period: dict[str, Any]) -> list[str]:
     """Notify the leader and staff of every unit of the round that has not reported by T6, once per unit
     and deadline (a T6 that moves and passes again tells them again); the codes of the units told."""

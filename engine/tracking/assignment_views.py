@@ -9,7 +9,7 @@ from flask import Blueprint, jsonify, request
 
 from engine import clock
 from engine.errors import ValidationError
-from engine.tracking import assignments, buckets, history, service
+from engine.tracking import assignments, buckets, history, scope, service
 from engine.tracking.models import (
     ACCEPTED,
     AWAITING_ACCEPTANCE,
@@ -179,10 +179,22 @@ def get_assignment(assignment_id: int):
                     due_soon,
                     workdays.official_years(session=session),
                 ),
-                "document": service.document_data(document),
+                "document": _document_for(user(), service.document_data(document)),
                 "related": {table: [present_row(r) for r in rows] for table, rows in related.items()},
             }
         )
+
+
+def _document_for(viewer, data: dict) -> dict:
+    """A unit sees only its own tasks among the document's draft tasks (never another unit's content)."""
+    if scope.sees_all(viewer):
+        return data
+    mine = [
+        t
+        for t in data.get("draft_tasks") or []
+        if viewer.unit_code and viewer.unit_code in {t.get("lead_unit"), *(t.get("coordinating_units") or [])}
+    ]
+    return {**data, "draft_tasks": mine}
 
 
 @bp.get("/<int:assignment_id>/history")

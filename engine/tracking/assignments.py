@@ -53,14 +53,15 @@ COORDINATING_UPDATE = {
         "attachments": {
             "type": "array",
             "title": "Tệp đính kèm",
+            "maxItems": 50,
             "items": {
                 "type": "object",
                 "required": ["name"],
                 "properties": {
-                    "name": {"type": "string", "minLength": 1},
+                    "name": {"type": "string", "minLength": 1, "maxLength": 255},
                     "size": {"type": "integer", "minimum": 0},
-                    "content_type": {"type": "string"},
-                    "ref": {"type": "string"},
+                    "content_type": {"type": "string", "maxLength": 100},
+                    "ref": {"type": "string", "maxLength": 1000},
                 },
             },
         },

@@ -29,7 +29,7 @@ REQUESTED, CORRECTED, ACCEPTED = "requested", "corrected", "accepted"
 # --- P6: local feedback ------------------------------------------------------------------------------
 
 
-@operator("record_local_feedback")
+@operator("record_local_feedback", title="Tiếp nhận thông tin phản hồi của địa phương và tính hạn xử lý")
 def record_local_feedback(
     ctx: StepContext,
     *,
@@ -81,7 +81,7 @@ def record_local_feedback(
     }
 
 
-@operator("urge_on_feedback")
+@operator("urge_on_feedback", title="Gửi văn bản đôn đốc sở, ngành theo thông tin phản hồi")
 def urge_on_feedback(ctx: StepContext, *, feedback_id: int, number: str, content: str) -> int:
     """Đ19.5: VP's urging letter to the sở the feedback is about; it answers the feedback."""
     feedback = _feedback(ctx, feedback_id)
@@ -90,7 +90,7 @@ def urge_on_feedback(ctx: StepContext, *, feedback_id: int, number: str, content
     return urging.id
 
 
-@operator("request_direction_on_feedback")
+@operator("request_direction_on_feedback", title="Xin ý kiến chỉ đạo của Chủ tịch về thông tin phản hồi")
 def request_direction_on_feedback(ctx: StepContext, *, feedback_id: int, request: str) -> int:
     """Đ19.5: VP asks the Chairman for direction; the request itself meets T5, so it is the answer's time."""
     feedback = _feedback(ctx, feedback_id)
@@ -99,7 +99,7 @@ def request_direction_on_feedback(ctx: StepContext, *, feedback_id: int, request
     return urging.id
 
 
-@operator("record_direction_on_feedback")
+@operator("record_direction_on_feedback", title="Ghi nhận ý kiến chỉ đạo của Chủ tịch về thông tin phản hồi")
 def record_direction_on_feedback(ctx: StepContext, *, feedback_id: int, direction: str) -> None:
     """The Chairman's direction is what the sở and the local unit are told (Đ19.5, last sentence)."""
     _feedback(ctx, feedback_id).response = direction
@@ -142,7 +142,7 @@ def _answer(ctx: StepContext, feedback: LocalFeedback, kind: str, response: str 
 # --- P4: data correction -----------------------------------------------------------------------------
 
 
-@operator("request_data_correction")
+@operator("request_data_correction", title="Yêu cầu đơn vị chủ trì chỉnh sửa, bổ sung dữ liệu")
 def request_data_correction(ctx: StepContext, *, assignment_id: int, problem: str) -> dict[str, Any]:
     """Đ8.2: VP asks the assignment's current lead unit to correct or complete its data."""
     assignment = ctx.session.get(Assignment, assignment_id)
@@ -174,7 +174,7 @@ def request_data_correction(ctx: StepContext, *, assignment_id: int, problem: st
     }
 
 
-@operator("repeat_data_correction")
+@operator("repeat_data_correction", title="Yêu cầu đơn vị chỉnh sửa lại dữ liệu chưa đạt")
 def repeat_data_correction(ctx: StepContext, *, correction_id: int, problem: str) -> None:
     """VP found the correction still wrong: the same request goes back to the unit with the new problem."""
     row = _correction(ctx, correction_id)
@@ -183,7 +183,7 @@ def repeat_data_correction(ctx: StepContext, *, correction_id: int, problem: str
     ctx.session.flush()
 
 
-@operator("record_data_correction")
+@operator("record_data_correction", title="Ghi nhận nội dung đơn vị chỉnh sửa, bổ sung dữ liệu")
 def record_data_correction(
     ctx: StepContext,
     *,
@@ -222,7 +222,7 @@ def record_data_correction(
     return update.id if update else None
 
 
-@operator("accept_data_correction")
+@operator("accept_data_correction", title="Chấp nhận dữ liệu đơn vị đã chỉnh sửa, bổ sung")
 def accept_data_correction(ctx: StepContext, *, correction_id: int) -> None:
     """VP checked the corrected data and finds it accurate and complete."""
     _correction(ctx, correction_id).status = ACCEPTED

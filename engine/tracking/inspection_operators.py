@@ -31,7 +31,7 @@ DOSSIER_ITEMS = (
 )
 
 
-@operator("record_inspection_plan")
+@operator("record_inspection_plan", title="Lưu kế hoạch kiểm tra")
 def record_inspection_plan(
     ctx: StepContext,
     *,
@@ -72,7 +72,7 @@ def record_inspection_plan(
     return {"id": row.id, "unit_name": unit.name}
 
 
-@operator("record_inspection_decision")
+@operator("record_inspection_decision", title="Ghi nhận quyết định kiểm tra của Chủ tịch UBND tỉnh")
 def record_inspection_decision(ctx: StepContext, *, inspection_id: int, decision: dict[str, Any]) -> str:
     """Đ15.1, Đ15.3: the Chairman's decision (number, date, contents a-đ); the inspection is under way."""
     row = _load(ctx, inspection_id, PLANNED)
@@ -86,7 +86,7 @@ def record_inspection_decision(ctx: StepContext, *, inspection_id: int, decision
     return row.status
 
 
-@operator("cancel_inspection")
+@operator("cancel_inspection", title="Ghi nhận Chủ tịch quyết định không kiểm tra, nêu lý do")
 def cancel_inspection(ctx: StepContext, *, inspection_id: int, reason: str) -> str:
     """The Chairman decides not to inspect: the plan is kept, marked cancelled, with the reason."""
     row = _load(ctx, inspection_id, PLANNED)
@@ -95,7 +95,7 @@ def cancel_inspection(ctx: StepContext, *, inspection_id: int, reason: str) -> s
     return row.status
 
 
-@operator("record_inspection_fieldwork")
+@operator("record_inspection_fieldwork", title="Ghi nhận đoàn kiểm tra, thời gian kiểm tra và biên bản")
 def record_inspection_fieldwork(
     ctx: StepContext,
     *,
@@ -129,7 +129,7 @@ def record_inspection_fieldwork(
     return row.status
 
 
-@operator("record_inspection_report")
+@operator("record_inspection_report", title="Ghi nhận báo cáo kết quả kiểm tra")
 def record_inspection_report(
     ctx: StepContext, *, inspection_id: int, assessment: str, conclusion: str, recommendations: str
 ) -> str:
@@ -146,7 +146,7 @@ def record_inspection_report(
     return row.status
 
 
-@operator("send_inspection_notice")
+@operator("send_inspection_notice", title="Thông báo kết quả kiểm tra đến đơn vị được kiểm tra")
 def send_inspection_notice(ctx: StepContext, *, inspection_id: int, message: str) -> str:
     """Đ17.1: notify the inspected unit of the results and record the day the notice went out."""
     row = _load(ctx, inspection_id, REPORTED)
@@ -155,7 +155,7 @@ def send_inspection_notice(ctx: StepContext, *, inspection_id: int, message: str
     return row.notice_sent_on.isoformat()
 
 
-@operator("close_inspection_dossier")
+@operator("close_inspection_dossier", title="Đóng hồ sơ kiểm tra khi đủ tám thành phần (Điều 18)")
 def close_inspection_dossier(ctx: StepContext, *, inspection_id: int, filed: dict[str, Any]) -> str:
     """Đ18: the dossier closes only when all eight items are filed; otherwise nothing changes."""
     row = _load(ctx, inspection_id, REPORTED)

@@ -40,6 +40,26 @@ class Unit(Tracked, Base):
     parent_code: Mapped[str | None] = mapped_column(ForeignKey("units.code"), nullable=True)
     active_from: Mapped[date | None] = mapped_column(Date, nullable=True)
     active_to: Mapped[date | None] = mapped_column(Date, nullable=True)
+    # The unit that took over the open assignments when this one ended (a merger, the 2025 reform).
+    successor_code: Mapped[str | None] = mapped_column(ForeignKey("units.code"), nullable=True)
+
+
+class UnitType(Tracked, Base):
+    """A kind of unit and whether its units send the periodic reports (Đ22); a type without a row does."""
+
+    __tablename__ = "unit_types"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    sends_reports: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class TrackingRoom(Tracked, Base):
+    """A room (phòng) of VP that tracks assignments (Đ5.1.d); an inactive one stays on old assignments."""
+
+    __tablename__ = "tracking_rooms"
+
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
 class Document(Tracked, Base):

@@ -18,11 +18,13 @@ from engine.tracking.models import (
     Assignment,
     AssignmentUnit,
     Document,
+    TrackingRoom,
 )
-from engine.tracking.service import refuse_secret, unknown_units
+from engine.tracking.secrecy import refuse_secret
+from engine.tracking.service import deadline_problems, unit_problems
 
 
-@operator("create_assignments")
+@operator("create_assignments", title="Tạo các nhiệm vụ đã phân loại từ văn bản chỉ đạo")
 def create_assignments(
     ctx: StepContext,
     *,
@@ -37,9 +39,13 @@ def create_assignments(
     document = session.get(Document, document_id)
     if document is None:
         raise ValidationError(f"no document {document_id}", fields={"document_id": "không có văn bản"})
-    for task in tasks:
-        refuse_secret(task.get("secrecy"))
-    _check_references(session, tasks, tracking_specialist)
+    for i, task in enumerate(tasks):
+        refuse_secret(task.get("secrecy"), field=f"tasks/{i}/secrecy")
+    today = ctx.calendar.local_date(ctx.now)
+    wrong_dates = deadline_problems([t if t.get("has_deadline") else {} for t in tasks], today)
+    if wrong_dates:
+        raise ValidationError("Thời hạn nằm ngoài khoảng cho phép", fields=wrong_dates)
+    _check_references(session, tasks, tracking_room, tracking_specialist, today)
     if submitting_agency is not None:
         document.submitting_agency = submitting_agency
     rows = []
@@ -82,7 +88,7 @@ def create_assignments(
     return ids
 
 
-@operator("start_assignment_processes")
+@operator("start_assignment_processes", title="Chuyển theo dõi: khởi tạo quy trình cho từng nhiệm vụ")
 def start_assignment_processes(ctx: StepContext, *, assignment_ids: list[int]) -> list[int]:
     """Start one `assignment` process (P2, P3, P5, P7) per assignment, in the calling step's unit of work."""
     from engine.instances import service as instances  # the service imports the operator seam
@@ -108,13 +114,19 @@ def start_assignment_processes(ctx: StepContext, *, assignment_ids: list[int]) -
     return started
 
 
-def _check_references(session, tasks: list[dict[str, Any]], tracking_specialist: str) -> None:
-    """Units must exist and the specialist must be a VP specialist; every problem is named at once."""
-    fields = unknown_units(session, tasks)
+def _check_references(
+    session, tasks: list[dict[str, Any]], tracking_room: str, tracking_specialist: str, today: date
+) -> None:
+    """Units must exist and be active, the room must be an active tracking room of VP, and the
+    specialist a VP specialist; every problem is named at once."""
+    fields = unit_problems(session, tasks, today)
+    room = session.get(TrackingRoom, tracking_room)
+    if room is None or not room.active:
+        fields["tracking_room"] = f"“{tracking_room}” không phải phòng theo dõi trong danh mục của Văn phòng"
     specialist = session.scalar(select(User).where(User.username == tracking_specialist))
     if specialist is None or "vp_specialist" not in specialist.roles:
         fields["tracking_specialist"] = (
-            f"{tracking_specialist!r} không phải chuyên viên theo dõi của Văn phòng"
+            f"“{tracking_specialist}” không phải chuyên viên theo dõi của Văn phòng"
         )
     if fields:
         raise ValidationError("Dữ liệu phân loại không hợp lệ", fields=fields)

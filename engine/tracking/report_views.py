@@ -50,6 +50,8 @@ def request_period(session) -> dict:
             values[name] = date.fromisoformat(raw) if raw else None
         except ValueError:
             problems[name] = "ngày dạng YYYY-MM-DD"
+        if values.get(name) and values[name].year not in workdays.YEARS:  # the calendar's reach
+            problems[name] = f"năm từ {workdays.YEARS.start} đến {workdays.YEARS.stop - 1}"
     if problems:
         raise ValidationError("Thời gian chốt số liệu không hợp lệ", fields=problems)
     as_of = values["as_of"] or calendar.local_date(clock.now())

@@ -24,6 +24,7 @@ from engine.tracking.models import (
     SecretReportObligation,
     SecretReportPeriod,
     Unit,
+    UnitType,
 )
 
 QUARTER_END_MONTHS = (3, 6, 9, 12)
@@ -42,7 +43,7 @@ WINDOW_FROM_DAY, WINDOW_TO_DAY = 15, 14  # Nghị định 09/2019: data from the
 # about three weeks before T6, so that a unit can gather its figures, write its assessment and have
 # its leader sign before the 19th; its figures are final once the data window closes on the 14th.
 OPENING_DAY, OPENING_TIME = 1, time(8, 0)
-# The unit type whose unit consolidates instead of reporting (Đ19.2); unit types are data.
+# The unit type of VP, which consolidates (Đ19.2); which types report is data (unit_types).
 VP_UNIT_TYPE = "Văn phòng UBND tỉnh"
 
 
@@ -146,14 +147,14 @@ def figures_as_of(window_to: date, today: date) -> date:
 # --- operators ----------------------------------------------------------------------------------------
 
 
-@operator("next_report_round")
+@operator("next_report_round", title="Xác định kỳ báo cáo định kỳ tiếp theo")
 def next_report_round(ctx: StepContext) -> dict[str, Any]:
     """The next periodic report round (P9) to open: after the last round held, else the first still due."""
     held = ctx.session.execute(select(ReportRound.kind, ReportRound.year, ReportRound.period)).all()
     return _next(ctx, held)
 
 
-@operator("next_secret_report_period")
+@operator("next_secret_report_period", title="Xác định kỳ báo cáo theo chế độ mật tiếp theo")
 def next_secret_report_period(ctx: StepContext) -> dict[str, Any]:
     """The next period whose written secret reports (Đ5.2.b) are owed."""
     held = ctx.session.execute(
@@ -162,7 +163,7 @@ def next_secret_report_period(ctx: StepContext) -> dict[str, Any]:
     return _next(ctx, held)
 
 
-@operator("open_report_round")
+@operator("open_report_round", title="Mở kỳ báo cáo và giao báo cáo cho từng đơn vị")
 def open_report_round(ctx: StepContext, *, period: dict[str, Any]) -> list[str]:
     """Open the round: its row, and one submission due at T6 per reporting unit; the units' codes."""
     codes = reporting_units(ctx.session, ctx.calendar.local_date(ctx.now))
@@ -190,7 +191,7 @@ def open_report_round(ctx: StepContext, *, period: dict[str, Any]) -> list[str]:
     return codes
 
 
-@operator("record_report_submission")
+@operator("record_report_submission", title="Ghi nhận báo cáo định kỳ của đơn vị")
 def record_report_submission(
     ctx: StepContext,
     *,
@@ -220,7 +221,7 @@ def record_report_submission(
     return submission.figures
 
 
-@operator("units_without_report")
+@operator("units_without_report", title="Danh sách đơn vị chưa gửi báo cáo trong kỳ")
 def units_without_report(ctx: StepContext, *, period: dict[str, Any]) -> list[str]:
     """Names of the round's units that have not submitted, in the directory's order."""
     row = _round(ctx.session, period)
@@ -233,7 +234,7 @@ def units_without_report(ctx: StepContext, *, period: dict[str, Any]) -> list[st
     return list(ctx.session.scalars(query))
 
 
-@operator("consolidate_report_round")
+@operator("consolidate_report_round", title="Chốt biểu tổng hợp của kỳ báo cáo theo từng đơn vị")
 def consolidate_report_round(ctx: StepContext, *, period: dict[str, Any]) -> int:
     """Freeze the consolidated table per unit (Biểu tổng hợp, Đ22.2) into the round; how many rows."""
     row = _round(ctx.session, period, status="open")
@@ -244,7 +245,7 @@ def consolidate_report_round(ctx: StepContext, *, period: dict[str, Any]) -> int
     return len(row.figures)
 
 
-@operator("publish_report_round")
+@operator("publish_report_round", title="Công khai kết quả tổng hợp của kỳ báo cáo")
 def publish_report_round(ctx: StepContext, *, period: dict[str, Any]) -> str:
     """Publish the consolidated figures (Đ19.2: aggregates per unit, no task detail); when."""
     row = _round(ctx.session, period, status="consolidated")
@@ -253,7 +254,7 @@ def publish_report_round(ctx: StepContext, *, period: dict[str, Any]) -> str:
     return ctx.now.isoformat()
 
 
-@operator("create_secret_report_obligations")
+@operator("create_secret_report_obligations", title="Giao các đơn vị báo cáo theo chế độ mật trong kỳ")
 def create_secret_report_obligations(ctx: StepContext, *, period: dict[str, Any]) -> list[str]:
     """One obligation per reporting unit, due at T6; no content, ever (Đ5.2); the units' codes. The period
     is held from now on, with or without units."""
@@ -283,7 +284,7 @@ def create_secret_report_obligations(ctx: StepContext, *, period: dict[str, Any]
     return codes
 
 
-@operator("confirm_secret_report_sent")
+@operator("confirm_secret_report_sent", title="Ghi nhận ngày đơn vị gửi báo cáo theo chế độ mật")
 def confirm_secret_report_sent(
     ctx: StepContext, *, period: dict[str, Any], unit_code: str, sent_on: str
 ) -> str:
@@ -299,7 +300,7 @@ def confirm_secret_report_sent(
     return sent.isoformat()
 
 
-@operator("remind_unsent_secret_reports")
+@operator("remind_unsent_secret_reports", title="Nhắc đơn vị chưa gửi báo cáo theo chế độ mật")
 def remind_unsent_secret_reports(
     ctx: StepContext, *, period: dict[str, Any], group: str, kind: str, message: str
 ) -> list[str]:
@@ -316,11 +317,13 @@ def remind_unsent_secret_reports(
 
 
 def reporting_units(session: Session, day: date) -> list[str]:
-    """Codes of the units that report on `day`: every unit active then, except VP, which consolidates."""
+    """Codes of the units that report on `day`: every unit active then whose type sends reports (the
+    administrator's unit_types table; VP, which consolidates, does not; a type not listed does)."""
+    silent = select(UnitType.name).where(UnitType.sends_reports.is_(False))
     query = (
         select(Unit.code)
         .where(
-            Unit.unit_type != VP_UNIT_TYPE,
+            Unit.unit_type.not_in(silent),
             or_(Unit.active_from.is_(None), Unit.active_from <= day),
             or_(Unit.active_to.is_(None), Unit.active_to >= day),
         )

@@ -2,36 +2,48 @@
 
 from __future__ import annotations
 
-import unicodedata
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import clock
-from engine.errors import ConflictError, NotFoundError, SecretDocumentRefused, ValidationError
+from engine.directory.checks import inactive_message
+from engine.errors import ConflictError, NotFoundError, ValidationError
 from engine.instances import service as instances
+from engine.tracking import history
 from engine.tracking.models import Assignment, AssignmentUnit, Document, Unit
 from engine.tracking.schemas import DOCUMENT_IN
+from engine.tracking.secrecy import refuse_secret
 from engine.validation import validate
 
-# Độ mật that Đ5.2 keeps out of the system, compared without diacritics or case.
-SECRET_LEVELS = {"mat", "toi mat", "tuyet mat"}
+# Directive documents of this system's era (Quy chế 35 is of 2015; older ones are archive work), and
+# none dated far ahead: a typo such as 9999-12-31 would overflow the T1 arithmetic.
+EARLIEST_ISSUE = date(1990, 1, 1)
+ISSUE_AHEAD = timedelta(days=366)
+# A deadline (thời hạn) further than this from today is a typo, not a plan.
+DEADLINE_SPAN = timedelta(days=20 * 366)
 
 
 def register_document(
     *, session: Session, engine: instances.Engine, payload: dict[str, Any], actor: str | None
 ) -> Document:
     """Store a directive document and start its intake (P1); a secret one is refused and nothing is kept."""
+    validate(DOCUMENT_IN, payload, message="Dữ liệu văn bản không hợp lệ")  # an unknown độ mật too
     refuse_secret(payload.get("secrecy"))
-    for task in payload.get("tasks", []) if isinstance(payload.get("tasks"), list) else []:
-        refuse_secret(task.get("secrecy") if isinstance(task, dict) else None)
-    validate(DOCUMENT_IN, payload, message="Dữ liệu văn bản không hợp lệ")
-    unknown = unknown_units(session, payload.get("tasks", []))
+    for i, task in enumerate(payload["tasks"]):
+        refuse_secret(task.get("secrecy"), field=f"tasks/{i}/secrecy")
+    today = clock.now().date()
+    wrong_dates = issue_date_problems(payload["issued_on"], today) | deadline_problems(
+        payload["tasks"], today
+    )
+    if wrong_dates:
+        raise ValidationError("Ngày tháng nằm ngoài khoảng cho phép", fields=wrong_dates)
+    unknown = unit_problems(session, payload.get("tasks", []), today)
     if unknown:
-        raise ValidationError("Đơn vị không có trong danh mục", fields=unknown)
-    external_id = payload.get("external_id")
+        raise ValidationError("Đơn vị không có trong danh mục hoặc không còn hoạt động", fields=unknown)
+    external_id = payload.get("external_id") or None  # "" from a sender means it has none
     if external_id and session.scalar(select(Document.id).where(Document.external_id == external_id)):
         raise ConflictError(f"document {external_id!r} was already registered")
     tasks = [
@@ -57,8 +69,9 @@ def register_document(
         created_by=actor,
         created_at=clock.now(),
     )
-    session.add(document)
-    session.flush()
+    with history.acting_as(actor):  # the document's row in Lịch sử xử lý names who registered it
+        session.add(document)
+        session.flush()
     instance = instances.start(
         session=session,
         engine=engine,
@@ -75,14 +88,22 @@ def register_document(
     return document
 
 
-def refuse_secret(secrecy: Any) -> None:
-    """Đ5.2: documents classified Mật, Tối mật or Tuyệt mật never enter the system."""
-    if isinstance(secrecy, str) and _fold(secrecy) in SECRET_LEVELS:
-        raise SecretDocumentRefused(
-            f"Văn bản có độ mật '{secrecy}' không được cập nhật vào hệ thống (Điều 5 khoản 2 Quy chế "
-            "35/2015/QĐ-UBND); không có thông tin nào của văn bản được lưu.",
-            fields={"secrecy": "văn bản mật không được nhập vào hệ thống (Đ5.2)"},
-        )
+def issue_date_problems(issued_on: str, today: date) -> dict[str, str]:
+    """{"issued_on": problem} unless the ISO date lies between EARLIEST_ISSUE and a year from `today`."""
+    day, latest = date.fromisoformat(issued_on), today + ISSUE_AHEAD
+    if EARLIEST_ISSUE <= day <= latest:
+        return {}
+    return {"issued_on": f"ngày ban hành phải từ {EARLIEST_ISSUE:%d/%m/%Y} đến {latest:%d/%m/%Y}"}
+
+
+def deadline_problems(tasks: list[dict], today: date) -> dict[str, str]:
+    """{"tasks/i/due_date": problem} for every deadline further than DEADLINE_SPAN from `today`."""
+    first, last = today - DEADLINE_SPAN, today + DEADLINE_SPAN
+    return {
+        f"tasks/{i}/due_date": f"thời hạn phải từ {first:%d/%m/%Y} đến {last:%d/%m/%Y}"
+        for i, task in enumerate(tasks)
+        if task.get("due_date") and not first <= date.fromisoformat(task["due_date"]) <= last
+    }
 
 
 def document_data(document: Document) -> dict[str, Any]:
@@ -134,20 +155,22 @@ def list_units(*, session: Session) -> list[Unit]:
     return list(session.scalars(select(Unit).order_by(Unit.unit_type, Unit.name)))
 
 
-def unknown_units(session: Session, tasks: list[dict]) -> dict[str, str]:
-    """{field path: problem} for every lead or coordinating unit code not in the directory."""
+def unit_problems(session: Session, tasks: list[dict], today: date) -> dict[str, str]:
+    """{field path: problem} for every lead or coordinating unit code not in the directory, or not active
+    on `today` (an ended unit gets no new work: its successor does)."""
     codes = {t.get("lead_unit") for t in tasks} | {c for t in tasks for c in t.get("coordinating_units", [])}
-    known = set(session.scalars(select(Unit.code).where(Unit.code.in_(sorted(c for c in codes if c)))))
+    wanted = sorted(c for c in codes if c)
+    known = {u.code: u for u in session.scalars(select(Unit).where(Unit.code.in_(wanted)))}
     fields = {}
     for i, task in enumerate(tasks):
-        if task.get("lead_unit") and task["lead_unit"] not in known:
-            fields[f"tasks/{i}/lead_unit"] = f"không có đơn vị mã {task['lead_unit']!r}"
-        for j, code in enumerate(task.get("coordinating_units", [])):
+        named = [(f"tasks/{i}/lead_unit", task["lead_unit"])] if task.get("lead_unit") else []
+        named += [
+            (f"tasks/{i}/coordinating_units/{j}", code)
+            for j, code in enumerate(task.get("coordinating_units", []))
+        ]
+        for path, code in named:
             if code not in known:
-                fields[f"tasks/{i}/coordinating_units/{j}"] = f"không có đơn vị mã {code!r}"
+                fields[path] = f"không có đơn vị mã {code!r}"
+            elif message := inactive_message(known[code], today):
+                fields[path] = message
     return fields
-
-
-def _fold(text: str) -> str:
-    stripped = "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
-    return " ".join(stripped.replace("đ", "d").replace("Đ", "D").replace("_", " ").lower().split())

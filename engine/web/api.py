@@ -4,20 +4,29 @@ and the OpenAPI document built from those same declarations (never written by ha
 from __future__ import annotations
 
 import functools
+import json
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from flask import Flask, current_app, g, request
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
+from werkzeug.routing import IntegerConverter
 
+from engine import clock
 from engine.auth import service as auth
 from engine.errors import AuthenticationError, PermissionDeniedError, ValidationError
 from engine.system import System
-from engine.validation import validate
+from engine.validation import bounded, refuse_unstorable, validate
+from engine.web.errors import database_busy
 
 API_PREFIX = "/api/v1"
+# Row ids are INTEGER columns (32 bits on PostgreSQL): a larger id in a path names nothing (404).
+MAX_ID = 2**31 - 1
+MAX_OFFSET = 1_000_000
+MAX_LIMIT = 500
 ERROR_SCHEMA = {
     "type": "object",
     "required": ["error", "message", "details"],
@@ -31,9 +40,15 @@ def system() -> System:
 
 @contextmanager
 def transaction() -> Iterator[Session]:
-    """The request's unit of work."""
-    with system().db.transaction() as session:
-        yield session
+    """The request's unit of work; a write lock it cannot get is a 503 (try again), never a 500."""
+    try:
+        with system().db.transaction() as session:
+            yield session
+    except OperationalError as exc:
+        busy = database_busy(exc)
+        if busy is None:
+            raise
+        raise busy from exc
 
 
 @contextmanager
@@ -47,15 +62,62 @@ def user() -> auth.Principal:
 
 
 def paging(default: int = 50) -> tuple[int, int]:
-    """(limit, offset) from the query string, bounded."""
+    """(limit, offset) from the query string: limit clamped to 1..MAX_LIMIT, offset at most MAX_OFFSET."""
     try:
-        limit = min(max(int(request.args.get("limit", default)), 1), 500)
+        limit = min(max(int(request.args.get("limit", default)), 1), MAX_LIMIT)
         offset = max(int(request.args.get("offset", 0)), 0)
     except ValueError:
         raise ValidationError(
             "limit và offset phải là số nguyên", fields={"limit": "integer", "offset": "integer"}
         ) from None
+    if offset > MAX_OFFSET:
+        raise ValidationError(
+            f"offset không được lớn hơn {MAX_OFFSET}", fields={"offset": f"maximum {MAX_OFFSET}"}
+        )
     return limit, offset
+
+
+PAGING_QUERY = {
+    "limit": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},
+    "offset": {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET},
+}
+
+
+def guard_requests(app: Flask) -> None:
+    """Install the door on `app`, before its routes are added: bounded ids, refused hostile bodies."""
+    app.url_map.converters["int"] = IdConverter
+    app.before_request(refuse_hostile_request)
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` in every route: ids beyond what a row can carry do not match (404), never reach SQL."""
+
+    def __init__(self, map, fixed_digits: int = 0, min: int | None = None, max: int | None = None) -> None:
+        super().__init__(map, fixed_digits, min, MAX_ID if max is None else max)
+
+
+def refuse_hostile_request() -> None:
+    """At the door, before any view: a JSON body nested too deep, invalid Unicode, or NUL anywhere in
+    the body, the query string, the form or the path is refused (422) before anything reads it."""
+    refuse_unstorable({**request.args.to_dict(flat=False), **(request.view_args or {})}, where="")
+    if request.mimetype == "application/x-www-form-urlencoded":
+        refuse_unstorable(request.form.to_dict(flat=False), where="")
+    if request.is_json and request.content_length != 0:
+        refuse_unstorable(_json_or_none(), where="")
+
+
+def _json_or_none() -> Any:
+    """The JSON body, or None when it is not JSON (the view then says so); too deep is refused here,
+    where the parser's own recursion limit would otherwise surface as a 500."""
+    raw = request.get_data(cache=True)
+    try:
+        return json.loads(raw)
+    except RecursionError:
+        raise ValidationError(
+            "Nội dung JSON lồng nhau quá sâu", fields={"": "JSON nested too deeply"}
+        ) from None
+    except ValueError:
+        return None
 
 
 def operation(
@@ -76,7 +138,7 @@ def operation(
         @functools.wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             if not public:
-                g.principal = _authenticate()
+                g.principal = authenticate_bearer()
                 if roles and not g.principal.is_admin and not g.principal.roles.intersection(roles):
                     raise PermissionDeniedError(
                         f"this needs one of the roles {', '.join(sorted(roles))}",
@@ -96,7 +158,7 @@ def operation(
             "summary": summary,
             "tag": tag,
             "roles": sorted(roles) if roles else None,
-            "body": body,
+            "body": bounded(body) if body is not None else None,
             "response": response,
             "status": status,
             "query": query or {},
@@ -108,12 +170,17 @@ def operation(
     return decorate
 
 
-def _authenticate() -> auth.Principal:
+def authenticate_bearer() -> auth.Principal:
     header = request.headers.get("Authorization", "")
     if not header.startswith("Bearer "):
         raise AuthenticationError("Thiếu API token: gửi header 'Authorization: Bearer <token>'")
+    now = clock.now()
     with reading() as session:
-        return auth.principal(auth.user_for_token(session=session, token=header[7:].strip()))
+        account, token = auth.user_for_token(session=session, token=header[7:].strip(), now=now)
+    if auth.token_use_due(token, now):
+        with transaction() as session:
+            auth.record_token_use(session=session, token_id=token.id, now=now)
+    return auth.principal(account)
 
 
 def openapi_document(app: Flask) -> dict:
@@ -143,9 +210,27 @@ def openapi_document(app: Flask) -> dict:
     }
 
 
+# What a change answers besides its usual body when the diagram failed after the change was kept: the
+# instances parked as incidents (engine.web.errors.tell_of_incidents).
+INCIDENTS = {
+    "type": "array",
+    "description": "the procedure failed after your change was saved: the instances parked as incidents",
+    "items": {
+        "type": "object",
+        "properties": {
+            "instance_id": {"type": "integer"},
+            "element_id": {"type": ["string", "null"]},
+            "element_name": {"type": ["string", "null"]},
+            "line": {"type": ["integer", "null"]},
+            "message": {"type": "string"},
+        },
+    },
+}
+
+
 def _operation_object(rule, spec: dict) -> dict:
     params = [
-        {"name": name, "in": "path", "required": True, "schema": {"type": _path_type(rule, name)}}
+        {"name": name, "in": "path", "required": True, "schema": _path_schema(rule, name)}
         for name in rule.arguments
     ]
     params += [
@@ -153,18 +238,20 @@ def _operation_object(rule, spec: dict) -> dict:
         for name, schema in spec["query"].items()
     ]
     error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    schema = spec["response"] or {}
+    if "GET" not in rule.methods and spec["content_type"] == "application/json" and schema:
+        schema = {"allOf": [schema, {"type": "object", "properties": {"incidents": INCIDENTS}}]}
     responses: dict[str, Any] = {
-        str(spec["status"]): {
-            "description": "OK",
-            "content": {spec["content_type"]: {"schema": spec["response"] or {}}},
-        }
+        str(spec["status"]): {"description": "OK", "content": {spec["content_type"]: {"schema": schema}}}
     }
     for code, text in [
         ("400", "Bad request"),
         ("404", "Not found"),
         ("409", "Conflict"),
+        ("413", "Request body too large"),
         ("422", "Invalid data"),
-        ("500", "The diagram failed while running (process_error: element and line in details)"),
+        ("500", "The diagram failed before anything could be kept (process_error: element, line in details)"),
+        ("503", "The database is busy with another writer: try again after Retry-After seconds"),
     ]:
         responses[code] = {"description": text, **error}
     operation: dict[str, Any] = {
@@ -174,11 +261,16 @@ def _operation_object(rule, spec: dict) -> dict:
         "parameters": params,
         "responses": responses,
     }
+    # 401: no or a bad token, or (a public operation such as POST /tokens) wrong credentials.
+    responses["401"] = {"description": "Unauthenticated", **error}
+    responses["429"] = {
+        "description": "Too many failed attempts: try again after Retry-After seconds",
+        **error,
+    }
     if spec["public"]:
         operation["security"] = []
     else:
         operation["security"] = [{"bearer": []}]
-        responses["401"] = {"description": "Unauthenticated", **error}
         responses["403"] = {
             "description": "Forbidden" + (f": needs {spec['roles']}" if spec["roles"] else ""),
             **error,
@@ -191,6 +283,8 @@ def _operation_object(rule, spec: dict) -> dict:
     return operation
 
 
-def _path_type(rule, name: str) -> str:
+def _path_schema(rule, name: str) -> dict:
     converter = rule._converters.get(name)
-    return "integer" if converter is not None and type(converter).__name__ == "IntegerConverter" else "string"
+    if isinstance(converter, IntegerConverter):
+        return {"type": "integer", "minimum": 0, "maximum": converter.max}
+    return {"type": "string"}

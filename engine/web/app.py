@@ -5,9 +5,11 @@ from __future__ import annotations
 from flask import Flask, jsonify
 from sqlalchemy import text
 
+from engine.auth.user_views import bp as users_bp
 from engine.auth.views import bp as auth_bp
 from engine.config import Settings, load_settings
 from engine.definitions.views import bp as definitions_bp
+from engine.directory.views import bp as directory_bp
 from engine.instances.views import bp as instances_bp
 from engine.notifications.views import bp as notifications_bp
 from engine.system import System, build
@@ -15,10 +17,11 @@ from engine.tracking.assignment_views import bp as assignments_bp
 from engine.tracking.report_views import bp as reports_bp
 from engine.tracking.views import bp as tracking_bp
 from engine.usertasks.views import bp as usertasks_bp
-from engine.web import errors
-from engine.web.api import API_PREFIX, openapi_document
+from engine.web import errors, security
+from engine.web.api import API_PREFIX, guard_requests, openapi_document
 from engine.web.camunda_rest import bp as camunda_rest_bp
 from engine.web.pages import bp as pages_bp
+from engine.web.session import CookieSessions
 from engine.workdays.views import bp as workdays_bp
 
 
@@ -36,17 +39,22 @@ def create_app(settings: Settings | None = None, *, system: System | None = None
     app.json.ensure_ascii = False
     app.extensions["theodoi"] = system
     errors.init_app(app)
+    security.init_app(app)
+    app.session_interface = CookieSessions(system.settings.session_cookie_secure)
+    guard_requests(app)  # before the blueprints: their <int:...> rules take its bounded converter
 
     for blueprint in (
         assignments_bp,
         auth_bp,
         camunda_rest_bp,
         definitions_bp,
+        directory_bp,
         instances_bp,
         notifications_bp,
         reports_bp,
         tracking_bp,
         usertasks_bp,
+        users_bp,
         workdays_bp,
     ):
         app.register_blueprint(blueprint)

@@ -16,12 +16,13 @@ from datetime import datetime
 from flask import Blueprint, Response, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from engine import errors
+from engine import clock, errors
 from engine.auth import service as auth
+from engine.auth import throttle
 from engine.definitions import service
 from engine.definitions.models import ProcessDefinition
 from engine.definitions.views import ANALYSTS
-from engine.web.api import _authenticate, reading, system, transaction
+from engine.web.api import authenticate_bearer, reading, system, transaction
 from engine.web.errors import status_of
 
 bp = Blueprint("camunda_rest", __name__, url_prefix="/engine-rest")
@@ -59,15 +60,23 @@ def _principal() -> auth.Principal:
         )
     scheme, _, credentials = header.partition(" ")
     if scheme.lower() != "basic":
-        return _authenticate()  # Bearer: theodoi's API token, checked exactly as the API checks it
+        return authenticate_bearer()  # Bearer: theodoi's API token, checked exactly as the API checks it
     try:
         username, colon, password = base64.b64decode(credentials, validate=True).decode().partition(":")
     except (binascii.Error, UnicodeDecodeError):
         colon = ""
     if not colon:
         raise errors.AuthenticationError("Thông tin đăng nhập HTTP Basic không đọc được")
-    with reading() as session:
-        return auth.principal(auth.authenticate(session=session, username=username, password=password))
+    with transaction() as session:  # throttled like /login: a Basic header is a password guess too
+        outcome = throttle.attempt(
+            session=session,
+            username=username,
+            password=password,
+            address=request.remote_addr or "",
+            now=clock.now(),
+            settings=system().settings,
+        )
+    return auth.principal(outcome.user_or_raise())
 
 
 @bp.get("/version")
@@ -259,6 +268,8 @@ def camunda_error(exc: errors.EngineError):
     response.status_code = status
     if status == 401:
         response.headers["WWW-Authenticate"] = 'Basic realm="theodoi"'
+    if getattr(exc, "retry_after", None) is not None:  # a locked sign-in, a busy database
+        response.headers["Retry-After"] = str(exc.retry_after)
     return response
 
 

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, jsonify, request
+from flask import Flask, Response, current_app, flash, g, jsonify, request
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from engine import errors
+from engine.instances import incidents
+
+# How each database says "another writer holds the lock and we gave up waiting": SQLite's messages
+# (after its busy timeout) and PostgreSQL's lock_not_available (SQLSTATE 55P03, after lock_timeout).
+_LOCKED_MESSAGES = ("database is locked", "database table is locked", "database schema is locked")
+_LOCK_NOT_AVAILABLE = "55P03"
 
 STATUS: list[tuple[type[errors.EngineError], int]] = [
     (errors.DiagramTooLargeError, 413),
@@ -15,7 +22,9 @@ STATUS: list[tuple[type[errors.EngineError], int]] = [
     (errors.ConflictError, 409),
     (errors.AuthenticationError, 401),
     (errors.PermissionDeniedError, 403),
+    (errors.TooManyAttemptsError, 429),
     (errors.ProcessExecutionError, 500),
+    (errors.ServiceUnavailable, 503),
 ]
 
 
@@ -31,11 +40,28 @@ def error_response(exc: errors.EngineError | HTTPException, *, message: str | No
         response.status_code = status_of(exc)
         if response.status_code == 401:
             response.headers["WWW-Authenticate"] = "Bearer"
+        if getattr(exc, "retry_after", None) is not None:  # 429 and 503: when trying again makes sense
+            response.headers["Retry-After"] = str(exc.retry_after)
     else:
         name = (exc.name or "error").lower().replace(" ", "_")
         response = jsonify(error=name, message=message or exc.description or exc.name, details={})
         response.status_code = exc.code or 500
+        if "Allow" in dict(exc.get_headers()):  # a 405 names the methods that would work
+            response.headers["Allow"] = dict(exc.get_headers())["Allow"]
     return response
+
+
+def database_busy(exc: OperationalError) -> errors.ServiceUnavailable | None:
+    """The 503 for a write lock we could not get, or None when `exc` is another database failure."""
+    orig = exc.orig
+    locked = getattr(orig, "sqlstate", None) == _LOCK_NOT_AVAILABLE or any(
+        text in str(orig) for text in _LOCKED_MESSAGES
+    )
+    if not locked:
+        return None
+    return errors.ServiceUnavailable(
+        "Hệ thống đang bận ghi dữ liệu khác; không có thay đổi nào được lưu, vui lòng thử lại sau ít giây."
+    )
 
 
 def init_app(app: Flask) -> None:
@@ -50,3 +76,41 @@ def init_app(app: Flask) -> None:
         if not request.path.startswith("/api/"):
             return exc
         return error_response(exc)
+
+    @app.errorhandler(OperationalError)
+    def database_error(exc: OperationalError):
+        """A write lock not obtained outside api.transaction() (which raises the 503 itself)."""
+        busy = database_busy(exc)
+        if busy is None:
+            raise exc
+        return error_response(busy)
+
+    @app.before_request
+    def watch_incidents() -> None:
+        g.incident_watch = incidents.start_watching()
+
+    @app.after_request
+    def tell_incidents(response: Response) -> Response:
+        return tell_of_incidents(response, incidents.watched())
+
+    @app.teardown_request
+    def stop_watching_incidents(_exc) -> None:
+        token = g.pop("incident_watch", None)
+        if token is not None:
+            incidents.stop_watching(token)
+
+
+def tell_of_incidents(response: Response, found: list[incidents.Incident]) -> Response:
+    """A user's action that ran into a fault of the diagram succeeded (their input was kept) and the
+    instance was parked: the API answers as usual plus an `incidents` list, a page flashes the message."""
+    if not found or response.status_code >= 400:
+        return response
+    if request.path.startswith("/api/"):
+        body = response.get_json(silent=True)
+        if isinstance(body, dict):
+            body["incidents"] = [incident.as_dict() for incident in found]
+            response.set_data(current_app.json.dumps(body))
+    else:
+        for incident in found:
+            flash(incident.user_message(), "error")
+    return response

@@ -1,7 +1,8 @@
 """Login sessions and CSRF for the server-rendered pages: /login, /logout, and the guard of every page.
 
-Flask's signed cookie holds only the username and a per-session CSRF token; the Principal is loaded
-from the database on every request, so a deactivated user or a changed role takes effect at once."""
+Flask's signed cookie holds only the random id of a server-side session (engine/auth/sessions.py) and a
+per-session CSRF token; the session row and the Principal are loaded from the database on every request, so
+a logout, a deactivation, a password change or a changed role takes effect at once."""
 
 from __future__ import annotations
 
@@ -9,14 +10,16 @@ import hmac
 import secrets
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, Flask, abort, flash, g, redirect, render_template, request, session, url_for
+from flask.sessions import SecureCookieSessionInterface
 
+from engine import clock
 from engine.auth import service as auth
-from engine.auth.models import User
-from engine.errors import AuthenticationError, NotFoundError
-from engine.web.api import reading
+from engine.auth import sessions, throttle
+from engine.errors import AuthenticationError, TooManyAttemptsError
+from engine.web.api import reading, system, transaction
 
-USERNAME_KEY = "username"
+SESSION_KEY = "sid"
 CSRF_KEY = "csrf"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
@@ -34,8 +37,13 @@ def install(bp: Blueprint) -> None:
 PUBLIC_ENDPOINTS = {"pages.public_results"}
 
 
+# What a user whose password was reset may still open before choosing a new one.
+PASSWORD_CHANGE_ENDPOINTS = {"pages.account", "pages.change_password", "pages.logout"}
+
+
 def require_login():
-    """Every page but /login and the public ones needs a session; every POST needs the CSRF token."""
+    """Every page but /login and the public ones needs a session; every POST needs the CSRF token; a user
+    whose password was reset is led to the password change first."""
     if request.endpoint == "pages.login":
         if request.method == "POST":
             check_csrf()
@@ -48,6 +56,9 @@ def require_login():
         return redirect(url_for("pages.login", next=request.full_path.rstrip("?")))
     if request.method == "POST":
         check_csrf()
+    if g.must_change_password and request.endpoint not in PASSWORD_CHANGE_ENDPOINTS:
+        flash("Mật khẩu của bạn vừa được đặt lại; vui lòng đổi mật khẩu trước khi tiếp tục.", "info")
+        return redirect(url_for("pages.account"))
     return None
 
 
@@ -61,16 +72,32 @@ def login():
     username = request.form.get("username", "").strip()
     password = request.form.get("password", "")
     try:
-        with reading() as db_session:
-            user = auth.authenticate(session=db_session, username=username, password=password)
-    except AuthenticationError as exc:
-        return render_template("login.html", next=next_url, username=username, error=exc.message), 401
-    log_in(user)
+        with transaction() as db_session:
+            outcome = throttle.attempt(
+                session=db_session,
+                username=username,
+                password=password,
+                address=request.remote_addr or "",
+                now=clock.now(),
+                settings=system().settings,
+            )
+            user = outcome.user
+            if user is not None:
+                raw = sessions.start(session=db_session, user=user, now=clock.now())
+        outcome.user_or_raise()
+    except (AuthenticationError, TooManyAttemptsError) as exc:
+        status = 429 if isinstance(exc, TooManyAttemptsError) else 401
+        return render_template("login.html", next=next_url, username=username, error=exc.message), status
+    log_in(raw)
     return redirect(next_url)
 
 
 def logout():
-    """End the session; only by POST with the CSRF token."""
+    """End the session, in the database too (a copy of the cookie opens nothing); POST with CSRF only."""
+    raw = session.get(SESSION_KEY)
+    if raw:
+        with transaction() as db_session:
+            sessions.end(session=db_session, raw=raw, now=clock.now(), reason="logout")
     session.clear()
     flash("Bạn đã đăng xuất.", "info")
     return redirect(url_for("pages.login"))
@@ -92,28 +119,51 @@ def check_csrf() -> None:
         abort(400, description=CSRF_MESSAGE)
 
 
-def log_in(user: User) -> None:
-    """Start a fresh session for `user`: new cookie content and a new CSRF token (no session fixation)."""
+def log_in(raw_session_id: str) -> None:
+    """Point the cookie at a new server-side session, with a new CSRF token (no session fixation)."""
     session.clear()
-    session[USERNAME_KEY] = user.username
+    session[SESSION_KEY] = raw_session_id
     session[CSRF_KEY] = secrets.token_urlsafe(32)
 
 
+def current_session_id() -> str | None:
+    """The raw id of the signed-in session (kept when its own user changes the password)."""
+    return session.get(SESSION_KEY)
+
+
 def load_principal() -> auth.Principal | None:
-    """The logged-in, still active user as g.principal, or None (and the username dropped)."""
-    username = session.get(USERNAME_KEY)
-    if not username:
+    """The user of the open, unexpired session as g.principal, or None (and the dead id dropped)."""
+    raw = session.get(SESSION_KEY)
+    if not raw:
         return None
+    now = clock.now()
     with reading() as db_session:
-        try:
-            user = auth.get_user_or_raise(session=db_session, username=username)
-        except NotFoundError:
-            user = None
-        if user is None or not user.active:
-            session.pop(USERNAME_KEY, None)
-            return None
-        g.principal = auth.principal(user)
+        found = sessions.find(
+            session=db_session, raw=raw, now=now, lifetimes=sessions.Lifetimes.of(system().settings)
+        )
+    if found is None or found.expired:
+        if found is not None:
+            with transaction() as db_session:
+                sessions.end(session=db_session, raw=raw, now=now, reason="expired")
+        session.pop(SESSION_KEY, None)
+        return None
+    if found.touch_due:
+        with transaction() as db_session:
+            sessions.touch(session=db_session, session_id=found.session_id, now=now)
+    g.principal = auth.principal(found.user)
+    g.must_change_password = found.user.must_change_password
     return g.principal
+
+
+class CookieSessions(SecureCookieSessionInterface):
+    """Flask's signed cookie, whose Secure flag follows THEODOI_SESSION_COOKIE_SECURE: "auto" sets it
+    exactly when the request came over HTTPS."""
+
+    def __init__(self, secure: str) -> None:
+        self.secure = secure
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return request.is_secure if self.secure == "auto" else self.secure == "true"
 
 
 def safe_next(target: str | None, default: str = "/") -> str:

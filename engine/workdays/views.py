@@ -9,12 +9,16 @@ from flask import Blueprint, jsonify, request
 from engine import clock
 from engine.calendar import as_date
 from engine.errors import ValidationError
-from engine.web.api import API_PREFIX, operation, paging, reading, system, transaction, user
+from engine.web.api import API_PREFIX, PAGING_QUERY, operation, paging, reading, system, transaction, user
 from engine.workdays import corrections, service
 from engine.workdays.models import CalendarChange, CalendarOverride, CalendarYear
 from engine.workdays.moves import KINDS, Move
 
 bp = Blueprint("workdays", __name__, url_prefix=API_PREFIX + "/calendar")
+
+YEAR_QUERY = {"type": "integer", "minimum": service.YEARS.start, "maximum": service.YEARS.stop - 1}
+# About 20 years of working days: the calendar's reach (calendar.MAX_SPAN_DAYS) and any real deadline's.
+MAX_WORKING_DAYS = 5000
 
 OVERRIDE = {
     "type": "object",
@@ -176,11 +180,11 @@ def _moves(moved: list[Move]) -> list[dict]:
 @operation(
     summary="Ngày nghỉ thêm và ngày làm bù do quản trị khai báo",
     tag="calendar",
-    query={"year": {"type": "integer"}},
+    query={"year": YEAR_QUERY},
     response={"type": "object", "properties": {"items": {"type": "array", "items": OVERRIDE}}},
 )
 def list_overrides():
-    year = request.args.get("year", type=int)
+    year = _year()
     with reading() as session:
         return jsonify(items=[present(o) for o in service.list_(session=session, year=year)])
 
@@ -263,7 +267,7 @@ def preview_override(body: dict):
 @operation(
     summary="Tình trạng lịch nghỉ của các năm: chính thức (đã có thông báo) hay dự kiến",
     tag="calendar",
-    query={"from": {"type": "integer"}, "to": {"type": "integer"}},
+    query={"from": YEAR_QUERY, "to": YEAR_QUERY},
     response={"type": "object", "properties": {"items": {"type": "array", "items": YEAR}}},
 )
 def list_years():
@@ -305,12 +309,12 @@ def put_year(year: int, body: dict):
     summary="Lịch sử thay đổi lịch làm việc (ai, khi nào, cũ, mới) và các thời hạn mỗi thay đổi đã "
     "điều chỉnh",
     tag="calendar",
-    query={"year": {"type": "integer"}, "limit": {"type": "integer"}, "offset": {"type": "integer"}},
+    query={"year": YEAR_QUERY, **PAGING_QUERY},
     response={"type": "object", "properties": {"items": {"type": "array", "items": CHANGE}}},
 )
 def list_changes():
     limit, offset = paging()
-    year = request.args.get("year", type=int)
+    year = _year()
     with reading() as session:
         found = service.changes(session=session, year=year, limit=limit, offset=offset)
         moved = service.moves_of(session=session, change_ids=[c.id for c in found])
@@ -321,7 +325,7 @@ def list_changes():
 @operation(
     summary="Các ngày của một tháng: làm việc hay nghỉ, vì sao",
     tag="calendar",
-    query={"year": {"type": "integer"}, "month": {"type": "integer"}},
+    query={"year": YEAR_QUERY, "month": {"type": "integer", "minimum": 1, "maximum": 12}},
     response={"type": "object", "properties": {"items": {"type": "array", "items": DAY}}},
 )
 def days():
@@ -355,7 +359,10 @@ def days():
 @operation(
     summary="Ngày làm việc thứ n sau một ngày (ngày đó không tính)",
     tag="calendar",
-    query={"date": {"type": "string", "format": "date"}, "n": {"type": "integer", "minimum": 0}},
+    query={
+        "date": {"type": "string", "format": "date"},
+        "n": {"type": "integer", "minimum": 0, "maximum": MAX_WORKING_DAYS},
+    },
     response={
         "type": "object",
         "properties": {"date": {"type": "string"}, "n": {"type": "integer"}, "result": {"type": "string"}},
@@ -363,11 +370,17 @@ def days():
 )
 def add():
     start, n = _day(request.args.get("date", "")), request.args.get("n", type=int)
-    if n is None or n < 0:
-        raise ValidationError("n phải là số nguyên không âm", fields={"n": "integer >= 0"})
+    if n is None or not 0 <= n <= MAX_WORKING_DAYS:
+        raise ValidationError(
+            f"n phải là số nguyên từ 0 đến {MAX_WORKING_DAYS}", fields={"n": f"0..{MAX_WORKING_DAYS}"}
+        )
     with reading() as session:
         calendar = service.calendar(session=session, settings=system().settings)
-    return jsonify(date=start.isoformat(), n=n, result=calendar.add_working_days(start, n).isoformat())
+    try:
+        result = calendar.add_working_days(start, n)
+    except ValueError as exc:  # past the calendar's reach (its last year)
+        raise ValidationError("Kết quả nằm ngoài phạm vi của lịch", fields={"n": str(exc)}) from None
+    return jsonify(date=start.isoformat(), n=n, result=result.isoformat())
 
 
 @bp.get("/due")
@@ -386,8 +399,22 @@ def due():
 
 def _day(text: str) -> date:
     try:
-        return as_date(text)
+        day = as_date(text)
     except (ValueError, TypeError):
         raise ValidationError(
             "Ngày không hợp lệ (định dạng YYYY-MM-DD)", fields={"date": f"got {text!r}"}
         ) from None
+    if day.year not in service.YEARS:
+        span = f"years {service.YEARS.start}..{service.YEARS.stop - 1}"
+        raise ValidationError("Ngày nằm ngoài phạm vi của lịch", fields={"date": span})
+    return day
+
+
+def _year() -> int | None:
+    """The optional `year` filter of the query string, within the calendar's years."""
+    year = request.args.get("year", type=int)
+    if year is not None and year not in service.YEARS:
+        raise ValidationError(
+            "Năm không hợp lệ", fields={"year": f"{service.YEARS.start}..{service.YEARS.stop - 1}"}
+        )
+    return year

@@ -1,11 +1,13 @@
 """The diagram editor in a real browser: an analyst renames a user task and widens its candidate groups in
 our properties panel, edits its form with the live preview, saves through the validation report and
-deploys; and every diagram of processes/, opened and saved without an edit, keeps everything the engine
-reads (compared as parsed XML, layout aside)."""
+deploys; a refused save keeps the analyst's edits as a draft in the tab until they discard it; and every
+diagram of processes/, opened and saved without an edit, keeps everything the engine reads (compared as
+parsed XML, layout aside)."""
 
 from __future__ import annotations
 
 import dataclasses
+import re
 import shutil
 from pathlib import Path
 
@@ -24,6 +26,7 @@ DI = "http://www.omg.org/spec/BPMN/20100524/DI"
 NS = {"bpmn": BPMN, "spiffworkflow": SPIFF}
 SCENARIO_RUN_LIMIT_MS = 180_000
 NEW_NAME = "Phân loại, cập nhật thông tin và chuyển theo dõi nhiệm vụ"
+DRAFT_NOTICE = re.compile(r"Đang mở bản nháp chưa triển khai, lưu lúc \d\d/\d\d/\d{4} \d\d:\d\d\.")
 
 
 # The analyst changes who classifies, so the scenario kept beside the diagram changes with it: the upload
@@ -83,6 +86,18 @@ def select(page: Page, element_id: str) -> None:
     page.locator(f'.djs-element.djs-shape[data-element-id="{element_id}"]').click()
 
 
+def kept_draft(page: Page, definition_id: int) -> str | None:
+    """The draft the editor keeps in the tab for that stored version, as stored."""
+    return page.evaluate("id => sessionStorage.getItem('theodoi.draft.' + id)", definition_id)
+
+
+def edit_form_title(page: Page, old: str, new: str) -> None:
+    page.get_by_role("tab", name="Biểu mẫu").click()
+    page.get_by_role("button", name="classify.schema.json").click()
+    source = page.locator("#form-text")
+    source.fill(source.input_value().replace(f'"title": "{old}"', f'"title": "{new}"', 1))
+
+
 def test_an_analyst_renames_a_task_changes_its_group_and_form_and_deploys(system, directory, page, tmp_path):
     before = latest(system, "intake")
     log_in(page, "analyst")
@@ -105,6 +120,8 @@ def test_an_analyst_renames_a_task_changes_its_group_and_form_and_deploys(system
     select(page, "create_tracking_assignments")
     expect(panel.get_by_label("Thao tác được gọi (serviceTaskOperator)")).to_have_value("create_assignments")
     expect(panel.get_by_label("Giá trị của document_id")).to_have_value('document["id"]')
+    expect(panel).to_contain_text("Tạo các nhiệm vụ đã phân loại từ văn bản chỉ đạo · mã create_assignments")
+    expect(panel.get_by_role("option", name="Gửi thông báo cho một nhóm người dùng")).to_be_attached()
     page.screenshot(path=tmp_path / "panel-service-task.png")
     select(page, "t1_overdue")
     expect(panel.get_by_label("Loại hẹn giờ")).to_have_value("timeDate")
@@ -131,8 +148,10 @@ def test_an_analyst_renames_a_task_changes_its_group_and_form_and_deploys(system
     expect(page.get_by_role("heading", name="Kết quả kiểm tra")).to_be_visible()
     expect(page.locator("section.problems")).to_contain_text("Không có lỗi")
     page.screenshot(path=tmp_path / "report.png", full_page=True)
+    assert NEW_NAME in kept_draft(page, before.id)  # kept until it is deployed
     page.get_by_role("button", name="Triển khai").click()
     expect(page.locator(".flash-success")).to_contain_text(f"phiên bản v{before.version + 1}")
+    assert kept_draft(page, before.id) is None  # deployed: the draft is dropped
 
     after = latest(system, "intake")
     assert (after.version, after.filename, set(after.forms)) == (
@@ -154,6 +173,50 @@ def test_an_analyst_renames_a_task_changes_its_group_and_form_and_deploys(system
         == "Phòng được giao theo dõi"
     )
     assert after.forms["classify.uischema.json"] == before.forms["classify.uischema.json"]
+
+
+def test_a_refused_save_keeps_the_edits_until_the_analyst_discards_them(system, directory, page, tmp_path):
+    stored = latest(system, "intake")
+    log_in(page, "analyst")
+    open_editor(page, stored.id)
+    expect(page.locator("#modeler-draft")).to_be_hidden()
+    panel = page.locator("#modeler-panel")
+    select(page, "classify")
+    panel.get_by_label("Tên", exact=True).fill(NEW_NAME)
+    panel.get_by_label("Tên", exact=True).press("Tab")
+    select(page, "t1_overdue")
+    panel.get_by_label("Biểu thức", exact=True).fill("t1_due +")  # a Python expression cut short
+    panel.get_by_label("Biểu thức", exact=True).press("Tab")
+    edit_form_title(page, "Phòng theo dõi", "Phòng được giao theo dõi")
+
+    save(page)
+    expect(page.locator("section.problems")).to_contain_text("t1_overdue")
+    expect(page.locator("section.confirm")).to_contain_text("Không thể triển khai: sơ đồ còn 1 lỗi.")
+    expect(page.get_by_role("button", name="Triển khai")).to_have_count(0)
+    page.screenshot(path=tmp_path / "report-refused.png", full_page=True)
+
+    page.get_by_role("link", name="Quay lại sửa").click()
+    expect(page).to_have_url(re.compile(rf"/quy-trinh-nghiep-vu/{stored.id}/sua$"))
+    expect(page.locator("#modeler-draft")).to_contain_text(DRAFT_NOTICE)
+    expect(page.locator('.djs-element[data-element-id="classify"]')).to_contain_text("cập nhật thông tin")
+    select(page, "t1_overdue")
+    expect(panel.get_by_label("Biểu thức", exact=True)).to_have_value("t1_due +")
+    page.screenshot(path=tmp_path / "editor-draft.png")
+    page.get_by_role("tab", name="Biểu mẫu").click()
+    page.get_by_role("button", name="classify.schema.json").click()
+    expect(page.locator("#form-text")).to_have_value(re.compile('"title": "Phòng được giao theo dõi"'))
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    with page.expect_navigation():
+        page.get_by_role("button", name="Bỏ bản nháp, mở bản đã triển khai").click()
+    expect(page.locator(".djs-element").first).to_be_attached()
+    expect(page.locator("#modeler-draft")).to_be_hidden()
+    expect(page.locator('.djs-element[data-element-id="classify"]')).to_contain_text("chuyển theo dõi")
+    expect(page.locator('.djs-element[data-element-id="classify"]')).not_to_contain_text("cập nhật thông tin")
+    select(page, "t1_overdue")
+    expect(panel.get_by_label("Biểu thức", exact=True)).to_have_value("t1_due")
+    assert kept_draft(page, stored.id) is None
+    assert latest(system, "intake").version == stored.version  # nothing was deployed
 
 
 # ---- nothing lost: open and save every diagram without an edit ----------------------------------------

@@ -47,8 +47,8 @@ def sweep(system, clock, at):
 def test_three_tasks_two_units_from_registration_to_late_completion_and_extension(
     client, auth_headers, system, clock
 ):
+    clock.move_to(datetime(2025, 3, 31, 2, 0, tzinfo=UTC))  # the tokens below live 90 days from today
     cv, sotc, soxd, ct = (Http(client, auth_headers(u)) for u in ("cv", "sotc", "soxd", "ct"))
-    clock.move_to(datetime(2025, 3, 31, 2, 0, tzinfo=UTC))
     document = cv.post(
         "/api/v1/documents",
         {

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import io
 import re
+from datetime import timedelta
 
 import pytest
 
@@ -160,6 +161,17 @@ def test_wrong_password_is_refused(client, directory, auth_headers):
     assert answer.get_json()["type"] == "AuthenticationException"
     assert answer.headers["WWW-Authenticate"].startswith("Basic")
     assert versions(client, auth_headers, "opinion") == []
+
+
+def test_basic_passwords_are_throttled_like_the_login_page(client, directory, clock):
+    """A Basic header is a password guess: after repeated failures the account is locked here too."""
+    for _ in range(12):
+        deploy(client, basic("analyst", "not-the-password"), {"opinion.bpmn": diagram()})
+    locked = deploy(client, basic("analyst"), {"opinion.bpmn": diagram()})
+    assert locked.status_code == 429 and "Retry-After" in locked.headers
+    clock.advance(timedelta(hours=1))
+    files = {"opinion.bpmn": diagram(), "opinion.schema.json": FORM}
+    assert deploy(client, basic("analyst"), files).status_code == 200
 
 
 @pytest.mark.parametrize(

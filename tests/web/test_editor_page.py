@@ -1,8 +1,10 @@
 """Sửa quy trình: who may open the editor, and what the page hands the browser (the stored version's XML
-and forms, the registered operators, the working-day helpers, the upload form it saves to)."""
+and forms, the registered operators by their Vietnamese titles, the working-day helpers, the upload form
+it saves to); a save from the editor leads back to it, and its deploy tells the browser to drop the draft."""
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from pathlib import Path
@@ -11,6 +13,8 @@ import pytest
 
 from engine import operators
 from engine.definitions import service as definitions
+from engine.web.pages.definitions import EDITED_REFUSED
+from tests.web.test_definition_pages import THREE_PROBLEMS, definition_count, intake_v2, upload_token
 from tests.web.test_pages import csrf, html, login
 
 PROCESSES = Path(__file__).resolve().parents[2] / "processes"
@@ -64,6 +68,8 @@ def test_an_analyst_opens_the_newest_intake_with_its_forms_and_the_engine_vocabu
     assert config["helpers"] == sorted(operators.script_helpers())
     by_name = {op["name"]: op for op in config["operators"]}
     assert set(by_name) == {spec.name for spec in operators.describe()}
+    assert by_name["notify"]["title"] == "Gửi thông báo cho một nhóm người dùng"
+    assert all(op["title"] for op in config["operators"]) and "summary" not in by_name["notify"]
     notify = {p["name"]: p for p in by_name["notify"]["parameters"]}
     assert notify["group"]["required"] is True
     assert any(not p["required"] for p in notify.values())
@@ -72,6 +78,9 @@ def test_an_analyst_opens_the_newest_intake_with_its_forms_and_the_engine_vocabu
     assert 'action="/quy-trinh-nghiep-vu/tai-len"' in form
     assert 'enctype="multipart/form-data"' in form
     assert f'name="csrf_token" value="{csrf(client)}"' in page
+    # It names the version it was opened on: the report leads back here, the draft is kept under that id.
+    assert f'<input type="hidden" name="edited_definition" value="{definition.id}">' in page
+    assert config["definitionId"] == definition.id and config["timeZone"] == "Asia/Ho_Chi_Minh"
 
 
 def test_the_page_has_no_inline_script_or_handler(system, client):
@@ -132,3 +141,54 @@ def test_an_unknown_version_is_404(client):
     response = client.get("/quy-trinh-nghiep-vu/999999/sua")
     assert response.status_code == 404
     assert "Không tìm thấy nội dung yêu cầu." in html(response)
+
+
+def save_from_editor(client, data: bytes, edited: str | None, filename: str = "intake.bpmn"):
+    """What the editor's save posts: the diagram as a file, and the version it was opened on."""
+    form = {"file": (io.BytesIO(data), filename), "csrf_token": csrf(client)}
+    if edited is not None:
+        form["edited_definition"] = edited
+    return client.post("/quy-trinh-nghiep-vu/tai-len", data=form, content_type="multipart/form-data")
+
+
+def test_a_save_from_the_editor_leads_back_to_it_and_its_deploy_drops_the_draft(system, client):
+    opened = intake(system).id
+    login(client, "analyst")
+    response = save_from_editor(client, intake_v2(), str(opened))
+    page = html(response)
+    assert response.status_code == 200, page
+    assert f'href="/quy-trinh-nghiep-vu/{opened}/sua">Quay lại sửa</a>' in page
+
+    deployed = client.post(
+        "/quy-trinh-nghiep-vu/tai-len/trien-khai",
+        data={"csrf_token": csrf(client), "upload": upload_token(page)},
+    )
+    assert deployed.headers["Location"] == f"/quy-trinh-nghiep-vu/quy-trinh/intake?draft={opened}"
+    landing = html(client.get(deployed.headers["Location"]))
+    assert f'data-deployed-draft="{opened}"' in landing
+    assert re.search(r'<script src="[^"]*/modeler/drafts\.js">', landing)
+    assert intake(system).version == 2
+    # The same page, reached any other way, drops nothing.
+    plain = html(client.get("/quy-trinh-nghiep-vu/quy-trinh/intake"))
+    assert "data-deployed-draft" not in plain and "drafts.js" not in plain
+
+
+def test_a_refused_save_from_the_editor_leads_back_to_it_and_a_plain_upload_does_not(system, client):
+    opened = intake(system).id
+    login(client, "analyst")
+    refused = save_from_editor(client, THREE_PROBLEMS.read_bytes(), str(opened), "three_problems.bpmn")
+    assert refused.status_code == 422
+    assert "Không thể triển khai: sơ đồ còn 3 lỗi." in html(refused)
+    assert f'href="/quy-trinh-nghiep-vu/{opened}/sua">Quay lại sửa</a>' in html(refused)
+    plain = save_from_editor(client, THREE_PROBLEMS.read_bytes(), None, "three_problems.bpmn")
+    assert plain.status_code == 422 and "Quay lại sửa" not in html(plain)
+
+
+@pytest.mark.parametrize("edited", ["", "abc", "1.5", "0", "-1", "999999", str(2**31), "9" * 5000])
+def test_a_save_naming_no_stored_version_is_refused_and_changes_nothing(system, client, edited):
+    before = definition_count(system)
+    login(client, "analyst")
+    response = save_from_editor(client, intake_v2(), edited)
+    assert response.status_code == 400
+    assert EDITED_REFUSED in html(response)
+    assert "Kết quả kiểm tra" not in html(response) and definition_count(system) == before

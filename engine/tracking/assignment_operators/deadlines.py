@@ -32,7 +32,7 @@ from engine.tracking.models import (
 from engine.tracking.reporting import QUARTER_END_MONTHS, report_period
 
 
-@operator("remind_update")
+@operator("remind_update", title="Nhắc đơn vị chủ trì cập nhật tình hình khi nhiệm vụ đến hạn")
 def remind_update(ctx: StepContext, *, assignment_id: int) -> bool:
     """The effective due date passed (R5): remind the lead unit to update by T2, once per deadline.
     A result awaiting VP's confirmation is already the update asked for."""
@@ -53,7 +53,7 @@ def remind_update(ctx: StepContext, *, assignment_id: int) -> bool:
     return True
 
 
-@operator("urging_needed")
+@operator("urging_needed", title="Xét nhiệm vụ quá hạn cập nhật có cần đôn đốc không")
 def urging_needed(ctx: StepContext, *, assignment_id: int) -> bool:
     """T2 passed: VP must urge unless the lead unit updated on or after the effective due date, a
     result awaits confirmation, or this unit was already urged for this deadline."""
@@ -65,7 +65,7 @@ def urging_needed(ctx: StepContext, *, assignment_id: int) -> bool:
     return not updated and not _urged_since(ctx, a, URGING_LETTER, t2_end)
 
 
-@operator("record_urging_letter")
+@operator("record_urging_letter", title="Ghi nhận văn bản đôn đốc gửi đơn vị chủ trì")
 def record_urging_letter(ctx: StepContext, *, assignment_id: int, number: str, content: str) -> int:
     """Đ9.1, Đ19.3: VP's urging letter (văn bản đôn đốc) to the lead unit."""
     a = get_assignment(ctx, assignment_id)
@@ -74,14 +74,14 @@ def record_urging_letter(ctx: StepContext, *, assignment_id: int, number: str, c
     return _urge(ctx, a, URGING_LETTER, content, number=number, message=message).id
 
 
-@operator("next_update_obligation")
+@operator("next_update_obligation", title="Tính hạn cập nhật định kỳ kế tiếp của nhiệm vụ không có thời hạn")
 def next_update_obligation(ctx: StepContext) -> str:
     """R7, R8: the next quarterly update date of a task without deadline that has not ended yet."""
     today = ctx.calendar.local_date(ctx.now)
     return next(d for d in _obligation_dates(ctx, today.year, today.year + 1) if d >= today).isoformat()
 
 
-@operator("remind_periodic_update")
+@operator("remind_periodic_update", title="Nhắc cập nhật định kỳ nhiệm vụ không có thời hạn")
 def remind_periodic_update(ctx: StepContext, *, assignment_id: int, due: str) -> bool:
     """Đ7.2.b: at the quarterly date `due`, remind the lead unit if it made no update since the
     previous quarterly date (or since the assignment was created)."""

@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from engine.directory.checks import inactive_message
 from engine.errors import ConflictError, ValidationError
 from engine.operators import StepContext, operator
 from engine.tracking.assignment_operators.common import (
@@ -18,24 +19,22 @@ from engine.tracking.assignment_operators.common import (
 from engine.tracking.models import (
     ACCEPTED,
     AWAITING_ACCEPTANCE,
-    LEAD,
     RETURN_REASONS,
     RETURNED,
     Assignment,
     AssignmentReturn,
-    AssignmentTransfer,
-    AssignmentUnit,
     Unit,
 )
+from engine.tracking.transfers import transfer_lead
 
 
-@operator("load_assignment")
+@operator("load_assignment", title="Đọc thông tin hiện tại của nhiệm vụ")
 def load_assignment(ctx: StepContext, *, assignment_id: int) -> dict[str, Any]:
     """The assignment as it stands now."""
     return view(ctx, get_assignment(ctx, assignment_id))
 
 
-@operator("review_assignment")
+@operator("review_assignment", title="Ghi nhận đơn vị chủ trì tiếp nhận hoặc trả lại nhiệm vụ")
 def review_assignment(
     ctx: StepContext,
     *,
@@ -74,7 +73,7 @@ def review_assignment(
     return view(ctx, a)
 
 
-@operator("resolve_return")
+@operator("resolve_return", title="Xử lý nhiệm vụ bị trả lại: điều chỉnh hoặc chuyển đơn vị khác")
 def resolve_return(
     ctx: StepContext,
     *,
@@ -123,27 +122,13 @@ def resolve_return(
 
 def _transfer(ctx: StepContext, a: Assignment, to_unit: str | None, reason: str, return_id: int) -> None:
     """The lead unit changes hands: the old lead row goes, the new unit becomes lead (Đ6.2.a)."""
-    if not to_unit or ctx.session.get(Unit, to_unit) is None:
+    unit = ctx.session.get(Unit, to_unit) if to_unit else None
+    if unit is None:
         raise ValidationError("Chọn đơn vị nhận nhiệm vụ", fields={"to_unit": f"không có đơn vị {to_unit!r}"})
     if to_unit == a.lead_unit_code:
         raise ValidationError(
             "Đơn vị nhận phải khác đơn vị đã trả lại", fields={"to_unit": "trùng đơn vị chủ trì hiện tại"}
         )
-    ctx.session.add(
-        AssignmentTransfer(
-            assignment_id=a.id,
-            from_unit=a.lead_unit_code,
-            to_unit=to_unit,
-            reason=reason,
-            return_id=return_id,
-            transferred_by=ctx.actor,
-            transferred_at=ctx.now,
-        )
-    )
-    ctx.session.delete(ctx.session.get(AssignmentUnit, (a.id, a.lead_unit_code)))
-    existing = ctx.session.get(AssignmentUnit, (a.id, to_unit))  # a coordinating unit becomes lead
-    if existing is not None:
-        existing.role = LEAD
-    else:
-        ctx.session.add(AssignmentUnit(assignment_id=a.id, unit_code=to_unit, role=LEAD))
-    a.lead_unit_code = to_unit
+    if ended := inactive_message(unit, ctx.calendar.local_date(ctx.now)):
+        raise ValidationError(ended, fields={"to_unit": ended})
+    transfer_lead(ctx.session, a, to_unit, reason=reason, actor=ctx.actor, now=ctx.now, return_id=return_id)

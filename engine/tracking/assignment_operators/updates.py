@@ -31,7 +31,7 @@ from engine.tracking.models import (
 )
 
 
-@operator("record_progress")
+@operator("record_progress", title="Cập nhật tiến độ thực hiện nhiệm vụ")
 def record_progress(ctx: StepContext, *, assignment_id: int, situation: str) -> dict[str, Any]:
     """Đ6.2.b: the lead unit reports how the work goes (Cập nhật tiến độ)."""
     a = get_assignment(ctx, assignment_id)
@@ -42,7 +42,7 @@ def record_progress(ctx: StepContext, *, assignment_id: int, situation: str) -> 
     return view(ctx, a)
 
 
-@operator("record_result")
+@operator("record_result", title="Ghi nhận báo cáo kết quả thực hiện nhiệm vụ")
 def record_result(
     ctx: StepContext,
     *,
@@ -76,7 +76,7 @@ def record_result(
     return view(ctx, a)
 
 
-@operator("record_difficulty")
+@operator("record_difficulty", title="Ghi nhận báo cáo khó khăn, vướng mắc và đề xuất của đơn vị chủ trì")
 def record_difficulty(
     ctx: StepContext,
     *,
@@ -113,7 +113,7 @@ def record_difficulty(
     return report.id
 
 
-@operator("confirm_completion")
+@operator("confirm_completion", title="Xác nhận hoàn thành nhiệm vụ hoặc trả lại kết quả cho đơn vị")
 def confirm_completion(
     ctx: StepContext, *, assignment_id: int, decision: str, reason: str | None = None
 ) -> dict[str, Any]:
@@ -143,7 +143,7 @@ def confirm_completion(
     return view(ctx, a)
 
 
-@operator("record_direction")
+@operator("record_direction", title="Ghi nhận ý kiến chỉ đạo về khó khăn, vướng mắc (gia hạn, điều chỉnh)")
 def record_direction(
     ctx: StepContext,
     *,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from engine.web.pages import (
     assignments,
+    audit,
     calendar,
     definitions,
     documents,
@@ -16,11 +17,14 @@ from engine.web.pages import (
     reports,
     start,
     tasks,
+    units,
+    users,
 )
 from engine.web.pages.common import bp
 
 __all__ = [
     "assignments",
+    "audit",
     "bp",
     "calendar",
     "definitions",
@@ -31,4 +35,6 @@ __all__ = [
     "reports",
     "start",
     "tasks",
+    "units",
+    "users",
 ]

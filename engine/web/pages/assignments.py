@@ -36,6 +36,7 @@ from engine.web.pages.common import (
     bp,
     full_names,
     me,
+    page_offset,
     today,
     tz,
     unit_directory,
@@ -188,7 +189,7 @@ def assignment_list():
     bucket = request.args.get("bucket") if request.args.get("bucket") in BUCKET_FILTERS else None
     sees_all = scope.sees_all(me())
     unit = (request.args.get("unit") or None) if sees_all else None  # units only ever see their own
-    offset = max(request.args.get("offset", 0, type=int), 0)
+    offset = page_offset()
     _, view, stage = TABS[tab]
     with reading() as session:
         found = assignments.list_(
@@ -293,23 +294,23 @@ def _usernames(a, related: dict[str, list], changes: list[ChangeRecord]) -> set[
     names = {a.tracking_specialist, a.created_by} | {c.actor for c in changes}
     for rows in related.values():
         for row in rows:
-            names |= {getattr(row, col.key) for col in row.__table__.columns if _names_a_person(col.key)}
+            names |= {getattr(row, col.key) for col in row.__table__.columns if names_a_person(col.key)}
     for change in changes:
-        names |= {v for field, pair in change.changes.items() if _names_a_person(field) for v in pair}
+        names |= {v for field, pair in change.changes.items() if names_a_person(field) for v in pair}
     return {name for name in names if isinstance(name, str)}
 
 
-def _names_a_person(field: str) -> bool:
+def names_a_person(field: str) -> bool:
     return field.endswith("_by") or field == "tracking_specialist"
 
 
 def _history_rows(changes: list[ChangeRecord], unit_names: dict[str, str], people: dict[str, str]) -> list:
     """Lịch sử xử lý, leaving out updates that only linked rows together (nothing a reader would see)."""
-    rows = [_change_row(c, unit_names, people) for c in changes]
+    rows = [change_row(c, unit_names, people) for c in changes]
     return [row for row in rows if row["items"] or row["action"] != "update"]
 
 
-def _change_row(change: ChangeRecord, unit_names: dict[str, str], people: dict[str, str]) -> dict:
+def change_row(change: ChangeRecord, unit_names: dict[str, str], people: dict[str, str]) -> dict:
     """One line of Lịch sử xử lý: what changed, each field by its Vietnamese name, old → new."""
     labels = {**FIELDS, **TABLE_FIELDS.get(change.entity, {})}
     items = []
@@ -331,7 +332,7 @@ def _value(field: str, value, unit_names: dict[str, str], people: dict[str, str]
     if isinstance(value, str):
         if field in UNIT_FIELDS:
             value = unit_names.get(value, value)
-        elif _names_a_person(field):
+        elif names_a_person(field):
             value = people.get(value, value)
         else:
             value = VALUES.get(field, {}).get(value, value)

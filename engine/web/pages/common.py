@@ -17,6 +17,7 @@ from engine import clock
 from engine.auth import service as auth
 from engine.auth.models import ROLES, User
 from engine.definitions import service as definitions
+from engine.directory.checks import inactive_message
 from engine.errors import (
     AuthenticationError,
     ConflictError,
@@ -30,7 +31,7 @@ from engine.errors import (
 )
 from engine.tracking import service as tracking
 from engine.web import session as login_session
-from engine.web.api import system
+from engine.web.api import MAX_OFFSET, system
 from engine.web.errors import error_response, status_of
 from engine.web.pages import filters
 from engine.web.session import csrf_token
@@ -188,12 +189,12 @@ def full_names(session: Session, usernames: set[str]) -> dict[str, str]:
 
 
 def unit_directory(session: Session) -> list[dict]:
-    """The units a form may pick (code, name, unit_type), without those whose active_to has passed."""
+    """The units a form may pick (code, name, unit_type): those that may be given new work today."""
     current = today()
     return [
         {"code": u.code, "name": u.name, "unit_type": u.unit_type}
         for u in tracking.list_units(session=session)
-        if not u.active_to or u.active_to >= current
+        if not inactive_message(u, current)
     ]
 
 
@@ -227,3 +228,8 @@ def user_directory(session: Session, roles: Iterable[str]) -> list[dict]:
         if mine:
             people.append({"username": username, "full_name": full_name, "roles": mine})
     return people
+
+
+def page_offset() -> int:
+    """The list's offset from the query string, bounded like the API's (a huge one is the last page)."""
+    return min(max(request.args.get("offset", 0, type=int), 0), MAX_OFFSET)

@@ -19,7 +19,7 @@ from engine.definitions.models import ProcessDefinition
 from engine.definitions.views import xml_response
 from engine.errors import ConflictError, InvalidDiagramError, NotFoundError
 from engine.scenarios import runner as scenarios
-from engine.web.api import reading, system, transaction
+from engine.web.api import MAX_ID, reading, system, transaction
 from engine.web.pages.common import INSTANCE_STATUS, bp, full_names, me, require
 
 DEFINITION_READERS = {"analyst", "monitor"}
@@ -29,6 +29,9 @@ PREFIX = "/quy-trinh-nghiep-vu"
 # tab does not deploy yesterday's check.
 UPLOAD_MAX_AGE = 2 * 60 * 60
 UPLOAD_REFUSED = "Nội dung xác nhận không hợp lệ hoặc đã quá hạn; vui lòng tải tệp lên và kiểm tra lại."
+# The editor names the version it was opened on, so the report leads back to it and a deploy drops its draft.
+EDITED_FIELD = "edited_definition"
+EDITED_REFUSED = "Phiên bản quy trình gửi kèm không tồn tại; vui lòng mở lại trình soạn thảo."
 TYPE_NAMES = {
     "string": "văn bản",
     "integer": "số nguyên",
@@ -87,6 +90,8 @@ def definition_process(process_id: str):
             people=deployers(session, rows),
             can_edit=me().in_any(tuple(DEFINITION_EDITORS)),
             instance_status=INSTANCE_STATUS,
+            # Set by definition_deploy: the editor's draft of that version is deployed, the page drops it.
+            deployed_draft=request.args.get("draft", type=int),
         )
 
 
@@ -171,6 +176,7 @@ def definition_upload():
     require(DEFINITION_EDITORS)
     if request.method == "GET":
         return render_template("definition_upload.html")
+    edited = _edited_definition()
     diagram = request.files.get("file")
     if diagram is None or not diagram.filename:
         return render_template("definition_upload.html", error="Chọn tệp sơ đồ BPMN (.bpmn) để tải lên."), 400
@@ -193,6 +199,7 @@ def definition_upload():
                 # latin-1 maps every byte to one character: the file travels exactly, whatever its encoding
                 "data": data.decode("latin-1"),
                 "forms": {name: raw.decode("latin-1") for name, raw in (forms or {}).items()},
+                "edited": edited,
             }
         )
         # The confirm form must fit the server's limit on form fields (Flask's MAX_FORM_MEMORY_SIZE).
@@ -207,6 +214,7 @@ def definition_upload():
         report=report,
         tests=tests,
         token=token,
+        edited=edited,
     )
     return page, 200 if token else 422
 
@@ -239,7 +247,25 @@ def definition_deploy():
             flash(f"Đã triển khai {name}: phiên bản v{version}.", "success")
         else:
             flash(f"{name}: nội dung trùng phiên bản mới nhất (v{version}), không tạo phiên bản mới.", "info")
-    return redirect(url_for("pages.definition_process", process_id=done[0][0]))
+    return redirect(url_for("pages.definition_process", process_id=done[0][0], draft=upload.get("edited")))
+
+
+def _edited_definition() -> int | None:
+    """The stored version the editor was opened on (its hidden field), or None for a plain upload."""
+    raw = request.form.get(EDITED_FIELD)
+    if raw is None:
+        return None
+    try:
+        definition_id = int(raw)
+    except ValueError:
+        abort(400, description=EDITED_REFUSED)
+    if not 0 < definition_id <= MAX_ID:  # an id no row can carry: refused before it reaches SQL
+        abort(400, description=EDITED_REFUSED)
+    try:
+        with reading() as session:
+            return definitions.get_or_raise(session=session, definition_id=definition_id).id
+    except NotFoundError:
+        abort(400, description=EDITED_REFUSED)
 
 
 def deployers(session: Session, rows: list[ProcessDefinition]) -> dict[str, str]:

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from engine.instances import service as instances
 from engine.instances.models import ProcessInstance
+from engine.tracking import secrecy
 from engine.tracking import service as tracking
 from engine.tracking.models import COORDINATING
 from engine.tracking.schemas import DOCUMENT_IN
@@ -22,6 +23,7 @@ from engine.web.pages.common import (
     bp,
     json_body,
     me,
+    page_offset,
     require,
     today,
     unit_directory,
@@ -29,7 +31,7 @@ from engine.web.pages.common import (
 
 PROGRESS = {"not_started": "Chưa thực hiện", "in_progress": "Đang thực hiện", "done": "Đã hoàn thành"}
 DEADLINE_KIND = {"completion": "Hạn hoàn thành", "report": "Hạn báo cáo", "submission": "Hạn trình"}
-# Đ3.2: the kinds of directive documents; Độ mật and Độ khẩn as the document system names them.
+# Đ3.2: the kinds of directive documents; Độ khẩn as the document system names them.
 DOC_TYPES = [
     "Quyết định",
     "Chỉ thị",
@@ -40,7 +42,6 @@ DOC_TYPES = [
     "Thông báo kết luận",
     "Ý kiến chỉ đạo trực tiếp",
 ]
-SECRECY = ["Thường", "Mật", "Tối mật", "Tuyệt mật"]
 URGENCY = ["Thường", "Khẩn", "Thượng khẩn", "Hỏa tốc"]
 
 
@@ -48,7 +49,7 @@ URGENCY = ["Thường", "Khẩn", "Thượng khẩn", "Hỏa tốc"]
 def documents():
     """Văn bản chỉ đạo, newest first."""
     require(DOCUMENT_READERS)
-    offset = max(request.args.get("offset", 0, type=int), 0)
+    offset = page_offset()
     with reading() as session:
         rows = tracking.list_documents(session=session, limit=PAGE_SIZE, offset=offset)
         ids = [d.intake_instance_id for d in rows if d.intake_instance_id]
@@ -106,7 +107,7 @@ def new_document():
     form = {
         "schema": schema,
         "ui": ui,
-        "data": {"issued_on": today().isoformat(), "secrecy": "Thường"},
+        "data": {"issued_on": today().isoformat(), "secrecy": secrecy.NORMAL},
         "units": units,
         "readonly": False,
         "submitUrl": url_for("pages.new_document"),
@@ -122,10 +123,11 @@ def document_form() -> tuple[dict, dict]:
     props.pop("external_id")
     props["doc_type"] = {"title": "Loại văn bản", "type": "string", "oneOf": _choices(DOC_TYPES)}
     props["secrecy"] = {
+        secrecy.MARKER: True,
         "title": "Độ mật",
         "type": "string",
         "description": "Văn bản Mật, Tối mật, Tuyệt mật không được nhập vào hệ thống (khoản 2 Điều 5).",
-        "oneOf": _choices(SECRECY),
+        "oneOf": secrecy.choices(),
     }
     props["urgency"] = {
         "title": "Độ khẩn",
@@ -138,6 +140,12 @@ def document_form() -> tuple[dict, dict]:
     task_props["lead_unit"]["description"] = "Để trống nếu chưa xác định; Văn phòng bổ sung khi phân loại."
     task_props["coordinating_units"]["title"] = "Đơn vị phối hợp"
     task_props["due_date"]["description"] = "Để trống nếu nhiệm vụ không có thời hạn."
+    task_props["secrecy"] = {
+        secrecy.MARKER: True,
+        "title": "Độ mật của nhiệm vụ",
+        "type": ["string", "null"],
+        "oneOf": [{"type": "null", "title": "(Như văn bản)"}, *secrecy.choices()],
+    }
     ui = {
         "ui:order": [
             "number",
@@ -154,7 +162,7 @@ def document_form() -> tuple[dict, dict]:
         "title": {"ui:widget": "textarea", "ui:options": {"rows": 3}},
         "tasks": {
             "items": {
-                "ui:order": ["content", "lead_unit", "coordinating_units", "due_date"],
+                "ui:order": ["content", "lead_unit", "coordinating_units", "due_date", "secrecy"],
                 "content": {"ui:widget": "textarea", "ui:options": {"rows": 3}},
                 "lead_unit": {"ui:widget": "unit"},
                 "coordinating_units": {"ui:widget": "units", "ui:options": {"exclude": "lead_unit"}},

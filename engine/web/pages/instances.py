@@ -1,10 +1,14 @@
-"""Quy trình: the instances list, one instance with its history, and Chạy lại for one in error."""
+"""Quy trình: the instances list, one instance with its history, and what monitors and analysts do to
+instances: Chạy lại (retry) one in error, Hủy (cancel) with a reason, Chuyển phiên bản (migrate) after a
+preview of how the active tasks map."""
 
 from __future__ import annotations
 
 from flask import Response, flash, redirect, render_template, request, url_for
 
-from engine.errors import ConflictError, EngineError
+from engine.definitions import service as definitions
+from engine.errors import ConflictError, EngineError, ValidationError
+from engine.instances import operations
 from engine.instances import service as instances
 from engine.usertasks import service as usertasks
 from engine.web.api import reading, system, transaction
@@ -18,6 +22,7 @@ from engine.web.pages.common import (
     full_names,
     me,
     page_message,
+    page_offset,
     process_names,
     require,
 )
@@ -33,34 +38,51 @@ EVENT_KIND = {
     "timer_fired": "Hết hạn (bộ hẹn giờ)",
     "message_received": "Nhận thông điệp",
     "signal_received": "Nhận tín hiệu",
+    "message_sent": "Gửi thông điệp",
+    "signal_sent": "Gửi tín hiệu",
     "rescheduled": "Điều chỉnh thời hạn theo lịch làm việc",
     "step_completed": "Thực hiện bước",
     "instance_completed": "Kết thúc",
     "incident": "Lỗi",
     "incident_resolved": "Chạy lại",
+    "instance_cancelled": "Hủy quy trình",
+    "instance_migrated": "Chuyển phiên bản",
 }
+TASK_MAPPING_STATE = {"ready": "Đang chờ xử lý", "waiting": "Đang chờ sự kiện", "started": "Đang thực hiện"}
 
 
 @bp.get("/instances")
 def instance_list():
-    """Quy trình: instances filtered by process and status."""
+    """Quy trình: instances filtered by process, version and status; monitors and analysts pick some
+    to move to another version."""
     require(INSTANCE_WATCHERS)
     process_id = request.args.get("process_id") or None
     status = request.args.get("status") if request.args.get("status") in INSTANCE_STATUS else None
-    offset = max(request.args.get("offset", 0, type=int), 0)
+    definition_id = request.args.get("definition_id", type=int)
+    offset = page_offset()
     with reading() as session:
         rows = instances.list_(
-            session=session, process_id=process_id, status=status, limit=PAGE_SIZE, offset=offset
+            session=session,
+            process_id=process_id,
+            status=status,
+            definition_id=definition_id,
+            limit=PAGE_SIZE,
+            offset=offset,
         )
+        versions = definitions.list_(session=session, process_id=process_id) if process_id else []
         return render_template(
             "instances.html",
             rows=rows,
             process_names=process_names(session),
+            versions=instances.versions_of(session=session, definition_ids={r.definition_id for r in rows}),
+            process_versions=versions,
             people=full_names(session, {r.started_by for r in rows if r.started_by}),
             process_id=process_id,
             status=status,
+            definition_id=definition_id,
             offset=offset,
             instance_status=INSTANCE_STATUS,
+            can_operate=me().in_any(tuple(INSTANCE_OPERATORS)),
         )
 
 
@@ -77,9 +99,12 @@ def instance(instance_id: int):
             data, data_error = None, exc.message
         events = instances.events(session=session, instance_id=instance_id)
         actors = {e.actor for e in events if e.actor} | ({inst.started_by} if inst.started_by else set())
+        can_operate = me().in_any(tuple(INSTANCE_OPERATORS))
         return render_template(
             "instance.html",
             inst=inst,
+            version=instances.version_of(inst),
+            targets=operations.targets(session=session, instance=inst) if can_operate else [],
             people=full_names(session, actors),
             process_name=process_names(session).get(inst.process_id, inst.process_id),
             user_tasks=usertasks.of_instance(session=session, instance_id=instance_id),
@@ -87,7 +112,8 @@ def instance(instance_id: int):
             events=events,
             data=data,
             data_error=data_error,
-            can_retry=inst.status == "error" and me().in_any(tuple(INSTANCE_OPERATORS)),
+            can_retry=inst.status == "error" and can_operate,
+            can_operate=can_operate and inst.status in operations.MIGRATABLE,
             instance_status=INSTANCE_STATUS,
             task_state=TASK_STATE,
             event_kind=EVENT_KIND,
@@ -106,13 +132,84 @@ def instance_diagram(instance_id: int):
 
 @bp.post("/instances/<int:instance_id>/retry")
 def retry_instance(instance_id: int):
-    """Chạy lại an instance in error."""
+    """Chạy lại an instance in error, now; if it fails again, the incident's message is flashed instead."""
     require(INSTANCE_OPERATORS)
     try:
         with transaction() as session:
             inst = instances.lock_or_raise(session=session, instance_id=instance_id)
-            instances.retry(session=session, engine=system().engine, instance=inst, actor=me().username)
-        flash("Đã chạy lại quy trình; các bộ hẹn giờ đến hạn sẽ được xử lý ở lượt quét kế tiếp.", "success")
+            failed = instances.retry(
+                session=session, engine=system().engine, instance=inst, actor=me().username
+            )
     except ConflictError as exc:
         flash(page_message(exc), "error")
+    else:
+        if failed is None:
+            flash("Đã chạy lại quy trình.", "success")
     return redirect(url_for("pages.instance", instance_id=instance_id))
+
+
+@bp.post("/instances/<int:instance_id>/cancel")
+def cancel_instance(instance_id: int):
+    """Hủy quy trình: a reason is required; the event log keeps it with who cancelled."""
+    require(INSTANCE_OPERATORS)
+    try:
+        with transaction() as session:
+            inst = instances.lock_or_raise(session=session, instance_id=instance_id)
+            operations.cancel(
+                session=session, instance=inst, reason=request.form.get("reason", ""), actor=me().username
+            )
+    except (ConflictError, ValidationError) as exc:
+        flash(page_message(exc), "error")
+    else:
+        flash("Đã hủy quy trình.", "success")
+    return redirect(url_for("pages.instance", instance_id=instance_id))
+
+
+@bp.get("/instances/migrate")
+def migrate_preview():
+    """Xem trước chuyển phiên bản: how the active tasks of each chosen instance map to the target."""
+    require(INSTANCE_OPERATORS)
+    ids = request.args.getlist("instance_id", type=int)
+    target_id = request.args.get("target_id", type=int)
+    if not ids or not target_id:
+        raise ValidationError(
+            "Chọn ít nhất một quy trình và phiên bản đích",
+            fields={"instance_id": "bắt buộc", "target_id": "bắt buộc"},
+        )
+    with reading() as session:
+        target, previews = operations.preview(
+            session=session, engine=system().engine, instance_ids=ids, target_id=target_id
+        )
+        return render_template(
+            "instance_migrate.html",
+            target=target,
+            previews=previews,
+            process_name=process_names(session).get(target.process_id, target.process_id),
+            mapping_state=TASK_MAPPING_STATE,
+            instance_status=INSTANCE_STATUS,
+        )
+
+
+@bp.post("/instances/migrate")
+def migrate_instances():
+    """Chuyển phiên bản, confirmed from the preview: all the chosen instances, or none."""
+    require(INSTANCE_OPERATORS)
+    ids = request.form.getlist("instance_id", type=int)
+    target_id = request.form.get("target_id", type=int)
+    try:
+        with transaction() as session:
+            target, moved = operations.migrate(
+                session=session,
+                engine=system().engine,
+                instance_ids=ids,
+                target_id=target_id or 0,
+                actor=me().username,
+            )
+            version = target.version
+    except (ConflictError, ValidationError) as exc:
+        flash(page_message(exc) if isinstance(exc, ValidationError) else exc.message, "error")
+        return redirect(url_for("pages.migrate_preview", instance_id=ids, target_id=target_id))
+    flash(f"Đã chuyển {len(moved)} quy trình sang phiên bản v{version}.", "success")
+    if len(ids) == 1:
+        return redirect(url_for("pages.instance", instance_id=ids[0]))
+    return redirect(url_for("pages.instance_list", definition_id=target_id))

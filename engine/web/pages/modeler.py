@@ -14,7 +14,7 @@ from engine.auth.models import ROLES
 from engine.bpmn.loader import parse_xml
 from engine.definitions import service as definitions
 from engine.definitions.models import ProcessDefinition
-from engine.web.api import reading
+from engine.web.api import reading, system
 from engine.web.pages.common import bp, full_names, require, unit_directory
 from engine.web.pages.definitions import DEFINITION_EDITORS
 
@@ -27,6 +27,7 @@ def definition_edit(definition_id: int):
         definition = definitions.get_or_raise(session=session, definition_id=definition_id)
         deployer = full_names(session, {definition.deployed_by} if definition.deployed_by else set())
         config = {
+            "definitionId": definition.id,  # names the draft kept in the browser while a save is checked
             "xml": diagram_text(definition),
             "filename": definition.filename,
             "processId": definition.process_id,
@@ -36,6 +37,7 @@ def definition_edit(definition_id: int):
             "helpers": sorted(operators.script_helpers()),
             "units": unit_directory(session),
             "formScript": url_for("static", filename="form.js"),
+            "timeZone": system().settings.timezone,  # a draft's time is shown as the pages show times
         }
         return render_template(
             "definition_edit.html",
@@ -61,7 +63,7 @@ def operator_catalogue() -> list[dict]:
     return [
         {
             "name": spec.name,
-            "summary": spec.summary,
+            "title": spec.title,
             "acceptsAny": spec.accepts_any,
             "parameters": [
                 {"name": p.name, "required": p.required, "default": _shown(p.default)}

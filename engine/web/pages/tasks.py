@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from flask import flash, jsonify, redirect, render_template, request, url_for
 
+from engine.directory import units as directory
 from engine.errors import EngineError, PermissionDeniedError
 from engine.usertasks import service as usertasks
 from engine.usertasks.models import READY, UserTaskRow
@@ -57,6 +58,7 @@ def task(task_id: str):
             "data": {k: v for k, v in data.items() if k in properties},
             "units": unit_directory(session),  # for "ui:widget": "unit" / "units"
             "users": user_directory(session, user_widget_roles(ui)),  # for "ui:widget": "user"
+            "rooms": [r.name for r in directory.rooms(session=session, active_only=True)],  # "room" widget
             "readonly": row.state != READY or not _can_act(row),
             "submitUrl": url_for("pages.complete_task", task_id=row.id),
             "submitLabel": "Hoàn thành",

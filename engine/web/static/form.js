@@ -7,8 +7,9 @@
  * an array of strings; names are shown, codes are submitted. A unit list with "ui:options": {"exclude":
  * "lead_unit"} disables the unit chosen in that sibling field of the same object. `users` is the user
  * directory ({username, full_name, roles}) for "ui:widget": "user" with "ui:options": {"role": ...} on a
- * string: a select of the users having that role, submitting the username. Without a directory (or with no
- * one in it) these fields stay plain inputs. The server validates; this file only shows its answers next
+ * string: a select of the users having that role, submitting the username. `rooms` is the names of VP's
+ * active tracking rooms for "ui:widget": "room" on a string: a select of them. Without a directory (or with
+ * no one in it) these fields stay plain inputs. The server validates; this file only shows its answers next
  * to the fields (paths such as "tasks/0/due_date").
  *
  * Part 3 of 3: the schema walker, objects and arrays, the server's errors and the submit. Load
@@ -24,6 +25,7 @@
   var readonlyForm = !!config.readonly;
   var units = Array.isArray(config.units) ? config.units : [];
   var users = Array.isArray(config.users) ? config.users : [];
+  var rooms = Array.isArray(config.rooms) ? config.rooms : [];
   var ns = window.theodoiForm;
   var reader = ns.schemaReader(rootSchema);
   var resolve = reader.resolve;
@@ -73,11 +75,23 @@
       var people = widgets.usersWithRole(options.role);
       if (people.length) return widgets.userSelect(schema, ui, people, value, ctx);
     }
+    if (ui["ui:widget"] === "room" && type === "string" && rooms.length) {
+      return widgets.selectField(schema, roomChoices(value), value, ctx);
+    }
     if (choices) return widgets.selectField(schema, choices, value, ctx);
     if (type === "boolean") return widgets.checkboxField(value, ctx);
     if (type === "integer" || type === "number") return widgets.numberField(schema, ui, value, ctx, type);
     if (type === "string") return widgets.textField(schema, ui, value, ctx, options);
     return widgets.jsonField(schema, ui, value, ctx);
+  }
+
+  // The active rooms; a room retired since stays choosable so that opening a form never drops its value.
+  function roomChoices(value) {
+    var choices = rooms.map(function (name) { return { value: name, title: name }; });
+    if (typeof value === "string" && value && rooms.indexOf(value) < 0) {
+      choices.push({ value: value, title: value + " (đã ngừng theo dõi nhiệm vụ mới)" });
+    }
+    return choices;
   }
 
   function objectField(schema, ui, value, ctx) {

@@ -31,7 +31,7 @@ def test_six_different_faults_are_listed_at_once():
     assert found["compute"] == (8, "script: syntax error: invalid syntax")  # the script's own line
     assert found["f7"][1] == "sequenceFlow f7: targetRef 'archive' không trỏ tới phần tử nào của tệp này"
     assert found["late"][1].startswith('timeDuration "P1Q" không phải một khoảng thời gian ISO 8601')
-    assert found["fetch"] == (12, "toán tử 'http/GetRequestV2' chưa được đăng ký trong theodoi")
+    assert found["fetch"] == (12, "thao tác 'http/GetRequestV2' chưa được đăng ký trong theodoi")
     assert "`${approved ? 'yes' : 'no'}` không chuyển được sang Python" in found["f6"][1]
     assert found["split"] == (
         22,
@@ -91,15 +91,22 @@ def messages(xml: bytes) -> list[str]:
     return [p.message for p in check(xml, "d.bpmn").problems]
 
 
+# Messages name an operator as the analyst knows it: its name in the diagram, then what it does.
+NOTIFY = "'notify' (Gửi thông báo cho một nhóm người dùng)"
+NOTIFY_UNIT = "'notify_unit' (Gửi thông báo cho lãnh đạo và cán bộ đầu mối của đơn vị)"
+
+
 def test_service_task_operators_and_their_parameters_are_checked_against_the_registry():
     # notify(ctx, *, group, kind, message, unit=None), registered by engine.notifications.
     assert messages(service({"group": "'vp'", "kind": "'x'", "message": "'m'", "unit": "'SO_TC'"})) == []
     assert messages(service({"group": "'vp'", "kind": "'x'", "message": "'m'", "urgent": "True"})) == [
-        "toán tử 'notify' không nhận tham số 'urgent' (toán tử nhận: group, kind, message, unit)"
+        f"thao tác {NOTIFY} không nhận tham số 'urgent' (thao tác nhận: group, kind, message, unit)"
     ]
-    assert messages(service({"group": "'vp'"})) == ["toán tử 'notify' thiếu tham số bắt buộc: kind, message"]
+    assert messages(service({"group": "'vp'"})) == [
+        f"thao tác {NOTIFY} thiếu tham số bắt buộc: kind, message"
+    ]
     assert messages(service({}, operator="notfy")) == [
-        "toán tử 'notfy' chưa được đăng ký trong theodoi; có phải là 'notify', 'notify_unit'?"
+        f"thao tác 'notfy' chưa được đăng ký trong theodoi; có phải là {NOTIFY}, {NOTIFY_UNIT}?"
     ]
 
 

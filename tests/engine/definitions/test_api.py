@@ -15,7 +15,12 @@ WAITER = """<?xml version="1.0" encoding="UTF-8"?>
     xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core" id="d" targetNamespace="http://x">
   <bpmn:message id="go_message" name="go"/>
   <bpmn:process id="waiter" name="Chờ tín hiệu" isExecutable="true">
-    <bpmn:startEvent id="start"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:startEvent id="start">
+      <bpmn:extensionElements><spiffworkflow:properties>
+        <spiffworkflow:property name="candidateStarterGroups" value="analyst"/>
+      </spiffworkflow:properties></bpmn:extensionElements>
+      <bpmn:outgoing>f1</bpmn:outgoing>
+    </bpmn:startEvent>
     <bpmn:intermediateCatchEvent id="wait_go" name="Chờ lệnh">
       <bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing>
       <bpmn:messageEventDefinition id="md" messageRef="go_message">
@@ -192,3 +197,26 @@ def test_signals_reach_the_instance_waiting_for_them(client, auth_headers):
     detail = client.get(path, headers=auth_headers("monitor")).get_json()
     assert detail["data"]["total"] == 6
     assert "signal_received" in [e["kind"] for e in detail["events"]]
+
+
+def test_a_message_whose_steps_fail_is_kept_and_the_instance_parked_as_an_incident(client, auth_headers):
+    """The message reaches the instance; the script it leads to fails (no `qty`): the delivery is kept,
+    the instance is an incident at that script, and the sender is told so instead of getting a 500."""
+    analyst = auth_headers("analyst")
+    upload(client, analyst, waiter(1))
+    instance = client.post("/api/v1/process-instances", headers=analyst, json={"process_id": "waiter"})
+    instance_id = instance.get_json()["id"]
+    sent = client.post(
+        f"/api/v1/process-instances/{instance_id}/messages",
+        headers=analyst,
+        json={"name": "go", "payload": {}},
+    )
+    assert sent.status_code == 200
+    body = sent.get_json()
+    assert body["status"] == "error" and body["error"]["element_id"] == "compute"
+    assert [i["element_id"] for i in body["incidents"]] == ["compute"]
+    detail = client.get(
+        f"/api/v1/process-instances/{instance_id}", headers=auth_headers("monitor")
+    ).get_json()
+    kinds = [e["kind"] for e in detail["events"]]
+    assert "message_sent" in kinds and kinds[-1] == "incident"

@@ -23,7 +23,14 @@ CHILD = """<?xml version="1.0" encoding="UTF-8"?>
 PARENT = """<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="p" targetNamespace="http://x">
   <bpmn:process id="parent" name="Quy trình gọi" isExecutable="true">
-    <bpmn:startEvent id="p_start"><bpmn:outgoing>p1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:startEvent id="p_start">
+      <bpmn:extensionElements>
+        <spiffworkflow:properties xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core">
+          <spiffworkflow:property name="candidateStarterGroups" value="analyst"/>
+        </spiffworkflow:properties>
+      </bpmn:extensionElements>
+      <bpmn:outgoing>p1</bpmn:outgoing>
+    </bpmn:startEvent>
     <bpmn:callActivity id="call" name="Gọi tính điểm" calledElement="child">
       <bpmn:incoming>p1</bpmn:incoming><bpmn:outgoing>p2</bpmn:outgoing></bpmn:callActivity>
     <bpmn:endEvent id="p_end"><bpmn:incoming>p2</bpmn:incoming></bpmn:endEvent>

@@ -76,13 +76,16 @@ def test_a_failing_timer_step_becomes_an_incident_and_retry_runs_it(system, dire
 
     monkeypatch.setitem(operators.OPERATORS, "notify", real)
     with system.db.transaction() as session:
-        instances.retry(
+        instances.retry(  # runs the due timer's steps at once
             session=session,
             engine=system.engine,
             instance=instances.lock_or_raise(session=session, instance_id=instance_id),
             actor="monitor",
         )
-    assert instances.fire_due_timers(
-        db=system.db, engine=system.engine, now=AFTER_T1 + timedelta(minutes=1)
-    ).advanced == [instance_id]
     assert fired(system) == 1
+    assert (
+        instances.fire_due_timers(
+            db=system.db, engine=system.engine, now=AFTER_T1 + timedelta(minutes=1)
+        ).advanced
+        == []
+    )

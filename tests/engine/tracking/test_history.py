@@ -45,6 +45,7 @@ def test_insert_update_delete_are_recorded_with_the_actor(system, clock):
                 "parent_code": [None, None],
                 "active_from": [None, None],
                 "active_to": [None, None],
+                "successor_code": [None, None],
             },
             None,
         ),
@@ -71,3 +72,16 @@ def test_a_rolled_back_change_leaves_no_history(system):
         session.flush()
         raise RuntimeError("the step failed")
     assert changes(system, "SO_GD") == []
+
+
+def test_a_registered_document_names_who_registered_it(system, directory):
+    from engine.tracking import service as tracking
+    from tests.conftest import two_task_document
+
+    with system.db.transaction() as session:
+        document = tracking.register_document(
+            session=session, engine=system.engine, payload=two_task_document(), actor="cv"
+        )
+    with system.db.reading() as session:
+        [insert] = history.of(session, "documents", document.id)[:1]
+    assert (insert.action, insert.actor) == ("insert", "cv")

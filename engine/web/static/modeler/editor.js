@@ -1,6 +1,8 @@
 /* theodoi editor: the page's wiring. Opens the stored version in bpmn-js with the spiffworkflow: descriptor,
  * attaches the properties panel and the forms tab, and saves by submitting the diagram and every form
  * file, as files, to the upload page, which validates, runs the scenario tests and asks before deploying.
+ * Before it submits, it keeps a draft in the tab (drafts.js) and opens that draft the next time, so a
+ * refused save loses nothing.
  *
  * Reads its configuration from the JSON block named by #modeler[data-config]; no inline script.
  */
@@ -14,6 +16,8 @@
   var config = JSON.parse(document.getElementById(root.getAttribute("data-config")).textContent);
   var notice = document.getElementById("modeler-notice");
   var saveButton = document.getElementById("modeler-save");
+  var drafts = ns.drafts;
+  var draft = drafts.load(config.definitionId);
 
   function say(kind, lines) {
     notice.textContent = "";
@@ -64,7 +68,7 @@
     problem: document.getElementById("form-problem"),
     preview: document.getElementById("form-preview"),
     config: document.getElementById("form-preview-config"),
-  }, refs);
+  }, refs, draft && draft.forms);
 
   var panel = ns.panel(modeler, document.getElementById("modeler-panel"), config, {
     formNames: forms.names,
@@ -83,9 +87,30 @@
     if (!problem) newForm.elements.name.value = "";
   });
 
-  // ---- open ----------------------------------------------------------------------------------------
+  // ---- open: the draft kept by a save, else the stored version --------------------------------------
 
-  modeler.importXML(config.xml).then(function (result) {
+  // dd/mm/yyyy HH:MM in the configured zone, as the server's pages write times.
+  function localTime(iso) {
+    var parts = {};
+    new Intl.DateTimeFormat("en-GB", {
+      timeZone: config.timeZone, day: "2-digit", month: "2-digit", year: "numeric",
+      hour: "2-digit", minute: "2-digit", hourCycle: "h23",
+    }).formatToParts(new Date(iso)).forEach(function (part) { parts[part.type] = part.value; });
+    return parts.day + "/" + parts.month + "/" + parts.year + " " + parts.hour + ":" + parts.minute;
+  }
+
+  if (draft) {
+    document.getElementById("modeler-draft-text").textContent = "Đang mở bản nháp chưa triển khai, lưu lúc " +
+      localTime(draft.savedAt) + ". Bản nháp chỉ có trong thẻ trình duyệt này.";
+    document.getElementById("modeler-draft").hidden = false;
+    document.getElementById("modeler-draft-discard").addEventListener("click", function () {
+      if (!window.confirm("Bỏ bản nháp? Mọi thay đổi chưa triển khai trong bản nháp sẽ mất.")) return;
+      drafts.discard(config.definitionId);
+      window.location.reload();
+    });
+  }
+
+  modeler.importXML(draft ? draft.xml : config.xml).then(function (result) {
     modeler.get("canvas").zoom("fit-viewport");
     if (result.warnings.length) {
       // What bpmn-js could not read is left out when it writes the file: say so before anyone saves.
@@ -105,6 +130,14 @@
     input.files = transfer.files;
   }
 
+  // Back from the report, the browser may show this page as it was left, mid-save (back/forward cache):
+  // the edits are all there, and saving again must work.
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) return;
+    saveButton.disabled = false;
+    say("info", []);
+  });
+
   saveButton.addEventListener("click", function () {
     if (document.activeElement && document.activeElement.blur) document.activeElement.blur();  // commit the field being typed in
     var collected = forms.collect();
@@ -116,6 +149,19 @@
     saveButton.disabled = true;
     say("info", ["Đang gửi sơ đồ và biểu mẫu để kiểm tra…"]);
     modeler.saveXML({ format: true }).then(function (result) {
+      var texts = {};
+      collected.files.forEach(function (file) { texts[file.name] = file.text; });
+      try {
+        drafts.keep(config.definitionId, result.xml, texts);
+      } catch (error) {
+        var go = window.confirm("Trình duyệt không giữ được bản nháp (bộ nhớ đầy hoặc bị tắt): nếu bản lưu " +
+          "bị từ chối, các thay đổi sẽ mất. Vẫn gửi kiểm tra?");
+        if (!go) {
+          saveButton.disabled = false;
+          say("info", ["Chưa gửi sơ đồ để kiểm tra."]);
+          return;
+        }
+      }
       var form = document.getElementById("modeler-submit");
       fill(form.elements.file, [new File([result.xml], config.filename, { type: "application/xml" })]);
       fill(form.elements.forms, collected.files.map(function (file) {

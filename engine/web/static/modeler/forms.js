@@ -57,9 +57,16 @@
   }
 
   // `refs()` lists the diagram's form references: [{schema, ui, title}] (user tasks and the start form).
-  ns.forms = function (config, parts, refs) {
-    var files = Object.keys(config.forms).sort().map(function (name) {
-      return { name: name, text: JSON.stringify(config.forms[name], null, 2) + "\n" };
+  // `draftTexts` ({name: text}, from a kept draft) replaces the stored version's forms, as typed.
+  ns.forms = function (config, parts, refs, draftTexts) {
+    var texts = draftTexts || {};
+    if (!draftTexts) {
+      Object.keys(config.forms).forEach(function (name) {
+        texts[name] = JSON.stringify(config.forms[name], null, 2) + "\n";
+      });
+    }
+    var files = Object.keys(texts).sort().map(function (name) {
+      return { name: name, text: texts[name] };
     });
     var selected = null;
     var timer = null;

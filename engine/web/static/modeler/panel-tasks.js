@@ -124,14 +124,16 @@
     var operator = operatorOf(ctx);
     var name = operator ? operator.id || "" : "";
     var known = ctx.config.operators.filter(function (op) { return op.name === name; })[0] || null;
+    // Offered by what they do, in Vietnamese; the hint below repeats the whole title (a narrow panel cuts
+    // the choice short) and the name the diagram stores, which deploy messages also use.
     var choices = [{ value: "", label: "— Chọn thao tác —" }].concat(ctx.config.operators.map(function (op) {
-      return { value: op.name, label: op.name };
-    }));
+      return { value: op.name, label: op.title || op.name };
+    }).sort(function (a, b) { return a.label.localeCompare(b.label, "vi"); }));
     if (name && !known) choices.push({ value: name, label: name + " (chưa đăng ký)" });
     var box = f.section("Thao tác",
       f.select("Thao tác được gọi (serviceTaskOperator)", choices, name, function (value) {
         ctx.commit(function () { setOperatorName(ctx, operator, value); }, true);
-      }, known ? known.summary : (name ? "Thao tác này không có trong hệ thống: triển khai sẽ bị từ chối." : null)));
+      }, known ? [known.title, "mã " + name].filter(Boolean).join(" · ") : (name ? "Thao tác này không có trong hệ thống: triển khai sẽ bị từ chối." : null)));
     if (!operator) return box;
     box.appendChild(f.text("Biến nhận kết quả (resultVariable)", operator.resultVariable, function (value) {
       ctx.commit(function () { ctx.ext.update(ctx.element, operator, { resultVariable: value.trim() || undefined }); });

@@ -1,0 +1,1 @@
+"""Nhật ký thao tác: one user's actions gathered from the append-only audit trails."""
