@@ -143,7 +143,7 @@ def test_layout_menu_and_logout(client):
         "Đăng xuất",
     ]:
         assert text in page, text
-    assert ">Quy trình<" not in page  # the menu shows it to monitors, analysts and admins
+    assert ">Giám sát quy trình<" not in page  # the menu shows it to monitors, analysts and admins
     refused = client.post("/logout")  # no CSRF token
     assert refused.status_code == 400 and "Phiên làm việc không hợp lệ" in html(refused)
     response = client.post("/logout", data={"csrf_token": csrf(client)})
@@ -393,7 +393,7 @@ def test_instances_list_and_detail(system, client):
         instance_id = session.get(Document, document_id).intake_instance_id
     login(client, "monitor")
     page = html(client.get("/instances?status=running"))
-    assert ">Quy trình<" in page and f"#{instance_id}" in page and "Đang chạy" in page
+    assert ">Giám sát quy trình<" in page and f"#{instance_id}" in page and "Đang chạy" in page
     assert f"#{instance_id}" not in html(client.get("/instances?status=error"))
     page = html(client.get(f"/instances/{instance_id}"))
     for text in [
