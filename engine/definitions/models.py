@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.db import Base, UTCDateTime
@@ -30,6 +30,8 @@ class ProcessDefinition(Base):
     dependencies: Mapped[dict] = mapped_column(JSON, default=dict)
     deployed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     deployed_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    # Why it was deployed although scenario tests failed (the analyst's own words), else None.
+    deploy_note: Mapped[str | None] = mapped_column(Text, nullable=True)
     source_definition_id: Mapped[int | None] = mapped_column(
         ForeignKey("process_definitions.id"), nullable=True
     )

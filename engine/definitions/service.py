@@ -118,11 +118,13 @@ def deploy(
     filename: str,
     actor: str | None,
     forms: dict[str, bytes] | None = None,
+    note: str | None = None,
 ) -> list[Deployed]:
     """Validate and deploy every executable process of one diagram; refuse it whole on any problem.
 
     Forms come from `forms` (uploaded with the diagram) or from forms_dir/<process_id>/, and are stored
-    with the version, so a running instance keeps the forms it was started with."""
+    with the version, so a running instance keeps the forms it was started with. `note` stays with each
+    new version (why it was deployed although scenario tests failed)."""
     checked = _check_upload(session, settings, data, filename, forms)
     if checked.problems:
         raise InvalidDiagramError(checked.problems, not_executable=checked.verdict.status == "not_executable")
@@ -155,6 +157,7 @@ def deploy(
             dependencies=dependencies,
             deployed_at=clock.now(),
             deployed_by=actor,
+            deploy_note=note,
             source_definition_id=source,
         )
         session.add(definition)

@@ -30,6 +30,10 @@ DEFINITION = {
         "deployed_at": {"type": "string", "format": "date-time"},
         "deployed_by": {"type": ["string", "null"]},
         "source_definition_id": {"type": ["integer", "null"]},
+        "deploy_note": {
+            "type": ["string", "null"],
+            "description": "why it was deployed despite failing tests",
+        },
     },
 }
 DEPLOYED = {
@@ -59,6 +63,7 @@ def present(d: ProcessDefinition) -> dict:
         "deployed_at": d.deployed_at.isoformat(),
         "deployed_by": d.deployed_by,
         "source_definition_id": d.source_definition_id,
+        "deploy_note": d.deploy_note,
     }
 
 

@@ -348,7 +348,7 @@ def test_the_upload_form_and_its_refusals(client, system):
     assert post_upload(client, intake_v2(), "intake.bpmn").status_code == 403
 
 
-def test_an_upload_whose_scenarios_fail_shows_them_and_cannot_be_deployed(client, system):
+def test_an_upload_whose_scenarios_fail_is_deployed_only_with_a_stated_reason(client, system):
     before = definition_count(system)
     login(client, "analyst")
     response = post_upload(client, intake_renamed_classify(), "intake.bpmn")
@@ -356,8 +356,23 @@ def test_an_upload_whose_scenarios_fail_shows_them_and_cannot_be_deployed(client
     assert response.status_code == 422
     assert "<h2>Lỗi (0)</h2>" in page
     assert "processes/tests/intake.yaml" in page and "Không đạt" in page
-    assert 'name="upload"' not in page and "có kịch bản kiểm thử không đạt" in page
+    assert "Vẫn triển khai" in page and 'name="reason"' in page and ">Triển khai</button>" not in page
+
+    def confirm(**fields):
+        data = {"csrf_token": csrf(client), "upload": upload_token(page), **fields}
+        return client.post("/quy-trinh-nghiep-vu/tai-len/trien-khai", data=data)
+
+    for refused in (confirm(), confirm(reason="   "), confirm(reason="x" * 1001)):
+        assert refused.status_code == 400 and "hãy ghi lý do vẫn triển khai" in html(refused)
     assert definition_count(system) == before
+
+    why = "Đổi tên bước theo Quyết định mới; kịch bản sẽ cập nhật sau"
+    assert confirm(reason=why).status_code == 302
+    with system.db.reading() as session:
+        v2 = definitions.latest_or_raise(session=session, process_id="intake")
+    assert (v2.version, v2.bpmn_xml, v2.deployed_by) == (2, intake_renamed_classify(), "analyst")
+    assert v2.deploy_note.endswith(why) and "kịch bản kiểm thử không đạt" in v2.deploy_note
+    assert why in html(client.get("/quy-trinh-nghiep-vu/quy-trinh/intake"))
 
 
 def test_form_fields_follow_references_and_stop_on_a_schema_that_refers_to_itself():

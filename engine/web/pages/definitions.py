@@ -32,6 +32,11 @@ UPLOAD_REFUSED = "Nội dung xác nhận không hợp lệ hoặc đã quá hạ
 # The editor names the version it was opened on, so the report leads back to it and a deploy drops its draft.
 EDITED_FIELD = "edited_definition"
 EDITED_REFUSED = "Phiên bản quy trình gửi kèm không tồn tại; vui lòng mở lại trình soạn thảo."
+# Failing scenarios do not block a deploy the analyst stands behind (an intended change the scenario files
+# do not know yet), but only with the reason written down: it stays with the version.
+REASON_FIELD = "reason"
+REASON_MAX = 1000
+REASON_REQUIRED = "Có kịch bản kiểm thử không đạt: hãy ghi lý do vẫn triển khai (tối đa 1000 ký tự)."
 TYPE_NAMES = {
     "string": "văn bản",
     "integer": "số nguyên",
@@ -191,7 +196,7 @@ def definition_upload():
     if report.ok:
         tests = scenarios.run_for_upload(settings=settings, data=data, filename=filename, forms=forms)
     token, too_large = None, False
-    if report.ok and tests.ok:
+    if report.ok:
         token = _signer().dumps(
             {
                 "user": me().username,
@@ -200,6 +205,7 @@ def definition_upload():
                 "data": data.decode("latin-1"),
                 "forms": {name: raw.decode("latin-1") for name, raw in (forms or {}).items()},
                 "edited": edited,
+                "failing": [r.name for r in tests.results if not r.passed],
             }
         )
         # The confirm form must fit the server's limit on form fields (Flask's MAX_FORM_MEMORY_SIZE).
@@ -216,7 +222,7 @@ def definition_upload():
         token=token,
         edited=edited,
     )
-    return page, 200 if token else 422
+    return page, 200 if token and tests.ok else 422
 
 
 @bp.post(PREFIX + "/tai-len/trien-khai")
@@ -230,6 +236,12 @@ def definition_deploy():
     if upload.get("user") != me().username:  # a report is confirmed by the analyst who read it
         abort(400, description=UPLOAD_REFUSED)
     forms = {name: raw.encode("latin-1") for name, raw in upload["forms"].items()} or None
+    note = None
+    if upload["failing"]:
+        reason = request.form.get(REASON_FIELD, "").strip()
+        if not reason or len(reason) > REASON_MAX:
+            abort(400, description=REASON_REQUIRED)
+        note = f"Triển khai khi {len(upload['failing'])} kịch bản kiểm thử không đạt: {reason}"
     with transaction() as session:
         results = definitions.deploy(
             session=session,
@@ -238,6 +250,7 @@ def definition_deploy():
             filename=upload["filename"],
             actor=me().username,
             forms=forms,
+            note=note,
         )
         done = [
             (r.definition.process_id, r.definition.name, r.definition.version, r.created) for r in results
