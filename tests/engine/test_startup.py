@@ -144,17 +144,38 @@ def empty_postgres() -> str:
         admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
-def test_migrate_and_deploy_on_an_empty_postgresql_database_today(empty_postgres, tmp_path):
-    """docker-compose's `migrate` step on the real clock: an empty database, `migrate-db` then `deploy`."""
-    env = {"THEODOI_DATABASE_URL": empty_postgres, "THEODOI_DATA_DIR": str(tmp_path), "PATH": ""}
+@pytest.fixture
+def app_role(empty_postgres) -> str:
+    """A login role for the application, as docker-compose's postgres init script creates."""
+    role = f"theodoi_app_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+        admin.execute(f"CREATE ROLE {role} LOGIN")
+    yield role
+    database = empty_postgres.rsplit("/", 1)[1]
+    with psycopg.connect(PG_ADMIN.rsplit("/", 1)[0] + "/" + database, autocommit=True) as owner:
+        owner.execute(f"DROP OWNED BY {role}")  # its grants, so that the role can go
+    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+        admin.execute(f"DROP ROLE {role}")
+
+
+def test_migrate_and_deploy_on_an_empty_postgresql_database_today(empty_postgres, app_role, tmp_path):
+    """docker-compose's `migrate` step on the real clock, with its two roles: an empty database,
+    `migrate-db` as the owner, then `deploy` and a timer sweep as the application's role."""
+    env = {
+        "THEODOI_MIGRATION_DATABASE_URL": empty_postgres,
+        "THEODOI_DATABASE_URL": empty_postgres.replace("postgres@", f"{app_role}@", 1),
+        "THEODOI_DATA_DIR": str(tmp_path),
+        "PATH": "",
+    }
     outputs = []
-    for args in (["migrate-db"], ["deploy"], ["deploy"]):
+    for args in (["migrate-db"], ["deploy"], ["deploy"], ["tick"]):
         done = subprocess.run([THEODOI, *args], env=env, capture_output=True, text=True, timeout=300)
         assert done.returncode == 0, done.stderr
         outputs.append(done.stdout)
     diagrams = len(list((ROOT / "processes").glob("*.bpmn")))
     assert outputs[1].count("new version") == diagrams and outputs[1].count("started scheduled") == 2
     assert outputs[2].count("unchanged") == diagrams and "started scheduled" not in outputs[2]
+    assert "0 incident(s)" in outputs[3]
 
 
 def test_two_processes_migrating_one_fresh_data_folder_take_turns(tmp_path):
