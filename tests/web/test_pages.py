@@ -457,3 +457,10 @@ def test_unknown_task_is_a_vietnamese_404_page(client):
     response = client.get("/tasks/khong-co")
     assert response.status_code == 404
     assert "Không tìm thấy" in html(response)
+
+
+def test_an_unknown_address_is_a_vietnamese_page_or_the_api_error_shape(client):
+    page = client.get("/khong-co-trang-nay")
+    assert page.status_code == 404 and "Không tìm thấy trang yêu cầu." in page.get_data(as_text=True)
+    api = client.get("/api/v1/khong-co")
+    assert api.status_code == 404 and api.get_json()["error"] == "not_found"

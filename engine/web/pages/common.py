@@ -54,7 +54,7 @@ PAGE_SIZE = 50  # rows per page of the document and instance lists
 # ---- request plumbing -------------------------------------------------------------------------------
 
 
-@bp.context_processor
+@bp.app_context_processor  # app-wide: the 404 page of an address no blueprint knows extends base.html too
 def layout_context() -> dict:
     """What base.html needs: the user, their role names, the CSRF token and the menu's role sets."""
     me = g.get("principal")
@@ -82,13 +82,29 @@ def engine_error(exc: EngineError):
 def http_error(exc: HTTPException):
     """Werkzeug errors (400 from the CSRF check, 405...) as a Vietnamese page, or JSON for fetch()."""
     status = exc.code or 500
-    message = exc.description if status == 400 else f"Lỗi {status}: {exc.name}"
+    message = exc.description if status == 400 else HTTP_MESSAGES.get(status, f"Lỗi {status}: {exc.name}")
     if request.is_json:
         return error_response(exc, message=message)
     return render_template("error.html", status=status, message=message, detail=None), status
 
 
+@bp.app_errorhandler(404)
+def unknown_address(exc: HTTPException):
+    """An address nobody serves: the API's error shape under /api/, Camunda's own under /engine-rest,
+    else the Vietnamese error page."""
+    if request.path.startswith("/engine-rest"):
+        return exc
+    if request.path.startswith("/api/"):
+        return error_response(exc)
+    return http_error(exc)
+
+
 FORBIDDEN = "Bạn không có quyền truy cập nội dung này."
+HTTP_MESSAGES = {
+    404: "Không tìm thấy trang yêu cầu.",
+    405: "Trang này không nhận thao tác đó.",
+    413: "Tệp hoặc dữ liệu gửi lên quá lớn.",
+}
 # What staff read instead of the services' messages, which are for developers unless Vietnamese.
 PAGE_MESSAGES: list[tuple[type[EngineError], str]] = [
     (TaskNotReadyError, "Công việc này đã được xử lý."),

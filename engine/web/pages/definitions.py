@@ -52,7 +52,7 @@ MAX_FIELD_DEPTH = 5
 FORMAT_NAMES = {"date": "ngày", "date-time": "ngày giờ", "email": "thư điện tử", "uri": "địa chỉ web"}
 
 
-@bp.context_processor
+@bp.app_context_processor
 def definitions_menu() -> dict:
     """The role set of the "Quy trình nghiệp vụ" menu entry in base.html."""
     return {"DEFINITION_MENU": DEFINITION_READERS}
