@@ -42,11 +42,11 @@ FORBIDDEN_NAMES = frozenset(
 )
 
 _NOT_ALLOWED = {
-    ast.Import: "imports are not allowed in scripts",
-    ast.ImportFrom: "imports are not allowed in scripts",
-    ast.Try: "try/except is not allowed in scripts: let the step fail and fix its data instead",
-    ast.With: "'with' blocks are not allowed in scripts",
-    ast.ClassDef: "class definitions are not allowed in scripts",
+    ast.Import: "kịch bản không được import",
+    ast.ImportFrom: "kịch bản không được import",
+    ast.Try: "kịch bản không được dùng try/except: hãy để bước lỗi và sửa dữ liệu của nó",
+    ast.With: "kịch bản không được dùng khối 'with'",
+    ast.ClassDef: "kịch bản không được định nghĩa class",
 }
 _NOT_ALLOWED[ast.TryStar] = _NOT_ALLOWED[ast.Try]
 
@@ -109,13 +109,13 @@ def _own_policy_problems(tree: ast.AST, mode: str) -> list[tuple[int | None, str
             problems.append((line, _NOT_ALLOWED[type(node)]))
         elif mode == "eval" and isinstance(node, ast.Name) and node.id in ("print", "printed"):
             # RestrictedPython sets print up in scripts only; in an expression it would be a NameError.
-            problems.append((line, f"'{node.id}' is not available in expressions"))
+            problems.append((line, f"không dùng được '{node.id}' trong biểu thức"))
         elif isinstance(node, ast.Name) and node.id in FORBIDDEN_NAMES:
             if isinstance(node.ctx, ast.Load):
-                problems.append((line, f"'{node.id}' is not available in scripts"))
+                problems.append((line, f"không dùng được '{node.id}' trong kịch bản"))
             else:
                 problems.append(
-                    (line, f"'{node.id}' is a reserved name in scripts: choose another variable name")
+                    (line, f"'{node.id}' là tên dành riêng trong kịch bản: hãy đặt tên biến khác")
                 )
     return problems
 
@@ -123,29 +123,34 @@ def _own_policy_problems(tree: ast.AST, mode: str) -> list[tuple[int | None, str
 _TRANSLATIONS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
     (
         re.compile(r'"(.+)" is an invalid variable name because it starts with "_"'),
-        lambda m: f"'{m[1]}' is not available in scripts (names starting with '_' are reserved)",
+        lambda m: f"không dùng được '{m[1]}' trong kịch bản (tên bắt đầu bằng '_' là dành riêng)",
     ),
     (
         re.compile(r'"(.+)" is an invalid attribute name because it starts with "_"'),
-        lambda m: f"attribute '{m[1]}' is not available in scripts (names starting with '_' are reserved)",
+        lambda m: (
+            f"không dùng được thuộc tính '{m[1]}' trong kịch bản (tên bắt đầu bằng '_' là tên dành riêng)"
+        ),
     ),
-    (re.compile(r'"(.+)" is a restricted name'), lambda m: f"attribute '{m[1]}' is not available in scripts"),
-    (re.compile(r'"(.+)" is a reserved name'), lambda m: f"'{m[1]}' is a reserved name in scripts"),
+    (
+        re.compile(r'"(.+)" is a restricted name'),
+        lambda m: f"không dùng được thuộc tính '{m[1]}' trong kịch bản",
+    ),
+    (re.compile(r'"(.+)" is a reserved name'), lambda m: f"'{m[1]}' là tên dành riêng trong kịch bản"),
     (
         re.compile(r"(Exec|Eval) calls are not allowed"),
-        lambda m: f"'{m[1].lower()}' is not available in scripts",
+        lambda m: f"không dùng được '{m[1].lower()}' trong kịch bản",
     ),
     (
         re.compile(r"Augmented assignment of object items and slices is not allowed"),
-        lambda m: "x[k] += ... is not allowed in scripts: write x[k] = x[k] + ...",
+        lambda m: "kịch bản không được viết x[k] += ...: hãy viết x[k] = x[k] + ...",
     ),
     (
         re.compile(r"Augmented assignment of attributes is not allowed"),
-        lambda m: "x.a += ... is not allowed in scripts: write x.a = x.a + ...",
+        lambda m: "kịch bản không được viết x.a += ...: hãy viết x.a = x.a + ...",
     ),
     (
         re.compile(r"(\w+) statements are not allowed"),
-        lambda m: f"{_STATEMENTS.get(m[1], m[1])} is not allowed in scripts",
+        lambda m: f"kịch bản không được dùng {_STATEMENTS.get(m[1], m[1])}",
     ),
 ]
 _STATEMENTS = {
@@ -207,9 +212,7 @@ def _limited_range(*args: int) -> range:
     except OverflowError:
         size = MAX_RANGE + 1
     if size > MAX_RANGE:
-        raise ScriptPolicyError(
-            f"range() in scripts is limited to {MAX_RANGE} items, this one would have more"
-        )
+        raise ScriptPolicyError(f"range() trong kịch bản giới hạn {MAX_RANGE} phần tử, range này nhiều hơn")
     return result
 
 
@@ -224,17 +227,17 @@ def _implicit_import(
     """__import__ for those C internals only: scripts can neither name it nor write an import statement."""
     if level == 0 and name in _IMPLICIT_IMPORTS:
         return importlib.import_module(name)
-    raise ScriptPolicyError("imports are not allowed in scripts")
+    raise ScriptPolicyError("kịch bản không được import")
 
 
 def _getattr(obj: Any, name: str) -> Any:
     """RestrictedPython's safer_getattr (raising on missing attributes), with clearer refusals."""
     if name == "mro":  # Exception.mro() would hand out BaseException, which passes every except clause
-        raise ScriptPolicyError("'mro' is not available in scripts")
+        raise ScriptPolicyError("không dùng được 'mro' trong kịch bản")
     try:
         value = safer_getattr_raise(obj, name)
     except NotImplementedError:
-        raise ScriptPolicyError(f"'{name}' is not available in scripts: use an f-string instead") from None
+        raise ScriptPolicyError(f"không dùng được '{name}' trong kịch bản: hãy dùng f-string") from None
     return checked_attribute(obj, name, value)
 
 
@@ -242,7 +245,7 @@ def _write(obj: Any) -> Any:
     """Scripts may change the dicts and lists they made or got from data, nothing else."""
     if isinstance(obj, dict | list):
         return obj
-    raise ScriptPolicyError(f"scripts can only change dicts and lists, not a {type(obj).__name__}")
+    raise ScriptPolicyError(f"kịch bản chỉ được sửa dict và list, không sửa được {type(obj).__name__}")
 
 
 def _getitem(obj: Any, key: Any) -> Any:

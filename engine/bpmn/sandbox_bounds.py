@@ -48,7 +48,7 @@ _GUARDED_BINOPS = {
 
 
 def _too_big(what: str, limit: str) -> ScriptPolicyError:
-    return ScriptPolicyError(f"{what} in scripts is limited to {limit}; this one would be larger")
+    return ScriptPolicyError(f"{what} trong kịch bản giới hạn ở {limit}; kết quả này lớn hơn")
 
 
 def _bits(value: Any) -> int:
@@ -62,29 +62,29 @@ def _length(value: Any) -> int | None:
 def _check_pow(base: Any, exponent: Any) -> None:
     if isinstance(base, int) and isinstance(exponent, int) and exponent > 0 and abs(base) > 1:
         if (_bits(base) - 1) * exponent > MAX_INT_BITS:  # |base| ** n has at least that many bits
-            raise _too_big("'**'", f"integers of {MAX_INT_BITS} bits")
+            raise _too_big("'**'", f"số nguyên {MAX_INT_BITS} bit")
 
 
 def _check_mul(left: Any, right: Any) -> None:
     if isinstance(left, int) and isinstance(right, int):
         if _bits(left) + _bits(right) > MAX_INT_BITS:
-            raise _too_big("'*'", f"integers of {MAX_INT_BITS} bits")
+            raise _too_big("'*'", f"số nguyên {MAX_INT_BITS} bit")
         return
     for sequence, count in ((left, right), (right, left)):
         size = _length(sequence)
         if size is not None and isinstance(count, int) and size * count > MAX_SEQUENCE:
-            raise _too_big("repeating with '*'", f"{MAX_SEQUENCE} items or characters")
+            raise _too_big("lặp bằng '*'", f"{MAX_SEQUENCE} phần tử hoặc ký tự")
 
 
 def _check_lshift(left: Any, right: Any) -> None:
     if isinstance(left, int) and isinstance(right, int) and left and _bits(left) + right > MAX_INT_BITS:
-        raise _too_big("'<<'", f"integers of {MAX_INT_BITS} bits")
+        raise _too_big("'<<'", f"số nguyên {MAX_INT_BITS} bit")
 
 
 def _check_add(left: Any, right: Any) -> None:
     sizes = (_length(left), _length(right))
     if None not in sizes and sizes[0] + sizes[1] > MAX_SEQUENCE:
-        raise _too_big("joining with '+'", f"{MAX_SEQUENCE} items or characters")
+        raise _too_big("nối bằng '+'", f"{MAX_SEQUENCE} phần tử hoặc ký tự")
 
 
 _NUMBERS = re.compile(r"\d+")
@@ -97,7 +97,7 @@ def _check_width(spec: str, values: Any = ()) -> None:
     if "*" in spec:
         numbers += [v for v in values if isinstance(v, int)]
     if any(n > MAX_SEQUENCE for n in numbers):
-        raise _too_big("a width or precision in a format", f"{MAX_SEQUENCE} characters")
+        raise _too_big("độ rộng hoặc độ chính xác khi định dạng", f"{MAX_SEQUENCE} ký tự")
 
 
 def guarded_pow(base: Any, exponent: Any, modulus: Any = None) -> Any:
@@ -164,7 +164,7 @@ def _sized(text: str, name: str, method: Callable) -> Callable:
 
     def checked(*args: Any) -> Any:
         if _RESULT_LENGTH[name](text, *args) > MAX_SEQUENCE:
-            raise _too_big(f"str.{name}()", f"{MAX_SEQUENCE} characters")
+            raise _too_big(f"str.{name}()", f"{MAX_SEQUENCE} ký tự")
         return method(*args)
 
     return checked
@@ -175,7 +175,7 @@ def _joiner(text: str) -> Callable:
         parts = list(items)  # a generator is read once, here
         size = sum(len(p) for p in parts if isinstance(p, str)) + len(text) * max(len(parts) - 1, 0)
         if size > MAX_SEQUENCE:
-            raise _too_big("str.join()", f"{MAX_SEQUENCE} characters")
+            raise _too_big("str.join()", f"{MAX_SEQUENCE} ký tự")
         return text.join(parts)
 
     return join

@@ -10,9 +10,9 @@ from engine.bpmn.sandbox_bounds import MAX_INT_BITS, MAX_SEQUENCE
 from engine.errors import ScriptPolicyError
 from tests.engine.bpmn.test_scripting import failed_script, run_script
 
-INT_LIMIT = f"limited to integers of {MAX_INT_BITS} bits"
-SEQUENCE_LIMIT = f"limited to {MAX_SEQUENCE} items or characters"
-TEXT_LIMIT = f"limited to {MAX_SEQUENCE} characters"
+INT_LIMIT = f"giới hạn ở số nguyên {MAX_INT_BITS} bit"
+SEQUENCE_LIMIT = f"giới hạn ở {MAX_SEQUENCE} phần tử hoặc ký tự"
+TEXT_LIMIT = f"giới hạn ở {MAX_SEQUENCE} ký tự"
 
 REFUSED = {
     "n = (3 ** 40000000).bit_length()": INT_LIMIT,
@@ -37,7 +37,7 @@ REFUSED = {
     "s = 'x' * 1000000\nt = ''.join([s] * 1000)": TEXT_LIMIT,
     "s = 'x' * 1000000\nt = ','.join(s for i in range(10))": TEXT_LIMIT,
     "s = '\\t' * 1000000\nt = s.expandtabs(100)": TEXT_LIMIT,
-    "r = list(range(10 ** 12))": "range() in scripts is limited to 100000 items",
+    "r = list(range(10 ** 12))": "range() trong kịch bản giới hạn 100000 phần tử",
 }
 
 

@@ -194,17 +194,17 @@ def test_compiled_code_is_cached_by_source_text():
 # What the sandbox refuses ------------------------------------------------------------------------------
 
 REFUSED = {
-    "import os": "imports are not allowed in scripts",
-    "from os import path": "imports are not allowed in scripts",
-    "cwd = __import__('os').getcwd()": "'__import__' is not available in scripts",
-    "classes = ().__class__.__bases__": "attribute '__class__' is not available in scripts",
-    "content = open('/etc/passwd').read()": "'open' is not available in scripts",
-    "k = getattr(amount, '__class__')": "'getattr' is not available in scripts",
-    "one = eval('1')": "'eval' is not available in scripts",
-    "t = type(amount)": "'type' is not available in scripts",
-    "g = (i for i in [1])\nf = g.gi_frame": "attribute 'gi_frame' is not available in scripts",
-    "class Evil:\n    pass": "class definitions are not allowed in scripts",
-    "try:\n    x = 1\nexcept Exception:\n    x = 2": "try/except is not allowed in scripts",
+    "import os": "kịch bản không được import",
+    "from os import path": "kịch bản không được import",
+    "cwd = __import__('os').getcwd()": "không dùng được '__import__' trong kịch bản",
+    "classes = ().__class__.__bases__": "không dùng được thuộc tính '__class__' trong kịch bản",
+    "content = open('/etc/passwd').read()": "không dùng được 'open' trong kịch bản",
+    "k = getattr(amount, '__class__')": "không dùng được 'getattr' trong kịch bản",
+    "one = eval('1')": "không dùng được 'eval' trong kịch bản",
+    "t = type(amount)": "không dùng được 'type' trong kịch bản",
+    "g = (i for i in [1])\nf = g.gi_frame": "không dùng được thuộc tính 'gi_frame' trong kịch bản",
+    "class Evil:\n    pass": "kịch bản không được định nghĩa class",
+    "try:\n    x = 1\nexcept Exception:\n    x = 2": "kịch bản không được dùng try/except",
 }
 
 
@@ -240,10 +240,10 @@ def test_check_source_finds_every_problem_not_only_the_first():
 
 # Found only at run time: each still fails with a clear ScriptPolicyError.
 RUN_TIME_ONLY = {
-    "s = '{}'.format(amount)": "'format' is not available in scripts: use an f-string instead",
-    "bases = Exception.mro()": "'mro' is not available in scripts",
-    "d = date(2024, 1, 1)\nd.year = 3": "scripts can only change dicts and lists, not a date",
-    "big = range(10 ** 9)": "range() in scripts is limited to 100000 items",
+    "s = '{}'.format(amount)": "không dùng được 'format' trong kịch bản: hãy dùng f-string",
+    "bases = Exception.mro()": "không dùng được 'mro' trong kịch bản",
+    "d = date(2024, 1, 1)\nd.year = 3": "kịch bản chỉ được sửa dict và list, không sửa được date",
+    "big = range(10 ** 9)": "range() trong kịch bản giới hạn 100000 phần tử",
 }
 
 
