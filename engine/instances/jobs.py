@@ -12,7 +12,7 @@ from sqlalchemy import event
 
 from engine import clock
 from engine.instances.saving import EARLIEST_TIMER
-from engine.instances.service import SweepResult, fire_due_timers, next_fire_at
+from engine.instances.sweep import SweepResult, fire_due_timers, next_fire_at
 from engine.reminders.service import send_due_reminders
 from engine.system import System
 

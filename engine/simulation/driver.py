@@ -310,6 +310,6 @@ def _sweep_function() -> Callable[[System, datetime], Any]:
 
     if hasattr(jobs, "sweep"):
         return lambda system, now: jobs.sweep(system, now=now)
-    from engine.instances.service import fire_due_timers
+    from engine.instances.sweep import fire_due_timers
 
     return lambda system, now: fire_due_timers(db=system.db, engine=system.engine, now=now)

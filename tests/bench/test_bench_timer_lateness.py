@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from engine import clock as clock_module
-from engine.instances import service as instances
+from engine.instances import sweep as timer_sweep
 from engine.instances.jobs import TimerLoop
 from engine.instances.models import InstanceEvent, WaitingTimer
 from engine.tracking import service as tracking
@@ -66,7 +66,7 @@ def test_timers_fire_within_moments_of_their_instant(system, directory, full):
     done = threading.Event()
     try:
         for _ in range(1200):  # look every 100 ms, for at most two minutes
-            if instances.next_fire_at(db=system.db) is None:
+            if timer_sweep.next_fire_at(db=system.db) is None:
                 done.set()
                 break
             done.wait(0.1)

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, insert, select
 
-from engine.instances import service as instances
+from engine.instances import sweep as timer_sweep
 from engine.instances.models import ProcessInstance, WaitingTimer
 from engine.tracking import service as tracking
 from tests.bench.conftest import report
@@ -67,7 +67,7 @@ def add_due(system, clock, issued_on: str) -> None:
 def timed_sweep(system, clock, now: datetime) -> float:
     clock.move_to(now)
     started = time.perf_counter()
-    result = instances.fire_due_timers(db=system.db, engine=system.engine, now=now)
+    result = timer_sweep.fire_due_timers(db=system.db, engine=system.engine, now=now)
     elapsed = time.perf_counter() - started
     assert len(result.advanced) == DUE and not result.failed
     return elapsed

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from playwright.sync_api import expect
 
 from engine import operators
-from engine.instances import service as instances
+from engine.instances import sweep as timer_sweep
 from engine.tracking import service as tracking
 from engine.usertasks import service as usertasks
 from engine.workdays import corrections
@@ -32,7 +32,7 @@ def test_a_monitor_finds_the_incident_of_a_timer_step_and_runs_it_again(
     clock.move_to(DUE - timedelta(days=1))
     instance_id = start(system, "letter", DUE)
     clock.move_to(DUE + timedelta(minutes=5))
-    instances.fire_due_timers(db=system.db, engine=system.engine, now=clock.now())
+    timer_sweep.fire_due_timers(db=system.db, engine=system.engine, now=clock.now())
 
     log_in(page, "monitor")
     incidents = page.locator("a.stat", has_text="Quy trình lỗi")
@@ -52,7 +52,7 @@ def test_a_monitor_finds_the_incident_of_a_timer_step_and_runs_it_again(
     expect(page.locator(".flash")).to_contain_text("Đã chạy lại quy trình")
     expect(page.locator("section.error-box")).to_have_count(0)
     expect(page.locator("td[data-label='Người thực hiện']", has_text="Phạm Giám Sát")).not_to_have_count(0)
-    instances.fire_due_timers(db=system.db, engine=system.engine, now=clock.now() + timedelta(seconds=1))
+    timer_sweep.fire_due_timers(db=system.db, engine=system.engine, now=clock.now() + timedelta(seconds=1))
     page.reload()
     expect(page.locator("dl")).to_contain_text("Hoàn thành")
 

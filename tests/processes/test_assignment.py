@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from engine.calendar import WorkCalendar
 from engine.errors import PermissionDeniedError, ValidationError
 from engine.instances import service as instances
+from engine.instances import sweep as timer_sweep
 from engine.notifications.models import Notification
 from engine.tracking import buckets, history
 from engine.tracking import service as tracking
@@ -87,7 +88,7 @@ def accept(system, directory, unit_user: str = "sotc") -> None:
 
 def sweep(system, clock, at: datetime):
     clock.move_to(at)
-    return instances.fire_due_timers(db=system.db, engine=system.engine, now=at)
+    return timer_sweep.fire_due_timers(db=system.db, engine=system.engine, now=at)
 
 
 def get(system, model, **where):

@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 
 from engine.instances import service as instances
+from engine.instances import sweep as timer_sweep
 from engine.instances.rescheduling import RESCHEDULED
 from engine.notifications.models import Notification
 from engine.tracking import history
@@ -36,7 +37,7 @@ VP = "Văn phòng UBND tỉnh"
 
 def sweep(system, clock, at: datetime):
     clock.move_to(at)
-    return instances.fire_due_timers(db=system.db, engine=system.engine, now=at)
+    return timer_sweep.fire_due_timers(db=system.db, engine=system.engine, now=at)
 
 
 def waiting(system, instance_id: int) -> dict[str, datetime]:

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from engine.errors import PermissionDeniedError, ValidationError
 from engine.instances import service as instances
 from engine.instances import starting
+from engine.instances import sweep as timer_sweep
 from engine.instances.models import ProcessInstance
 from engine.notifications import service as notifications
 from engine.notifications.models import Notification
@@ -123,7 +124,7 @@ def notes(system, kind: str) -> list[Notification]:
 
 def sweep(system, clock, at):
     clock.move_to(at)
-    return instances.fire_due_timers(db=system.db, engine=system.engine, now=at)
+    return timer_sweep.fire_due_timers(db=system.db, engine=system.engine, now=at)
 
 
 def to_decision(system, directory, clock) -> int:

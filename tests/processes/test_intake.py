@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from engine.errors import TaskNotReadyError, ValidationError
 from engine.instances import service as instances
+from engine.instances import sweep as timer_sweep
 from engine.instances.models import InstanceEvent, WaitingTimer
 from engine.notifications.models import Notification
 from engine.tracking import service as tracking
@@ -34,7 +35,7 @@ def inbox(system, principal):
 
 def sweep(system, clock, at):
     clock.move_to(at)
-    return instances.fire_due_timers(db=system.db, engine=system.engine, now=at)
+    return timer_sweep.fire_due_timers(db=system.db, engine=system.engine, now=at)
 
 
 def kinds(system, instance_id):

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from engine.errors import PermissionDeniedError, ValidationError
 from engine.instances import service as instances
 from engine.instances import starting
+from engine.instances import sweep as timer_sweep
 from engine.instances.models import ProcessInstance
 from engine.notifications import service as notifications
 from engine.notifications.models import Notification
@@ -87,7 +88,7 @@ def status(system, instance_id) -> str:
 
 def sweep(system, clock, at):
     clock.move_to(at)
-    return instances.fire_due_timers(db=system.db, engine=system.engine, now=at)
+    return timer_sweep.fire_due_timers(db=system.db, engine=system.engine, now=at)
 
 
 def test_feedback_is_recorded_at_receipt_and_due_five_working_days_after_tet(

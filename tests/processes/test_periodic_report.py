@@ -11,6 +11,7 @@ from sqlalchemy import select
 from engine.definitions import scheduled
 from engine.errors import ValidationError
 from engine.instances import service as instances
+from engine.instances import sweep as timer_sweep
 from engine.instances.models import ProcessInstance
 from engine.notifications.models import Notification
 from engine.tracking.models import (
@@ -59,7 +60,7 @@ def start_scheduler(system, clock) -> list[int]:
 
 def sweep(system, clock, at):
     clock.move_to(at)
-    return instances.fire_due_timers(db=system.db, engine=system.engine, now=at)
+    return timer_sweep.fire_due_timers(db=system.db, engine=system.engine, now=at)
 
 
 def inbox(system, principal):

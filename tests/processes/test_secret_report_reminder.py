@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from engine.definitions import scheduled
 from engine.errors import ValidationError
 from engine.instances import service as instances
+from engine.instances import sweep as timer_sweep
 from engine.instances.models import ProcessInstance
 from engine.notifications.models import Notification
 from engine.tracking.models import ChangeRecord, SecretReportObligation
@@ -39,7 +40,7 @@ def open_q3(system, clock) -> int:
 
 def sweep(system, clock, at):
     clock.move_to(at)
-    return instances.fire_due_timers(db=system.db, engine=system.engine, now=at)
+    return timer_sweep.fire_due_timers(db=system.db, engine=system.engine, now=at)
 
 
 def confirm_task(system, principal):

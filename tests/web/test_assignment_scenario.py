@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from engine.instances import service as instances
+from engine.instances import sweep as timer_sweep
 
 ISSUED = "2025-03-31"  # a Monday
 DUE_A = "2025-04-24"  # Thursday; T2 ends Monday 28/04/2025 (Saturday 26/04 is a make-up working day)
@@ -41,7 +41,7 @@ class Http:
 
 def sweep(system, clock, at):
     clock.move_to(at)
-    return instances.fire_due_timers(db=system.db, engine=system.engine, now=at)
+    return timer_sweep.fire_due_timers(db=system.db, engine=system.engine, now=at)
 
 
 def test_three_tasks_two_units_from_registration_to_late_completion_and_extension(

@@ -14,7 +14,7 @@ from sqlalchemy import select, text
 from engine import operators
 from engine.cli import main
 from engine.errors import ValidationError
-from engine.instances import service as instances
+from engine.instances import sweep as timer_sweep
 from engine.instances.jobs import TimerLoop
 from engine.instances.models import ERROR, InstanceEvent, ProcessInstance
 from tests.timer_diagram import SCRIPT, SERVICE, START_MISSING, deploy, start
@@ -108,11 +108,11 @@ def test_a_failing_timer_step_is_an_incident_and_the_sweep_goes_on(
     system, directory, failing_and_healthy, kind, backend
 ):
     failing, healthy = failing_and_healthy(kind)
-    result = instances.fire_due_timers(db=system.db, engine=system.engine, now=AFTER)
+    result = timer_sweep.fire_due_timers(db=system.db, engine=system.engine, now=AFTER)
     assert result.advanced == [healthy] and list(result.failed) == [failing]
     assert_incident_and_healthy_fired(system, failing, healthy, kind)
     # Parked: a later sweep leaves it alone until a monitor retries it.
-    assert instances.fire_due_timers(db=system.db, engine=system.engine, now=AFTER).failed == {}
+    assert timer_sweep.fire_due_timers(db=system.db, engine=system.engine, now=AFTER).failed == {}
 
 
 def test_tick_records_the_incident_and_fires_the_later_timer(system, directory, failing_and_healthy):
@@ -149,7 +149,7 @@ def test_a_sweep_past_its_batch_size_goes_on_until_nothing_is_due(system, direct
     deploy(system, "healthy", SCRIPT.format(script="result = 1"))
     clock.move_to(DUE - timedelta(days=1))
     ids = [start(system, "healthy", DUE + timedelta(minutes=i)) for i in range(7)]
-    result = instances.fire_due_timers(db=system.db, engine=system.engine, now=AFTER, batch=3)
+    result = timer_sweep.fire_due_timers(db=system.db, engine=system.engine, now=AFTER, batch=3)
     assert sorted(result.advanced) == ids and result.fired == 7
 
 
@@ -170,7 +170,7 @@ def test_a_due_timer_the_engine_does_not_fire_is_an_incident_not_an_endless_swee
     instance_id = start(system, "healthy", due)
     monkeypatch.setattr(timer_module, "datetime", real_datetime)
     after = due + timedelta(minutes=1)
-    result = instances.fire_due_timers(db=system.db, engine=system.engine, now=after)
+    result = timer_sweep.fire_due_timers(db=system.db, engine=system.engine, now=after)
     assert result.advanced == [] and list(result.failed) == [instance_id]
     assert "đã đến hạn nhưng không chạy" in result.failed[instance_id]
-    assert instances.fire_due_timers(db=system.db, engine=system.engine, now=after).failed == {}
+    assert timer_sweep.fire_due_timers(db=system.db, engine=system.engine, now=after).failed == {}

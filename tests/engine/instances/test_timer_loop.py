@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from engine import clock as clock_module
-from engine.instances import service as instances
+from engine.instances import sweep as timer_sweep
 from engine.instances.jobs import TimerLoop
 from engine.instances.models import InstanceEvent
 from tests.timer_diagram import SCRIPT, deploy, start
@@ -64,7 +64,7 @@ def test_each_firing_is_logged_at_its_own_time(system, directory, clock):
     ids = [start(system, "ping", NOW) for _ in range(3)]
     clock_module.set_clock(SteppingClock(NOW))
     try:
-        result = instances.fire_due_timers(db=system.db, engine=system.engine)
+        result = timer_sweep.fire_due_timers(db=system.db, engine=system.engine)
     finally:
         clock_module.set_clock(clock)
     assert sorted(result.advanced) == ids

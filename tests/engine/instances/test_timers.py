@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from engine import operators
 from engine.instances import service as instances
+from engine.instances import sweep as timer_sweep
 from engine.instances.models import InstanceEvent, ProcessInstance
 from engine.tracking import service as tracking
 from tests.conftest import two_task_document
@@ -42,7 +43,7 @@ def test_two_sweepers_at_once_fire_each_timer_exactly_once(system, directory, cl
     results = []
 
     def sweep():
-        results.append(instances.fire_due_timers(db=system.db, engine=system.engine, now=AFTER_T1))
+        results.append(timer_sweep.fire_due_timers(db=system.db, engine=system.engine, now=AFTER_T1))
 
     threads = [threading.Thread(target=sweep) for _ in range(2)]
     for t in threads:
@@ -52,7 +53,7 @@ def test_two_sweepers_at_once_fire_each_timer_exactly_once(system, directory, cl
     advanced = [i for r in results for i in r.advanced]
     assert sorted(advanced) == sorted(set(advanced)) and len(advanced) == 12
     assert fired(system) == 12
-    assert instances.fire_due_timers(db=system.db, engine=system.engine, now=AFTER_T1).advanced == []
+    assert timer_sweep.fire_due_timers(db=system.db, engine=system.engine, now=AFTER_T1).advanced == []
 
 
 def test_a_failing_timer_step_becomes_an_incident_and_retry_runs_it(system, directory, clock, monkeypatch):
@@ -64,7 +65,7 @@ def test_a_failing_timer_step_becomes_an_incident_and_retry_runs_it(system, dire
 
     real = operators.OPERATORS["notify"]
     monkeypatch.setitem(operators.OPERATORS, "notify", broken)
-    result = instances.fire_due_timers(db=system.db, engine=system.engine, now=AFTER_T1)
+    result = timer_sweep.fire_due_timers(db=system.db, engine=system.engine, now=AFTER_T1)
     [(instance_id, message)] = result.failed.items()
     assert "mail server down" in message
     with system.db.reading() as session:
@@ -72,7 +73,7 @@ def test_a_failing_timer_step_becomes_an_incident_and_retry_runs_it(system, dire
         assert instance.status == "error" and instance.error["element_id"] == "notify_leadership"
         assert instances.timers(session=session, instance_id=instance_id) == []  # out of the sweep's index
     assert fired(system) == 0
-    assert instances.fire_due_timers(db=system.db, engine=system.engine, now=AFTER_T1).advanced == []
+    assert timer_sweep.fire_due_timers(db=system.db, engine=system.engine, now=AFTER_T1).advanced == []
 
     monkeypatch.setitem(operators.OPERATORS, "notify", real)
     with system.db.transaction() as session:
@@ -84,7 +85,7 @@ def test_a_failing_timer_step_becomes_an_incident_and_retry_runs_it(system, dire
         )
     assert fired(system) == 1
     assert (
-        instances.fire_due_timers(
+        timer_sweep.fire_due_timers(
             db=system.db, engine=system.engine, now=AFTER_T1 + timedelta(minutes=1)
         ).advanced
         == []

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from engine import operators
 from engine.definitions import scheduled
-from engine.instances import service as instances
+from engine.instances import sweep as timer_sweep
 from engine.reminders.operators import remind_units_without_report
 from engine.tracking.models import ReportRound, ReportSubmission
 from engine.tracking.reporting import report_period
@@ -34,7 +34,7 @@ def open_q3_round(system, clock) -> None:
     with system.db.transaction() as session:
         scheduled.ensure_running(session=session, engine=system.engine)
     clock.move_to(Q3_OPENS + timedelta(seconds=1))
-    instances.fire_due_timers(db=system.db, engine=system.engine, now=clock.now())
+    timer_sweep.fire_due_timers(db=system.db, engine=system.engine, now=clock.now())
 
 
 def submit(system, clock, principal, at: datetime) -> None:
@@ -76,7 +76,7 @@ def test_t6_tasks_r7_and_the_notice_after_t6_reach_only_units_that_have_not_repo
     }
 
     clock.move_to(AFTER_T6)
-    instances.fire_due_timers(db=system.db, engine=system.engine, now=AFTER_T6)
+    timer_sweep.fire_due_timers(db=system.db, engine=system.engine, now=AFTER_T6)
     overdue = notes(system, "periodic_report_not_sent")
     assert by_time(overdue) == {AFTER_T6: to_units(["SO_NV", "XA_BX"])}  # SO_XD reported on 18/09
     assert overdue[0].message == (
