@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, jsonify
 
 from engine import clock
-from engine.auth import service, throttle
+from engine.auth import service
 from engine.auth.models import ROLES, ApiToken
-from engine.web.api import API_PREFIX, operation, reading, system, transaction, user
+from engine.web.api import API_PREFIX, operation, reading, sign_in_attempt, system, transaction, user
 
 bp = Blueprint("auth", __name__, url_prefix=API_PREFIX)
 
@@ -70,14 +70,7 @@ PASSWORD_IN = {
 def create_token(body: dict):
     settings = system().settings
     with transaction() as session:
-        outcome = throttle.attempt(
-            session=session,
-            username=body["username"],
-            password=body["password"],
-            address=request.remote_addr or "",
-            now=clock.now(),
-            settings=settings,
-        )
+        outcome = sign_in_attempt(session, body["username"], body["password"])
     account = outcome.user_or_raise()
     with transaction() as session:
         token, row = service.issue_token(

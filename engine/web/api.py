@@ -17,6 +17,7 @@ from werkzeug.routing import IntegerConverter
 
 from engine import clock
 from engine.auth import service as auth
+from engine.auth import throttle
 from engine.errors import AuthenticationError, PermissionDeniedError, ValidationError
 from engine.system import System
 from engine.validation import bounded, refuse_unstorable, validate
@@ -168,6 +169,18 @@ def operation(
         return wrapper
 
     return decorate
+
+
+def sign_in_attempt(session: Session, username: str, password: str) -> throttle.Outcome:
+    """A password check throttled for this request's client address (/login, /tokens, HTTP Basic)."""
+    return throttle.attempt(
+        session=session,
+        username=username,
+        password=password,
+        address=request.remote_addr or "",
+        now=clock.now(),
+        settings=system().settings,
+    )
 
 
 def authenticate_bearer() -> auth.Principal:

@@ -16,13 +16,12 @@ from datetime import datetime
 from flask import Blueprint, Response, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from engine import clock, errors
+from engine import errors
 from engine.auth import service as auth
-from engine.auth import throttle
 from engine.definitions import service
 from engine.definitions.models import ProcessDefinition
 from engine.definitions.views import ANALYSTS
-from engine.web.api import authenticate_bearer, reading, system, transaction
+from engine.web.api import authenticate_bearer, reading, sign_in_attempt, system, transaction
 from engine.web.errors import status_of
 
 bp = Blueprint("camunda_rest", __name__, url_prefix="/engine-rest")
@@ -68,14 +67,7 @@ def _principal() -> auth.Principal:
     if not colon:
         raise errors.AuthenticationError("Thông tin đăng nhập HTTP Basic không đọc được")
     with transaction() as session:  # throttled like /login: a Basic header is a password guess too
-        outcome = throttle.attempt(
-            session=session,
-            username=username,
-            password=password,
-            address=request.remote_addr or "",
-            now=clock.now(),
-            settings=system().settings,
-        )
+        outcome = sign_in_attempt(session, username, password)
     return auth.principal(outcome.user_or_raise())
 
 

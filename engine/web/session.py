@@ -15,9 +15,9 @@ from flask.sessions import SecureCookieSessionInterface
 
 from engine import clock
 from engine.auth import service as auth
-from engine.auth import sessions, throttle
+from engine.auth import sessions
 from engine.errors import AuthenticationError, TooManyAttemptsError
-from engine.web.api import reading, system, transaction
+from engine.web.api import reading, sign_in_attempt, system, transaction
 
 SESSION_KEY = "sid"
 CSRF_KEY = "csrf"
@@ -73,14 +73,7 @@ def login():
     password = request.form.get("password", "")
     try:
         with transaction() as db_session:
-            outcome = throttle.attempt(
-                session=db_session,
-                username=username,
-                password=password,
-                address=request.remote_addr or "",
-                now=clock.now(),
-                settings=system().settings,
-            )
+            outcome = sign_in_attempt(db_session, username, password)
             user = outcome.user
             if user is not None:
                 raw = sessions.start(session=db_session, user=user, now=clock.now())

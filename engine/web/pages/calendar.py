@@ -39,16 +39,7 @@ def preview_override():
     day, working, note = _override_form()
     try:
         with reading() as session:
-            done = corrections.change_override(
-                session=session,
-                engine=system().engine,
-                day=day,
-                working=working,
-                note=note,
-                actor=me().username,
-                now=clock.now(),
-                dry_run=True,
-            )
+            done = _change_override(session, day, working, note, dry_run=True)
     except ValidationError as exc:
         return _month(day.year, day.month, errors=exc.fields, code=422)
     preview = {"day": day, "action": request.form["action"], "note": note, "moves": done.moves}
@@ -61,15 +52,7 @@ def confirm_override():
     require(ADMINS)
     day, working, note = _override_form()
     with transaction() as session:
-        done = corrections.change_override(
-            session=session,
-            engine=system().engine,
-            day=day,
-            working=working,
-            note=note,
-            actor=me().username,
-            now=clock.now(),
-        )
+        done = _change_override(session, day, working, note)
     what = {None: "bỏ khai báo", True: "ngày làm việc", False: "ngày nghỉ"}[working]
     flash(f"Ngày {day:%d/%m/%Y}: {what}; {len(done.moves)} thời hạn đã được điều chỉnh.", "success")
     return redirect(url_for("pages.work_calendar", year=day.year, month=day.month))
@@ -97,6 +80,20 @@ def set_calendar_year(year: int):
         return _month(year, form.get("month", 1, type=int), errors=exc.fields, code=422)
     flash(f"Lịch năm {year}: {'chính thức' if official else 'dự kiến'}.", "success")
     return redirect(url_for("pages.work_calendar", year=year, month=form.get("month", 1, type=int)))
+
+
+def _change_override(session, day: date, working: bool | None, note: str, *, dry_run: bool = False):
+    """The administrator's change of one day (or its preview): every open deadline it touches moves."""
+    return corrections.change_override(
+        session=session,
+        engine=system().engine,
+        day=day,
+        working=working,
+        note=note,
+        actor=me().username,
+        now=clock.now(),
+        dry_run=dry_run,
+    )
 
 
 def _override_form() -> tuple[date, bool | None, str]:

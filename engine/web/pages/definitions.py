@@ -188,7 +188,7 @@ def definition_upload():
     filename, data = diagram.filename, diagram.read()
     forms = {f.filename: f.read() for f in request.files.getlist("forms") if f.filename} or None
     settings = system().settings
-    with transaction() as session:  # validate_upload deploys in a savepoint that it rolls back
+    with reading() as session:
         report = definitions.validate_upload(
             session=session, settings=settings, data=data, filename=filename, forms=forms
         )
