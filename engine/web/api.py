@@ -224,7 +224,7 @@ def openapi_document(app: Flask) -> dict:
 
 
 # What a change answers besides its usual body when the diagram failed after the change was kept: the
-# instances parked as incidents (engine.web.errors.tell_of_incidents).
+# instances parked as incidents (engine.web.incident_notices).
 INCIDENTS = {
     "type": "array",
     "description": "the procedure failed after your change was saved: the instances parked as incidents",

@@ -17,7 +17,7 @@ from engine.tracking.assignment_views import bp as assignments_bp
 from engine.tracking.report_views import bp as reports_bp
 from engine.tracking.views import bp as tracking_bp
 from engine.usertasks.views import bp as usertasks_bp
-from engine.web import errors, security
+from engine.web import errors, incident_notices, security
 from engine.web.api import API_PREFIX, guard_requests, openapi_document
 from engine.web.camunda_rest import bp as camunda_rest_bp
 from engine.web.pages import bp as pages_bp
@@ -39,6 +39,7 @@ def create_app(settings: Settings | None = None, *, system: System | None = None
     app.json.ensure_ascii = False
     app.extensions["theodoi"] = system
     errors.init_app(app)
+    incident_notices.init_app(app)
     security.init_app(app)
     app.session_interface = CookieSessions(system.settings.session_cookie_secure)
     guard_requests(app)  # before the blueprints: their <int:...> rules take its bounded converter

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app, flash, g, jsonify, request
+from flask import Flask, Response, jsonify, request
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from engine import errors
-from engine.instances import incidents
 
 # How each database says "another writer holds the lock and we gave up waiting": SQLite's messages
 # (after its busy timeout) and PostgreSQL's lock_not_available (SQLSTATE 55P03, after lock_timeout).
@@ -84,33 +83,3 @@ def init_app(app: Flask) -> None:
         if busy is None:
             raise exc
         return error_response(busy)
-
-    @app.before_request
-    def watch_incidents() -> None:
-        g.incident_watch = incidents.start_watching()
-
-    @app.after_request
-    def tell_incidents(response: Response) -> Response:
-        return tell_of_incidents(response, incidents.watched())
-
-    @app.teardown_request
-    def stop_watching_incidents(_exc) -> None:
-        token = g.pop("incident_watch", None)
-        if token is not None:
-            incidents.stop_watching(token)
-
-
-def tell_of_incidents(response: Response, found: list[incidents.Incident]) -> Response:
-    """A user's action that ran into a fault of the diagram succeeded (their input was kept) and the
-    instance was parked: the API answers as usual plus an `incidents` list, a page flashes the message."""
-    if not found or response.status_code >= 400:
-        return response
-    if request.path.startswith("/api/"):
-        body = response.get_json(silent=True)
-        if isinstance(body, dict):
-            body["incidents"] = [incident.as_dict() for incident in found]
-            response.set_data(current_app.json.dumps(body))
-    else:
-        for incident in found:
-            flash(incident.user_message(), "error")
-    return response
