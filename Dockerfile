@@ -5,7 +5,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 TZ=UTC \
 COPY pyproject.toml README.md ./
 COPY engine engine
 COPY webhooks webhooks
-RUN pip install --no-cache-dir ".[postgres,server]"
+RUN pip install --no-cache-dir ".[postgres,server,s3]"
 COPY processes processes
 COPY forms forms
 RUN useradd --create-home theodoi && mkdir -p /app/var && chown theodoi /app/var

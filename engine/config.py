@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from engine.files import kinds
+
 PREFIX = "THEODOI_"
 _REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -70,10 +72,25 @@ class Settings:
     login_address_max_failures: int = 20
     login_window_minutes: int = 15
     login_lock_minutes: int = 15
+    # Tệp đính kèm (engine/files): the largest file one upload may carry, and the kinds allowed, by
+    # extension (each is also checked by its content; engine/files/kinds.py lists what can be recognised).
+    files_max_bytes: int = 20 * 1024 * 1024
+    files_types: str = kinds.DEFAULT_TYPES
+    # An S3-compatible store (MinIO) for the files; without a bucket they stay under data_dir/files.
+    files_s3_endpoint: str = ""  # e.g. http://minio:9000; empty: the provider's default (AWS)
+    files_s3_bucket: str = ""
+    files_s3_access_key: str = ""
+    files_s3_secret_key: str = ""
+    files_s3_region: str = "us-east-1"
 
     def __post_init__(self) -> None:
         # Parsed here, once: a bad value stops the start-up, not the first reminder pass hours later.
         _ = self.reminder_offsets
+        _ = self.file_types
+        if self.files_max_bytes < 1:
+            raise ValueError(
+                f"{PREFIX}FILES_MAX_BYTES must be a positive number of bytes, got {self.files_max_bytes}"
+            )
         if not 0 <= self.reminder_hour <= 23:
             raise ValueError(
                 f"{PREFIX}REMINDER_HOUR must be an hour from 0 to 23, got {self.reminder_hour!r}"
@@ -88,6 +105,11 @@ class Settings:
     def reminder_offsets(self) -> tuple[int, ...]:
         """reminder_days as distinct working-day counts, the earliest reminder first: (3, 1)."""
         return parse_reminder_days(self.reminder_days)
+
+    @functools.cached_property
+    def file_types(self) -> frozenset[str]:
+        """files_types as a set of extensions: {"pdf", "docx", ...}."""
+        return kinds.parse_types(self.files_types)
 
     @property
     def resolved_database_url(self) -> str:

@@ -57,6 +57,12 @@ class NotFoundError(EngineError):
     code = "not_found"
 
 
+class FileTooLargeError(EngineError):
+    """An uploaded file above the configured size (THEODOI_FILES_MAX_BYTES)."""
+
+    code = "file_too_large"
+
+
 class ValidationError(EngineError):
     """Input that fails its schema; details['fields'] maps each bad field to its message."""
 
@@ -73,8 +79,20 @@ class SecretDocumentRefused(ValidationError):
     code = "secret_document_refused"
 
 
+class FileTypeRefused(ValidationError):
+    """A file of a kind that may not be attached, or whose content is not what its extension says."""
+
+    code = "file_type_refused"
+
+
 class ConflictError(EngineError):
     code = "conflict"
+
+
+class DuplicateDocumentError(ConflictError):
+    """A document with the same number, type and issue date is already registered; details name it."""
+
+    code = "duplicate_document"
 
 
 class TaskNotReadyError(ConflictError):

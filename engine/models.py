@@ -3,6 +3,7 @@
 from engine.auth.models import ApiToken, User
 from engine.db import Base
 from engine.definitions.models import ProcessDefinition
+from engine.files.models import StoredFile
 from engine.instances.models import InstanceEvent, ProcessInstance, WaitingTimer
 from engine.notifications.models import Notification
 from engine.reminders.models import DeadlineReminder, ReminderPass
@@ -55,6 +56,7 @@ __all__ = [
     "SecretReportObligation",
     "SecretReportPeriod",
     "StatusUpdate",
+    "StoredFile",
     "Unit",
     "Urging",
     "User",

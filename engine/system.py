@@ -12,11 +12,12 @@ from engine.db import Database
 from engine.definitions import service as definitions
 
 # The `_`-named modules are imported for their side effect: they register the operators that diagrams
-# call and the change-history hook.
+# call, the change-history hook and the search-text hook.
 from engine.instances import operators as _instance_operators  # noqa: F401
 from engine.instances.service import Engine
 from engine.notifications import operators as _notification_operators  # noqa: F401
 from engine.reminders import operators as _reminder_operators  # noqa: F401
+from engine.search import upkeep as _search_upkeep  # noqa: F401
 from engine.tracking import assignment_operators as _assignment_operators  # noqa: F401
 from engine.tracking import feedback_operators as _feedback_operators  # noqa: F401
 from engine.tracking import history as _history  # noqa: F401

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import psycopg
@@ -211,6 +211,10 @@ def two_task_document(**changes) -> dict:
             {"content": "Rà soát thủ tục hành chính nội bộ", "lead_unit": "SO_XD", "due_date": "2025-04-30"},
         ],
     }
+    if "issued_on" in changes and "tasks" not in changes:
+        # The second task keeps its 96 days after the issue date: a deadline before it is refused.
+        due = date.fromisoformat(changes["issued_on"]) + timedelta(days=96)
+        document["tasks"][1]["due_date"] = due.isoformat()
     document.update(changes)
     return document
 

@@ -19,7 +19,7 @@ SERVICES = COMPOSE["services"]
 
 
 def test_the_distributed_mode_has_all_its_parts():
-    assert {"postgres", "redis", "migrate", "web", "worker", "beat"} <= set(SERVICES)
+    assert {"postgres", "redis", "minio", "migrate", "web", "worker", "beat"} <= set(SERVICES)
     for name, service in SERVICES.items():
         for dependency in service.get("depends_on", {}):
             assert dependency in SERVICES, f"{name} depends on unknown service {dependency}"
@@ -34,6 +34,22 @@ def test_every_theodoi_variable_is_a_setting():
                     f"{name}: {variable} is not read by engine/config.py"
                 )
     assert "postgresql+psycopg://" in SERVICES["web"]["environment"]["THEODOI_DATABASE_URL"]
+
+
+def test_the_attached_files_go_to_minio_and_its_volume():
+    minio = SERVICES["minio"]
+    assert "files:/data" in minio["volumes"] and "files" in COMPOSE["volumes"]
+    for name in ("web", "worker"):
+        environment = SERVICES[name]["environment"]
+        assert environment["THEODOI_FILES_S3_ENDPOINT"] == "http://minio:9000"
+        assert environment["THEODOI_FILES_S3_BUCKET"]
+        assert SERVICES[name]["depends_on"]["minio"] == {"condition": "service_healthy"}
+    # The application signs in with MinIO's own account (one secret, set once for both).
+    assert (
+        minio["environment"]["MINIO_ROOT_PASSWORD"]
+        == SERVICES["web"]["environment"]["THEODOI_FILES_S3_SECRET_KEY"]
+    )
+    assert "s3" in re.search(r'pip install [^"]*"\.\[([\w,]+)\]"', DOCKERFILE).group(1).split(",")
 
 
 def test_commands_point_at_real_entry_points():

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from jinja2 import TemplateSyntaxError
-from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
+from engine.bpmn.instructions import environment as instructions_environment
 from engine.errors import DiagramProblem
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -260,7 +260,7 @@ def loop_reference_warnings(root: etree._Element, filename: str, _known=()) -> l
 
 
 _EVALUATED_PROPERTIES = ("dueDate", "subject", "candidateUnit")
-_TEMPLATES = SandboxedEnvironment()
+_TEMPLATES = instructions_environment()
 
 CHECKS = (duplicate_id_problems, reference_problems, call_activity_problems, expression_problems)
 
@@ -294,7 +294,7 @@ def _expressions(process: etree._Element) -> Iterator[tuple[str, str, str, str, 
 def _template_problems(filename: str, element: etree._Element) -> list[DiagramProblem]:
     """Jinja syntax of a user task's instructions (rendered for every inbox entry)."""
     try:
-        _TEMPLATES.parse(element.text or "")
+        _TEMPLATES.compile(element.text or "")  # compiled, not only parsed: an unknown filter is refused too
     except TemplateSyntaxError as error:
         line = (line_of(element) or 1) + (error.lineno or 1) - 1
         return [

@@ -13,7 +13,6 @@ from threading import Lock
 from typing import Any
 from uuid import UUID
 
-from jinja2.sandbox import SandboxedEnvironment
 from SpiffWorkflow.bpmn.specs.event_definitions import timer as timer_module
 from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
@@ -27,6 +26,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
+from engine.bpmn import instructions
 from engine.bpmn.failures import process_errors
 from engine.bpmn.loader import build_specs
 from engine.bpmn.records import Snapshot, StepRecord, TimerInfo, UserTaskInfo, jsonable
@@ -83,7 +83,7 @@ class Runtime:
         self.serializer = make_serializer(self.specs)
         self.engine_step_budget = engine_step_budget
         self.roundtrip_every_step = roundtrip_every_step
-        self._templates = SandboxedEnvironment(autoescape=False)
+        self._templates = instructions.environment()
         self._compiled_templates = _LRU(cache_size)
 
     def specs(self, key: int) -> tuple[Any, dict]:

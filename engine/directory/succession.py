@@ -101,7 +101,7 @@ def end_unit(
             cause={"unit_ended": code, "successor": successor.code},
             refresh_user_tasks=True,
         )
-        _release_claims(session, instance.id, successor.code, actor, now)
+        release_claims(session, instance.id, successor.code, actor, now)
     session.flush()
     return Ending(unit, successor, [a.id for a in led], coordinated)
 
@@ -131,10 +131,11 @@ def _check(unit: Unit, successor: Unit | None, last_day: date, today: date) -> N
         raise ValidationError(message, fields={"successor_code": message})
 
 
-def _release_claims(
+def release_claims(
     session: Session, instance_id: int, unit_code: str, actor: str | None, now: datetime
 ) -> None:
-    """A user task someone of the ended unit had claimed goes back to the successor's staff."""
+    """A ready user task now offered to `unit_code` but claimed by someone outside it (of the unit that had
+    the assignment before: an ended unit, or a lead unit VP corrected) goes back to the unit's staff."""
     rows = session.scalars(
         select(UserTaskRow)
         .join(User, User.username == UserTaskRow.assignee)

@@ -137,6 +137,30 @@ def set_reporting(*, session: Session, unit_type: str, sends_reports: bool, acto
     return row
 
 
+def local_government_types(*, session: Session) -> set[str]:
+    """The unit types marked local governments (UBND cấp xã, cấp huyện): their units may name another
+    unit's open assignment in their feedback (Đ21.3, engine.tracking.choices)."""
+    return set(session.scalars(select(UnitType.name).where(UnitType.local_government.is_(True))))
+
+
+def set_local_government(
+    *, session: Session, unit_type: str, local_government: bool, actor: str | None
+) -> UnitType:
+    """Whether units of `unit_type` are local governments (Đ21.3)."""
+    unit_type = (unit_type or "").strip()
+    if not unit_type or len(unit_type) > UnitType.__table__.c.name.type.length:
+        raise ValidationError("Loại đơn vị không hợp lệ", fields={"unit_type": "1..100 ký tự"})
+    row = session.get(UnitType, unit_type)
+    with history.acting_as(actor):
+        if row is None:
+            row = UnitType(name=unit_type, sends_reports=True, local_government=local_government)
+            session.add(row)
+        else:
+            row.local_government = local_government
+        session.flush()
+    return row
+
+
 # ---- tracking rooms of VP ------------------------------------------------------------------------------
 
 

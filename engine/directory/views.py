@@ -75,6 +75,7 @@ UNIT_TYPE = {
     "properties": {
         "name": {"type": "string"},
         "sends_reports": {"type": "boolean"},
+        "local_government": {"type": "boolean", "description": "chính quyền địa phương (khoản 3 Điều 21)"},
         "unit_count": {"type": "integer"},
     },
 }
@@ -85,6 +86,11 @@ UNIT_TYPE_IN = {
     "properties": {
         "name": {**_TEXT, "maxLength": 100, "title": "Loại đơn vị"},
         "sends_reports": {"type": "boolean", "title": "Gửi báo cáo định kỳ"},
+        "local_government": {
+            "type": "boolean",
+            "title": "Chính quyền địa phương",
+            "description": "Đơn vị loại này chọn được nhiệm vụ của sở, ngành để phản hồi (khoản 3 Điều 21)",
+        },
     },
 }
 ROOM = {"type": "object", "properties": {"name": {"type": "string"}, "active": {"type": "boolean"}}}
@@ -192,12 +198,18 @@ def end_unit(code: str, body: dict):
 def list_unit_types():
     with reading() as session:
         found = units.unit_types(session=session)
-    return jsonify(items=[{"name": n, "sends_reports": r, "unit_count": c} for n, r, c in found])
+        local = units.local_government_types(session=session)
+    return jsonify(
+        items=[
+            {"name": n, "sends_reports": r, "local_government": n in local, "unit_count": c}
+            for n, r, c in found
+        ]
+    )
 
 
 @bp.put("/unit-types")
 @operation(
-    summary="Đặt một loại đơn vị có (hay không) phải gửi báo cáo định kỳ",
+    summary="Đặt một loại đơn vị có (hay không) phải gửi báo cáo định kỳ, có là chính quyền địa phương không",
     tag="units",
     roles=ADMINS,
     body=UNIT_TYPE_IN,
@@ -211,8 +223,20 @@ def put_unit_type(body: dict):
             sends_reports=body["sends_reports"],
             actor=user().username,
         )
+        if "local_government" in body:
+            row = units.set_local_government(
+                session=session,
+                unit_type=body["name"],
+                local_government=body["local_government"],
+                actor=user().username,
+            )
         count = sum(c for n, _, c in units.unit_types(session=session) if n == row.name)
-        return jsonify(name=row.name, sends_reports=row.sends_reports, unit_count=count)
+        return jsonify(
+            name=row.name,
+            sends_reports=row.sends_reports,
+            local_government=row.local_government,
+            unit_count=count,
+        )
 
 
 @bp.get("/tracking-rooms")

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from engine.bpmn.failures import describe_failure
 from engine.instances.models import ERROR, InstanceEvent, ProcessInstance
 from engine.instances.saving import drop_timers
-from engine.notifications.models import Notification
+from engine.notifications.writing import About, write
 
 # Who hears of an incident: those who watch the instances and those who can fix the diagram.
 INCIDENT_GROUPS = ("monitor", "analyst")
@@ -90,16 +90,17 @@ def park(session: Session, instance: ProcessInstance, error: BaseException, now:
         message=record["message"],
     )
     text = f"Quy trình {instance.process_id} #{instance.id} gặp lỗi ở bước “{incident.where}”: "
-    session.add_all(
-        Notification(
-            recipient_group=group,
+    # About the instance only: its page is where monitors and analysts retry it (engine/notifications).
+    about = About(instance_id=instance.id)
+    for group in INCIDENT_GROUPS:
+        write(
+            session,
             kind=NOTIFICATION_KIND,
             message=(text + incident.message)[:2000],
-            instance_id=instance.id,
-            created_at=now,
+            about=about,
+            now=now,
+            group=group,
         )
-        for group in INCIDENT_GROUPS
-    )
     found = _watchers.get()
     if found is not None:
         found.append(incident)

@@ -12,6 +12,7 @@ from engine import operators
 from engine.bpmn.records import Snapshot, StepRecord
 from engine.bpmn.runtime import Execution
 from engine.instances.models import COMPLETED, InstanceEvent, ProcessInstance, WaitingTimer
+from engine.search import texts
 from engine.usertasks.models import CANCELLED, READY, UserTaskGroup, UserTaskRow
 
 
@@ -144,9 +145,12 @@ def _rewrite_user_tasks(
         due_at = _due_instant(info.due, calendar)
         row = open_rows.get(task_id)
         if row is not None:
+            reworded = refresh or row.subject != info.subject
             row.due_at, row.subject, row.instructions = due_at, info.subject, info.instructions
             if refresh:
                 _refresh(session, row, info)
+            if reworded:  # only then: search_text is not loaded, so setting it always writes
+                row.search_text = texts.user_task_text(name=row.name, subject=row.subject)
             continue
         new_rows.append(
             {
@@ -162,6 +166,7 @@ def _rewrite_user_tasks(
                 "ui_form": info.ui_form,
                 "subject": info.subject,
                 "instructions": info.instructions,
+                "search_text": texts.user_task_text(name=info.name, subject=info.subject),
                 "due_at": due_at,
                 "state": READY,
                 "created_at": now,

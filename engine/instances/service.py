@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -22,7 +22,7 @@ from engine.config import Settings
 from engine.definitions import service as definitions
 from engine.definitions.models import ProcessDefinition
 from engine.errors import ConflictError, NotFoundError, ProcessExecutionError, StaleInstanceError
-from engine.instances import incidents
+from engine.instances import incidents, listing
 from engine.instances.incidents import Incident
 from engine.instances.models import (
     COMPLETED,
@@ -34,6 +34,7 @@ from engine.instances.models import (
     WaitingTimer,
 )
 from engine.instances.saving import note_timer, save
+from engine.search.sql import DEFAULT_SORT, Sort
 from engine.usertasks.models import READY, UserTaskRow
 from engine.workdays import service as workdays
 
@@ -239,20 +240,15 @@ def list_(
     status: str | None = None,
     definition_id: int | None = None,
     business_key: str | None = None,
+    words: Sequence[str] = (),
+    sort: Sort = DEFAULT_SORT,
     limit: int = 50,
     offset: int = 0,
 ) -> list[ProcessInstance]:
-    """Instances, newest first, filtered (`definition_id`: those running that version)."""
-    query = select(ProcessInstance).order_by(ProcessInstance.id.desc()).limit(limit).offset(offset)
-    if process_id:
-        query = query.where(ProcessInstance.process_id == process_id)
-    if status:
-        query = query.where(ProcessInstance.status == status)
-    if definition_id:
-        query = query.where(ProcessInstance.definition_id == definition_id)
-    if business_key:
-        query = query.where(ProcessInstance.business_key == business_key)
-    return list(session.scalars(query))
+    """Instances, newest first unless sorted, filtered (`definition_id`: those running that version;
+    `words`: folded search words, engine.search.instance_facts)."""
+    filters = listing.InstanceFilters(process_id, status, definition_id, business_key, words)
+    return listing.list_(session=session, filters=filters, sort=sort, limit=limit, offset=offset)
 
 
 def current_data(*, session: Session, engine: Engine, instance: ProcessInstance) -> dict[str, Any]:

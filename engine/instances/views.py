@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, request
 
-from engine.instances import operations, service, starting
+from engine.instances import listing, operations, service, starting
 from engine.instances.models import InstanceEvent, ProcessInstance, WaitingTimer
+from engine.search import params
+from engine.search.fold import words
+from engine.search.sql import Sort
 from engine.usertasks import service as usertasks
 from engine.usertasks.views import USER_TASK, present_user_task
 from engine.web.api import API_PREFIX, operation, paging, reading, system, transaction, user
@@ -107,6 +110,12 @@ def present_timer(t: WaitingTimer) -> dict:
         "status": {"type": "string", "enum": ["running", "completed", "error", "cancelled"]},
         "definition_id": {"type": "integer"},
         "business_key": {"type": "string"},
+        "q": {
+            **params.Q,
+            "description": params.Q["description"]
+            + ": tên quy trình, mã (#12), khóa nghiệp vụ, văn bản và nhiệm vụ mà quy trình xử lý",
+        },
+        **params.sorting(listing.SORT_KEYS),
         "limit": {"type": "integer", "minimum": 1, "maximum": 500},
         "offset": {"type": "integer", "minimum": 0},
     },
@@ -114,13 +123,17 @@ def present_timer(t: WaitingTimer) -> dict:
 )
 def list_instances():
     limit, offset = paging()
+    args = request.args
+    searched = words(args.get("q"))
     with reading() as session:
         rows = service.list_(
             session=session,
-            process_id=request.args.get("process_id"),
-            status=request.args.get("status"),
-            definition_id=request.args.get("definition_id", type=int),
-            business_key=request.args.get("business_key"),
+            process_id=args.get("process_id"),
+            status=args.get("status"),
+            definition_id=args.get("definition_id", type=int),
+            business_key=args.get("business_key"),
+            words=searched,
+            sort=Sort.choose(set(listing.SORT_KEYS), args.get("sort"), args.get("dir")),
             limit=limit,
             offset=offset,
         )

@@ -3,24 +3,16 @@ a unit), or for a whole unit."""
 
 from __future__ import annotations
 
-from engine.notifications.models import Notification
+from engine.notifications.writing import about_instance, write
 from engine.operators import StepContext, operator
 
 
 @operator("notify", title="Gửi thông báo cho một nhóm người dùng")
 def notify(ctx: StepContext, *, group: str, kind: str, message: str, unit: str | None = None) -> int:
-    """Store a notification for `group` (within `unit`); it shows in their inbox next to their user tasks."""
-    row = Notification(
-        recipient_group=group,
-        recipient_unit=unit,
-        kind=kind,
-        message=message,
-        instance_id=ctx.instance_id,
-        created_at=ctx.now,
-    )
-    ctx.session.add(row)
-    ctx.session.flush()
-    return row.id
+    """Store a notification for `group` (within `unit`); it shows in their inbox next to their user tasks,
+    and leads to what the calling instance is about (its assignment or document)."""
+    about = about_instance(ctx.session, ctx.instance_id)
+    return write(ctx.session, kind=kind, message=message, about=about, now=ctx.now, group=group, unit=unit).id
 
 
 # Who in a unit reads what VP sends it: the head of the unit and its focal-point staff.

@@ -19,6 +19,9 @@ NOTIFICATION = {
         "recipient_unit": {"type": ["string", "null"]},
         "recipient_user": {"type": ["string", "null"]},
         "instance_id": {"type": ["integer", "null"]},
+        "task_id": {"type": ["string", "null"]},
+        "assignment_id": {"type": ["integer", "null"]},
+        "document_id": {"type": ["integer", "null"]},
         "created_at": {"type": "string", "format": "date-time"},
     },
 }
@@ -43,6 +46,9 @@ def list_notifications():
                     "recipient_unit": n.recipient_unit,
                     "recipient_user": n.recipient_user,
                     "instance_id": n.instance_id,
+                    "task_id": n.task_id,
+                    "assignment_id": n.assignment_id,
+                    "document_id": n.document_id,
                     "created_at": n.created_at.isoformat(),
                 }
                 for n in rows

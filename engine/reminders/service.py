@@ -9,6 +9,7 @@ hour's pass tries it again, since nothing of it was kept (as it does a whole pas
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import select, update
@@ -18,10 +19,11 @@ from sqlalchemy.orm import Session
 from engine import clock
 from engine.db import Database
 from engine.instances.service import Engine
-from engine.notifications.models import Notification
+from engine.notifications.writing import About, about_instance, write
 from engine.reminders.due import DueReminder, due_today
-from engine.reminders.models import DeadlineReminder, ReminderPass
+from engine.reminders.models import ASSIGNMENT, USER_TASK, DeadlineReminder, ReminderPass
 from engine.reminders.schedule import next_reminder_run, pass_slot
+from engine.tracking.models import Assignment
 from engine.workdays import service as workdays
 
 __all__ = ["next_reminder_run", "send_due_reminders", "send"]
@@ -68,20 +70,31 @@ def send(*, session: Session, reminder: DueReminder, now: datetime) -> DeadlineR
     )
     session.add(row)
     session.flush()
-    session.add_all(
-        Notification(
-            recipient_group=r.group,
-            recipient_unit=r.unit,
-            recipient_user=r.user,
+    about = _about(session, reminder)
+    for r in reminder.recipients:
+        write(
+            session,
             kind=reminder.kind,
             message=reminder.message,
-            instance_id=reminder.instance_id,
-            created_at=now,
+            about=about,
+            now=now,
+            group=r.group,
+            unit=r.unit,
+            user=r.user,
         )
-        for r in reminder.recipients
-    )
-    session.flush()
     return row
+
+
+def _about(session: Session, reminder: DueReminder) -> About:
+    """What the reminder's notifications lead to: the user task or assignment it is about, else what its
+    instance is about (a report round's instance leads to the unit's report user task)."""
+    about = about_instance(session, reminder.instance_id)
+    if reminder.subject_kind == USER_TASK:
+        return replace(about, task_id=reminder.subject_id)
+    if reminder.subject_kind == ASSIGNMENT:
+        assignment = session.get(Assignment, int(reminder.subject_id))
+        return replace(about, assignment_id=assignment.id, document_id=assignment.document_id)
+    return about
 
 
 def _send_batch(db: Database, batch: list[DueReminder], now: datetime) -> int:

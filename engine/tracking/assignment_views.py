@@ -9,7 +9,10 @@ from flask import Blueprint, jsonify, request
 
 from engine import clock
 from engine.errors import ValidationError
-from engine.tracking import assignments, buckets, history, scope, service
+from engine.search import params
+from engine.search.fold import words
+from engine.search.sql import Sort
+from engine.tracking import assignments, buckets, corrections, history, scope, service
 from engine.tracking.models import (
     ACCEPTED,
     AWAITING_ACCEPTANCE,
@@ -109,6 +112,14 @@ def _today_and_calendar(session):
         "stage": {"type": "string", "enum": STAGES},
         "bucket": {"type": "string", "enum": [*buckets.BUCKETS, "due_soon"]},
         "unit": {"type": "string"},
+        "q": {
+            **params.Q,
+            "description": params.Q["description"]
+            + ": số văn bản, nội dung, đơn vị chủ trì và phối hợp, người ký, chuyên viên theo dõi",
+        },
+        "due_from": {"type": "string", "format": "date", "description": "hạn hiệu lực từ ngày"},
+        "due_to": {"type": "string", "format": "date", "description": "hạn hiệu lực đến ngày"},
+        **params.sorting(assignments.SORTS),
         "limit": {"type": "integer"},
         "offset": {"type": "integer"},
     },
@@ -128,6 +139,9 @@ def list_assignments():
     if problems:
         raise ValidationError("Tham số lọc không hợp lệ", fields=problems)
     limit, offset = paging()
+    due_from, due_to = params.iso_range(args, "due_from", "due_to")
+    searched = words(args.get("q"))
+    sort = Sort.choose(assignments.SORTS, args.get("sort"), args.get("dir"))
     with reading() as session:
         today, calendar = _today_and_calendar(session)
         found = assignments.list_(
@@ -136,10 +150,16 @@ def list_assignments():
             calendar=calendar,
             today=today,
             soon_days=system().settings.due_soon_days,
-            view=args.get("view"),
-            stage=args.get("stage"),
-            bucket=args.get("bucket"),
-            unit=args.get("unit"),
+            filters=assignments.Filters(
+                view=args.get("view"),
+                stage=args.get("stage"),
+                bucket=args.get("bucket"),
+                unit=args.get("unit"),
+                words=searched,
+                due_from=due_from,
+                due_to=due_to,
+            ),
+            sort=sort,
             limit=limit,
             offset=offset,
         )
@@ -225,3 +245,76 @@ def add_update(assignment_id: int, body: dict):
             session, user=principal, assignment_id=assignment_id, payload=body, now=clock.now()
         )
         return jsonify(present_row(update)), 201
+
+
+CORRECTION_OUT = {
+    "type": "object",
+    "properties": {
+        "assignment_id": {"type": "integer"},
+        "dry_run": {"type": "boolean"},
+        "reason": {"type": "string"},
+        "summary": {"type": "string", "description": "Các thay đổi, như người dùng đọc"},
+        "changes": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "field": {"type": "string"},
+                    "label": {"type": "string"},
+                    "old": {},
+                    "new": {},
+                    "old_text": {"type": "string"},
+                    "new_text": {"type": "string"},
+                },
+            },
+        },
+        "correction_id": {"type": ["integer", "null"]},
+        "assignment": ASSIGNMENT,
+    },
+}
+_CORRECTION_DOC = (
+    " (điểm a–e khoản 1 Điều 5): nội dung, thời hạn và loại thời hạn, đơn vị chủ trì, phối hợp, phòng và "
+    "chuyên viên theo dõi; chỉ gửi các trường cần đổi, kèm lý do. Thời hạn không trước ngày ban hành văn bản."
+)
+
+
+@bp.post("/<int:assignment_id>/corrections")
+@operation(
+    summary="Văn phòng điều chỉnh thông tin nhiệm vụ đã chuyển theo dõi" + _CORRECTION_DOC,
+    tag="assignments",
+    roles={"vp_specialist", "vp_leadership"},
+    body=corrections.CORRECTION_IN,
+    response=CORRECTION_OUT,
+    status=201,
+)
+def correct(assignment_id: int, body: dict):
+    return _correct(assignment_id, body, dry_run=False), 201
+
+
+@bp.post("/<int:assignment_id>/corrections/preview")
+@operation(
+    summary="Xem trước việc điều chỉnh thông tin nhiệm vụ: kiểm tra và liệt kê thay đổi, không lưu gì",
+    tag="assignments",
+    roles={"vp_specialist", "vp_leadership"},
+    body=corrections.CORRECTION_IN,
+    response=CORRECTION_OUT,
+)
+def preview_correction(assignment_id: int, body: dict):
+    return _correct(assignment_id, body, dry_run=True)
+
+
+def _correct(assignment_id: int, body: dict, *, dry_run: bool):
+    changes = {k: v for k, v in body.items() if k != "reason"}
+    unit_of_work = reading if dry_run else transaction
+    with unit_of_work() as session:
+        done = corrections.correct_assignment(
+            session=session,
+            engine=system().engine,
+            assignment_id=assignment_id,
+            changes=changes,
+            reason=body["reason"],
+            user=user(),
+            dry_run=dry_run,
+        )
+        units = service.units_of(session=session, assignment_ids=[assignment_id])[assignment_id]
+        return jsonify({**done.as_dict(), "assignment": present_assignment(done.assignment, units)})

@@ -2,19 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Select, and_, case, or_, select
 from sqlalchemy.orm import Session
 
 from engine.auth.service import Principal
 from engine.calendar import WorkCalendar
 from engine.errors import NotFoundError, PermissionDeniedError
+from engine.files import binding as files
+from engine.files.binding import file_list
+from engine.search import sql as search_sql
+from engine.search.sql import DEFAULT_SORT, Sort
 from engine.tracking import buckets, scope
+from engine.tracking.buckets import Period
 from engine.tracking.models import (
+    ACCEPTED,
+    AWAITING_ACCEPTANCE,
+    CONFIRMED,
     COORDINATING,
+    RESULT_REPORTED,
+    RETURNED,
     Assignment,
+    AssignmentCorrection,
     AssignmentReturn,
     AssignmentTransfer,
     AssignmentUnit,
@@ -22,8 +35,10 @@ from engine.tracking.models import (
     DataCorrection,
     DeadlineAdjustment,
     DifficultyReport,
+    Document,
     LocalFeedback,
     StatusUpdate,
+    Unit,
     Urging,
 )
 from engine.validation import validate
@@ -38,6 +53,7 @@ RELATED = (
     Urging,
     DifficultyReport,
     DeadlineAdjustment,
+    AssignmentCorrection,
     DataCorrection,
     LocalFeedback,
 )
@@ -50,23 +66,77 @@ COORDINATING_UPDATE = {
         "situation": {"type": "string", "minLength": 1, "maxLength": 8000, "title": "Tình hình thực hiện"},
         "difficulties": {"type": ["string", "null"], "maxLength": 8000, "title": "Khó khăn, vướng mắc"},
         "proposals": {"type": ["string", "null"], "maxLength": 8000, "title": "Đề xuất, kiến nghị"},
-        "attachments": {
-            "type": "array",
-            "title": "Tệp đính kèm",
-            "maxItems": 50,
-            "items": {
-                "type": "object",
-                "required": ["name"],
-                "properties": {
-                    "name": {"type": "string", "minLength": 1, "maxLength": 255},
-                    "size": {"type": "integer", "minimum": 0},
-                    "content_type": {"type": "string", "maxLength": 100},
-                    "ref": {"type": "string", "maxLength": 1000},
-                },
-            },
-        },
+        "attachments": file_list(
+            "Tệp đính kèm",
+            "Tải từng tệp lên trước (POST /api/v1/files với assignment_id), rồi ghi file_id của tệp vào đây.",
+        ),
     },
 }
+
+
+STAGE_ORDER = (AWAITING_ACCEPTANCE, RETURNED, ACCEPTED, RESULT_REPORTED, CONFIRMED)
+# ?sort= keys of the lists -> columns (names by correlated lookups, so the list needs no join); by
+# default the soonest due first, tasks without a deadline last.
+SORTS = {
+    "number": select(Document.number).where(Document.id == Assignment.document_id).scalar_subquery(),
+    "content": Assignment.content,
+    "lead": select(Unit.name).where(Unit.code == Assignment.lead_unit_code).scalar_subquery(),
+    "due": Assignment.effective_due_date,
+    # The steps in the order a task walks them, not in the alphabet of their codes.
+    "stage": case({s: i for i, s in enumerate(STAGE_ORDER)}, value=Assignment.stage, else_=len(STAGE_ORDER)),
+}
+DEFAULT_ORDER = (Assignment.effective_due_date.is_(None), Assignment.effective_due_date, Assignment.id)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a list of assignments asks for, all optional: a tab's view ("lead", "coordinating",
+    "tracking") and stage, today's bucket, the lead unit, the document's signer, folded search words (in the
+    number, content, units, signer or specialist) and a range of the effective due date."""
+
+    view: str | None = None
+    stage: str | None = None
+    bucket: str | None = None
+    unit: str | None = None
+    signer: str | None = None
+    words: Sequence[str] = ()
+    due_from: date | None = None
+    due_to: date | None = None
+
+    def query(self, user: Principal, period: Period) -> Select:
+        """(assignment, bucket, due soon) rows of what `user` may see, narrowed to these filters."""
+        rows = buckets.classified(period).subquery("classified")
+        query = scope.visible(
+            select(Assignment, rows.c.bucket, rows.c.due_soon).join(rows, rows.c.id == Assignment.id), user
+        )
+        if self.view == "lead":
+            query = query.where(Assignment.lead_unit_code == user.unit_code)
+        elif self.view == "coordinating":
+            coordinated = select(AssignmentUnit.assignment_id).where(
+                AssignmentUnit.unit_code == user.unit_code, AssignmentUnit.role == COORDINATING
+            )
+            query = query.where(Assignment.id.in_(coordinated))
+        elif self.view == "tracking":
+            query = query.where(Assignment.tracking_specialist == user.username)
+        if self.stage:
+            query = query.where(Assignment.stage == self.stage)
+        if self.bucket == "due_soon":
+            query = query.where(rows.c.due_soon)
+        elif self.bucket:
+            query = query.where(rows.c.bucket == self.bucket)
+        if self.unit:
+            query = query.where(Assignment.lead_unit_code == self.unit)
+        if self.signer:  # Bảng điều hành drills down by Người ký văn bản
+            query = query.where(
+                Assignment.document_id.in_(select(Document.id).where(Document.signer == self.signer))
+            )
+        if self.words:
+            query = query.where(search_sql.matching(Assignment.search_text, self.words))
+        if self.due_from:
+            query = query.where(Assignment.effective_due_date >= self.due_from)
+        if self.due_to:
+            query = query.where(Assignment.effective_due_date <= self.due_to)
+        return query
 
 
 def list_(
@@ -76,39 +146,29 @@ def list_(
     calendar: WorkCalendar,
     today: date,
     soon_days: int,
-    view: str | None = None,
-    stage: str | None = None,
-    bucket: str | None = None,
-    unit: str | None = None,
+    filters: Filters = Filters(),
+    sort: Sort = DEFAULT_SORT,
     limit: int = 50,
     offset: int = 0,
 ) -> list[tuple[Assignment, str, bool]]:
-    """(assignment, bucket today, due soon) of what `user` may see, filtered, soonest due first."""
-    rows = buckets.classified(buckets.Period.of(calendar, today, None, soon_days)).subquery("classified")
-    query = scope.visible(
-        select(Assignment, rows.c.bucket, rows.c.due_soon).join(rows, rows.c.id == Assignment.id), user
-    )
-    if view == "lead":
-        query = query.where(Assignment.lead_unit_code == user.unit_code)
-    elif view == "coordinating":
-        coordinated = select(AssignmentUnit.assignment_id).where(
-            AssignmentUnit.unit_code == user.unit_code, AssignmentUnit.role == COORDINATING
-        )
-        query = query.where(Assignment.id.in_(coordinated))
-    elif view == "tracking":
-        query = query.where(Assignment.tracking_specialist == user.username)
-    if stage:
-        query = query.where(Assignment.stage == stage)
-    if bucket == "due_soon":
-        query = query.where(rows.c.due_soon)
-    elif bucket:
-        query = query.where(rows.c.bucket == bucket)
-    if unit:
-        query = query.where(Assignment.lead_unit_code == unit)
-    query = query.order_by(
-        Assignment.effective_due_date.is_(None), Assignment.effective_due_date, Assignment.id
-    )
+    """(assignment, bucket today, due soon) of what `user` may see, filtered, soonest due first unless
+    sorted."""
+    query = filters.query(user, Period.of(calendar, today, None, soon_days))
+    query = query.order_by(*sort.order_by(SORTS, default=DEFAULT_ORDER, tiebreak=Assignment.id))
     return [tuple(row) for row in session.execute(query.limit(limit).offset(offset))]
+
+
+def count_(
+    session: Session,
+    *,
+    user: Principal,
+    calendar: WorkCalendar,
+    today: date,
+    soon_days: int,
+    filters: Filters,
+) -> int:
+    """How many assignments list_ finds with the same filters (for the pager's total)."""
+    return search_sql.count(session, filters.query(user, Period.of(calendar, today, None, soon_days)))
 
 
 def get_or_raise(session: Session, *, user: Principal, assignment_id: int) -> Assignment:
@@ -160,6 +220,10 @@ def add_coordinating_update(
             "Chỉ đơn vị phối hợp gửi thông tin tại đây; đơn vị chủ trì cập nhật qua việc cần làm của mình"
         )
     validate(COORDINATING_UPDATE, payload, message="Thông tin cập nhật không hợp lệ")
+    # Its files: uploaded by this user for this assignment's coordination, with the server's metadata.
+    payload = files.attach_coordination_files(
+        session=session, data=payload, assignment_id=assignment_id, username=user.username, now=now
+    )
     update = StatusUpdate(
         assignment_id=assignment_id,
         unit_code=user.unit_code,

@@ -15,6 +15,7 @@ from engine.tracking.models import (
     DIRECTION_REQUEST,
     URGING_LETTER,
     Assignment,
+    AssignmentUnit,
     DataCorrection,
     Document,
     LocalFeedback,
@@ -53,6 +54,9 @@ def record_local_feedback(
     assignment = session.get(Assignment, assignment_id) if assignment_id is not None else None
     if assignment_id is not None and assignment is None:
         fields["assignment_id"] = f"không có nhiệm vụ số {assignment_id}"
+    elif assignment and subject and not _takes_part(session, assignment.id, about_unit):
+        # The task picked and the unit named agree: a feedback about one sở never lands on another's task.
+        fields["assignment_id"] = f"nhiệm vụ đã chọn không do {subject.name} chủ trì hoặc phối hợp thực hiện"
     if fields:
         raise ValidationError("Thông tin phản hồi không hợp lệ", fields=fields)
     received_on = ctx.calendar.local_date(ctx.now)
@@ -79,6 +83,11 @@ def record_local_feedback(
         "received_on": received_on,
         "response_due": row.response_due,
     }
+
+
+def _takes_part(session, assignment_id: int, unit_code: str) -> bool:
+    """Whether the unit leads or coordinates the assignment."""
+    return session.get(AssignmentUnit, (assignment_id, unit_code)) is not None
 
 
 @operator("urge_on_feedback", title="Gửi văn bản đôn đốc sở, ngành theo thông tin phản hồi")

@@ -52,6 +52,8 @@ def _changes(obj: Tracked, action: str) -> dict[str, list]:
     state = inspect(obj)
     found = {}
     for attr in state.mapper.column_attrs:
+        if attr.columns[0].info.get("derived"):  # search_text: computed from the fields that are recorded
+            continue
         history = state.attrs[attr.key].history
         if action == "insert":
             value = getattr(obj, attr.key)

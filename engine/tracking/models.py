@@ -2,10 +2,22 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.db import Base, UTCDateTime
+from engine.search.columns import SEARCH_TEXT, SEARCH_TEXT_OPTIONS
 
 # Progress (Đ5.1.g); timeliness is computed against the effective due date, never stored.
 NOT_STARTED, IN_PROGRESS, DONE = "not_started", "in_progress", "done"
@@ -51,6 +63,9 @@ class UnitType(Tracked, Base):
 
     name: Mapped[str] = mapped_column(String(100), primary_key=True)
     sends_reports: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Its units are local governments (UBND cấp xã, cấp huyện): they tell VP when a sở, ngành is late on a
+    # task concerning them (Đ21.3), so they may pick among the other units' open assignments to say which.
+    local_government: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class TrackingRoom(Tracked, Base):
@@ -78,9 +93,13 @@ class Document(Tracked, Base):
     urgency: Mapped[str | None] = mapped_column(String(50), nullable=True)
     needs_consultation: Mapped[bool] = mapped_column(Boolean, default=False)
     draft_tasks: Mapped[list] = mapped_column(JSON, default=list)
+    # Tệp đính kèm of the document: the metadata of its files (engine.files); None on rows from before.
+    attachments: Mapped[list | None] = mapped_column(JSON, nullable=True)
     intake_instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instances.id"), nullable=True)
     created_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Folded words for search (engine.search.texts), rewritten on every write by engine.search.upkeep.
+    search_text: Mapped[str] = mapped_column(SEARCH_TEXT, **SEARCH_TEXT_OPTIONS)
 
 
 class Assignment(Tracked, Base):
@@ -111,6 +130,8 @@ class Assignment(Tracked, Base):
     instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instances.id"), nullable=True)
     created_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # With the units' and the specialist's names: kept right when those change (engine.search.upkeep).
+    search_text: Mapped[str] = mapped_column(SEARCH_TEXT, **SEARCH_TEXT_OPTIONS)
 
 
 class AssignmentUnit(Tracked, Base):
@@ -139,7 +160,9 @@ class StatusUpdate(Tracked, Base):
     result: Mapped[str | None] = mapped_column(Text, nullable=True)
     difficulties: Mapped[str | None] = mapped_column(Text, nullable=True)
     proposals: Mapped[str | None] = mapped_column(Text, nullable=True)
-    attachments: Mapped[list] = mapped_column(JSON, default=list)  # metadata only: name, size, type, ref
+    # The files' metadata: {file_id, name, size, content_type, sha256} (engine.files); rows from before
+    # real uploads hold only {name, size, type, ref}, shown by name.
+    attachments: Mapped[list] = mapped_column(JSON, default=list)
     completed_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     is_result_report: Mapped[bool] = mapped_column(Boolean, default=False)
     reported_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
@@ -233,6 +256,21 @@ class DeadlineAdjustment(Tracked, Base):
     )
     decided_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class AssignmentCorrection(Tracked, Base):
+    """VP corrects a dispatched assignment's a–e (Đ5.1, Đ6.1) for a stated reason. The change history of
+    the assignment holds each field's old and new value; this row says why, and what in words."""
+
+    __tablename__ = "assignment_corrections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id"), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    summary: Mapped[str] = mapped_column(Text)  # "Thời hạn: 30/04/2025 → 15/05/2025; ..."
+    changes: Mapped[dict] = mapped_column(JSON)  # {field: [old, new]} as the API reports it
+    corrected_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    corrected_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class DataCorrection(Tracked, Base):

@@ -5,9 +5,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
-
-from engine.auth.models import User
 from engine.errors import ValidationError
 from engine.operators import StepContext, operator
 from engine.tracking.models import (
@@ -18,10 +15,15 @@ from engine.tracking.models import (
     Assignment,
     AssignmentUnit,
     Document,
-    TrackingRoom,
 )
 from engine.tracking.secrecy import refuse_secret
-from engine.tracking.service import deadline_problems, unit_problems
+from engine.tracking.service import (
+    before_issue_problems,
+    deadline_problems,
+    room_problem,
+    specialist_problem,
+    unit_problems,
+)
 
 
 @operator("create_assignments", title="Tạo các nhiệm vụ đã phân loại từ văn bản chỉ đạo")
@@ -42,7 +44,8 @@ def create_assignments(
     for i, task in enumerate(tasks):
         refuse_secret(task.get("secrecy"), field=f"tasks/{i}/secrecy")
     today = ctx.calendar.local_date(ctx.now)
-    wrong_dates = deadline_problems([t if t.get("has_deadline") else {} for t in tasks], today)
+    dated = [t if t.get("has_deadline") else {} for t in tasks]
+    wrong_dates = deadline_problems(dated, today) or before_issue_problems(dated, document.issued_on)
     if wrong_dates:
         raise ValidationError("Thời hạn nằm ngoài khoảng cho phép", fields=wrong_dates)
     _check_references(session, tasks, tracking_room, tracking_specialist, today)
@@ -120,13 +123,9 @@ def _check_references(
     """Units must exist and be active, the room must be an active tracking room of VP, and the
     specialist a VP specialist; every problem is named at once."""
     fields = unit_problems(session, tasks, today)
-    room = session.get(TrackingRoom, tracking_room)
-    if room is None or not room.active:
-        fields["tracking_room"] = f"“{tracking_room}” không phải phòng theo dõi trong danh mục của Văn phòng"
-    specialist = session.scalar(select(User).where(User.username == tracking_specialist))
-    if specialist is None or "vp_specialist" not in specialist.roles:
-        fields["tracking_specialist"] = (
-            f"“{tracking_specialist}” không phải chuyên viên theo dõi của Văn phòng"
-        )
+    if problem := room_problem(session, tracking_room):
+        fields["tracking_room"] = problem
+    if problem := specialist_problem(session, tracking_specialist):
+        fields["tracking_specialist"] = problem
     if fields:
         raise ValidationError("Dữ liệu phân loại không hợp lệ", fields=fields)

@@ -3,6 +3,7 @@ as JSON or as an Excel workbook. A unit's staff get their own unit's figures onl
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 from flask import Blueprint, Response, jsonify, request
@@ -39,13 +40,13 @@ TABLE = {
 }
 
 
-def request_period(session) -> dict:
-    """as_of (default today) and window_from from the query string, with the calendar.
-    Shared with the Báo cáo, thống kê page, which takes the same query string."""
+def request_period(session, args: Mapping[str, str] | None = None) -> dict:
+    """as_of (default today) and window_from from the query string (or `args`), with the calendar.
+    Shared with the Báo cáo, thống kê page, which takes the same query string (its dates read first)."""
     calendar = workdays.calendar(session=session, settings=system().settings)
     problems, values = {}, {}
     for name in ("as_of", "from"):
-        raw = request.args.get(name)
+        raw = (request.args if args is None else args).get(name)
         try:
             values[name] = date.fromisoformat(raw) if raw else None
         except ValueError:
@@ -65,10 +66,10 @@ def request_period(session) -> dict:
     }
 
 
-def summary_table(session) -> tuple[dict, list[dict]]:
+def summary_table(session, args: Mapping[str, str] | None = None) -> tuple[dict, list[dict]]:
     """The period and the Biểu tổng hợp rows the caller may see (a unit: its own row only)."""
     principal = user()
-    period = request_period(session)
+    period = request_period(session, args)
     mine = None if scope.sees_all(principal) else [principal.unit_code or ""]
     return period, buckets.per_unit(session, unit_codes=mine, **period)
 

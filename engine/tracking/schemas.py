@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from engine.files.binding import file_list
 from engine.tracking import secrecy
 
 # A document's tasks are classified in one transaction that holds the write lock (SQLite) while it starts
@@ -55,6 +56,17 @@ DOCUMENT_IN = {
         "urgency": {"type": ["string", "null"], "maxLength": 50, "title": "Độ khẩn"},
         "secrecy": secrecy.SCHEMA,
         "needs_consultation": {"type": "boolean", "title": "Cần xin ý kiến"},
+        "confirm_duplicate": {
+            "type": "boolean",
+            "title": "Vẫn tiếp nhận văn bản này",
+            "description": "true: tiếp nhận dù đã có văn bản cùng số, ký hiệu, loại và ngày ban hành "
+            "(không có thì yêu cầu bị từ chối với mã 409 duplicate_document).",
+        },
+        "attachments": file_list(
+            "Tệp đính kèm",
+            "Bản điện tử của văn bản và tài liệu kèm theo: tải từng tệp lên trước (POST /api/v1/files, "
+            "purpose=document), rồi ghi file_id của tệp vào đây.",
+        ),
         "tasks": {
             "type": "array",
             "minItems": 1,

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import clock
+from engine.auth.models import User
 from engine.directory.checks import inactive_message
-from engine.errors import ConflictError, NotFoundError, ValidationError
+from engine.errors import ConflictError, DuplicateDocumentError, NotFoundError, ValidationError
+from engine.files import binding as files
 from engine.instances import service as instances
-from engine.tracking import history
-from engine.tracking.models import Assignment, AssignmentUnit, Document, Unit
+from engine.search.sql import DEFAULT_SORT, Sort
+from engine.tracking import document_list, history
+from engine.tracking.models import Assignment, AssignmentUnit, Document, TrackingRoom, Unit
 from engine.tracking.schemas import DOCUMENT_IN
 from engine.tracking.secrecy import refuse_secret
 from engine.validation import validate
@@ -38,6 +42,8 @@ def register_document(
     wrong_dates = issue_date_problems(payload["issued_on"], today) | deadline_problems(
         payload["tasks"], today
     )
+    if not wrong_dates:
+        wrong_dates = before_issue_problems(payload["tasks"], date.fromisoformat(payload["issued_on"]))
     if wrong_dates:
         raise ValidationError("Ngày tháng nằm ngoài khoảng cho phép", fields=wrong_dates)
     unknown = unit_problems(session, payload.get("tasks", []), today)
@@ -46,6 +52,12 @@ def register_document(
     external_id = payload.get("external_id") or None  # "" from a sender means it has none
     if external_id and session.scalar(select(Document.id).where(Document.external_id == external_id)):
         raise ConflictError(f"document {external_id!r} was already registered")
+    if not payload.get("confirm_duplicate"):
+        refuse_duplicate(session, payload, ZoneInfo(engine.settings.timezone))
+    # Its files: uploaded by the registering user for a new document, not yet part of another one.
+    attached = files.attach_document_files(
+        session=session, refs=payload.get("attachments"), username=actor, now=clock.now()
+    )
     tasks = [
         {
             "content": t["content"],
@@ -66,12 +78,14 @@ def register_document(
         urgency=payload.get("urgency"),
         needs_consultation=bool(payload.get("needs_consultation", False)),
         draft_tasks=tasks,
+        attachments=[files.metadata(row) for row in attached],
         created_by=actor,
         created_at=clock.now(),
     )
     with history.acting_as(actor):  # the document's row in Lịch sử xử lý names who registered it
         session.add(document)
         session.flush()
+    files.bind_to_document(attached, document.id)
     instance = instances.start(
         session=session,
         engine=engine,
@@ -86,6 +100,49 @@ def register_document(
     )
     document.intake_instance_id = instance.id
     return document
+
+
+def refuse_duplicate(session: Session, payload: dict[str, Any], tz: ZoneInfo) -> None:
+    """DuplicateDocumentError naming the registered document with the payload's number, type and issue
+    date: the same document typed in twice would be tracked twice. The caller confirms to go on."""
+    found = same_document(
+        session,
+        number=payload["number"],
+        doc_type=payload["doc_type"],
+        issued_on=date.fromisoformat(payload["issued_on"]),
+    )
+    if found is None:
+        return
+    registered = found.created_at.astimezone(tz).date()
+    raise DuplicateDocumentError(
+        f"Văn bản {found.doc_type} số {found.number} ngày {found.issued_on:%d/%m/%Y} đã được tiếp nhận "
+        f"ngày {registered:%d/%m/%Y} (trích yếu: {found.title}). Nếu đây là một văn bản khác, hãy xác nhận "
+        "để vẫn tiếp nhận.",
+        details={
+            "document_id": found.id,
+            "number": found.number,
+            "doc_type": found.doc_type,
+            "issued_on": found.issued_on.isoformat(),
+            "title": found.title,
+            "registered_on": registered.isoformat(),
+        },
+    )
+
+
+def same_document(session: Session, *, number: str, doc_type: str, issued_on: date) -> Document | None:
+    """The first registered document with this number (spaces and letter case aside), type and issue date."""
+    key = _number_key(number)
+    candidates = session.scalars(
+        select(Document)
+        .where(Document.issued_on == issued_on, Document.doc_type == doc_type)
+        .order_by(Document.id)
+    )
+    return next((d for d in candidates if _number_key(d.number) == key), None)
+
+
+def _number_key(number: str) -> str:
+    # "12/QĐ-UBND" and "12/qđ-ubnd " are one number; compared here, since SQLite's lower() is ASCII-only.
+    return "".join(number.split()).casefold()
 
 
 def issue_date_problems(issued_on: str, today: date) -> dict[str, str]:
@@ -104,6 +161,25 @@ def deadline_problems(tasks: list[dict], today: date) -> dict[str, str]:
         for i, task in enumerate(tasks)
         if task.get("due_date") and not first <= date.fromisoformat(task["due_date"]) <= last
     }
+
+
+def before_issue(due: date, issued_on: date) -> str | None:
+    """The problem of a deadline before the document's issue date (the task would be born overdue and
+    urged before its unit ever saw it), or None."""
+    if due < issued_on:
+        return f"thời hạn không được trước ngày ban hành văn bản ({issued_on:%d/%m/%Y})"
+    return None
+
+
+def before_issue_problems(tasks: list[dict], issued_on: date) -> dict[str, str]:
+    """{"tasks/i/due_date": problem} for every task whose deadline is before `issued_on`."""
+    found = {}
+    for i, task in enumerate(tasks):
+        if task.get("due_date") and (
+            problem := before_issue(date.fromisoformat(task["due_date"]), issued_on)
+        ):
+            found[f"tasks/{i}/due_date"] = problem
+    return found
 
 
 def document_data(document: Document) -> dict[str, Any]:
@@ -131,8 +207,22 @@ def get_document_or_raise(*, session: Session, document_id: int) -> Document:
     return document
 
 
-def list_documents(*, session: Session, limit: int = 50, offset: int = 0) -> list[Document]:
-    return list(session.scalars(select(Document).order_by(Document.id.desc()).limit(limit).offset(offset)))
+def list_documents(
+    *,
+    session: Session,
+    limit: int = 50,
+    offset: int = 0,
+    filters: document_list.DocumentFilters | None = None,
+    sort: Sort = DEFAULT_SORT,
+) -> list[Document]:
+    """Documents searched and filtered (engine.tracking.document_list), newest first unless sorted."""
+    return document_list.list_(
+        session=session,
+        filters=filters or document_list.DocumentFilters(),
+        sort=sort,
+        limit=limit,
+        offset=offset,
+    )
 
 
 def assignments_of(*, session: Session, document_id: int) -> list[Assignment]:
@@ -174,3 +264,19 @@ def unit_problems(session: Session, tasks: list[dict], today: date) -> dict[str,
             elif message := inactive_message(known[code], today):
                 fields[path] = message
     return fields
+
+
+def room_problem(session: Session, name: str) -> str | None:
+    """Why `name` cannot track new assignments (not an active tracking room of VP), or None."""
+    room = session.get(TrackingRoom, name)
+    if room is None or not room.active:
+        return f"“{name}” không phải phòng theo dõi trong danh mục của Văn phòng"
+    return None
+
+
+def specialist_problem(session: Session, username: str) -> str | None:
+    """Why `username` cannot track assignments (not a VP tracking specialist), or None."""
+    specialist = session.scalar(select(User).where(User.username == username))
+    if specialist is None or "vp_specialist" not in specialist.roles:
+        return f"“{username}” không phải chuyên viên theo dõi của Văn phòng"
+    return None

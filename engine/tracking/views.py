@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, jsonify, request
 
-from engine.tracking import scope, service
+from engine.search import params
+from engine.search.fold import words
+from engine.search.sql import Sort
+from engine.tracking import choices, document_list, scope, service
 from engine.tracking.models import Assignment, AssignmentUnit, Document, Unit
 from engine.tracking.schemas import DOCUMENT_IN
 from engine.web.api import API_PREFIX, operation, paging, reading, system, transaction, user
@@ -102,21 +105,39 @@ def register(body: dict):
 
 @bp.get("/documents")
 @operation(
-    summary="Văn bản chỉ đạo, mới nhất trước",
+    summary="Văn bản chỉ đạo, mới nhất trước: tìm theo số, trích yếu, người ký, loại, cơ quan trình (không "
+    "phân biệt dấu), lọc theo loại, ngày ban hành và đã phân loại hay chưa, sắp xếp theo cột",
     tag="documents",
     roles=set(scope.ALL_SEEING),
-    query={"limit": {"type": "integer"}, "offset": {"type": "integer"}},
+    query={
+        "q": params.Q,
+        "doc_type": {"type": "string"},
+        "issued_from": {"type": "string", "format": "date"},
+        "issued_to": {"type": "string", "format": "date"},
+        "classified": {"type": "string", "enum": ["true", "false"], "description": "đã chia thành nhiệm vụ"},
+        **params.sorting(document_list.SORTS),
+        "limit": {"type": "integer"},
+        "offset": {"type": "integer"},
+    },
     response={"type": "object", "properties": {"items": {"type": "array", "items": DOCUMENT}}},
 )
 def list_documents():
     limit, offset = paging()
+    args = request.args
+    issued_from, issued_to = params.iso_range(args, "issued_from", "issued_to")
+    filters = document_list.DocumentFilters(
+        words=words(args.get("q")),
+        doc_type=args.get("doc_type") or None,
+        issued_from=issued_from,
+        issued_to=issued_to,
+        classified={"true": True, "false": False}.get(args.get("classified", "")),
+    )
+    sort = Sort.choose(document_list.SORTS, args.get("sort"), args.get("dir"))
     with reading() as session:
-        return jsonify(
-            items=[
-                present_document(d, [], {})
-                for d in service.list_documents(session=session, limit=limit, offset=offset)
-            ]
+        found = service.list_documents(
+            session=session, filters=filters, sort=sort, limit=limit, offset=offset
         )
+        return jsonify(items=[present_document(d, [], {}) for d in found])
 
 
 @bp.get("/documents/<int:document_id>")
@@ -143,3 +164,46 @@ def get_document(document_id: int):
 def list_units():
     with reading() as session:
         return jsonify(items=[present_unit(u) for u in service.list_units(session=session)])
+
+
+CHOICE = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "integer"},
+        "label": {"type": "string"},
+        "document_number": {"type": "string"},
+        "seq": {"type": "integer"},
+        "content": {"type": "string"},
+        "lead_unit_name": {"type": "string"},
+    },
+}
+
+
+@bp.get("/assignment-choices")
+@operation(
+    summary="Nhiệm vụ để chọn trong biểu mẫu (số, ký hiệu văn bản, nội dung, đơn vị chủ trì): "
+    "data_correction: nhiệm vụ người gọi xem được; local_feedback: nhiệm vụ đang thực hiện của sở, ngành "
+    "mà chính quyền địa phương phản hồi (khoản 3 Điều 21)",
+    tag="assignments",
+    query={
+        "purpose": {"type": "string", "enum": list(choices.PURPOSES)},
+        "q": params.Q,
+        "id": {"type": "integer", "description": "Nhãn của một nhiệm vụ đã chọn"},
+    },
+    response={
+        "type": "object",
+        "properties": {"items": {"type": "array", "items": CHOICE}, "note": {"type": ["string", "null"]}},
+    },
+)
+def assignment_choices():
+    args = request.args
+    with reading() as session:
+        return jsonify(
+            choices.answer(
+                session,
+                user=user(),
+                purpose=args.get("purpose"),
+                q=args.get("q"),
+                id_=args.get("id"),
+            )
+        )

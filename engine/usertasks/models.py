@@ -6,8 +6,11 @@ from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.db import Base, UTCDateTime
+from engine.search.columns import SEARCH_TEXT, SEARCH_TEXT_OPTIONS
 
 READY, COMPLETED, CANCELLED = "ready", "completed", "cancelled"
+# VP's own groups: a user task of no unit offered only to them is VP's, which its leadership may hand out.
+VP_GROUPS = frozenset({"vp_specialist", "vp_leadership"})
 
 
 class UserTaskRow(Base):
@@ -38,6 +41,8 @@ class UserTaskRow(Base):
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     completed_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
     submitted: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    # name + subject folded (engine.search.texts), written with the row by engine.instances.saving.
+    search_text: Mapped[str] = mapped_column(SEARCH_TEXT, **SEARCH_TEXT_OPTIONS)
 
 
 class UserTaskGroup(Base):

@@ -1,12 +1,18 @@
-"""User tasks: the caller's inbox, one task with its form, claim, unclaim, complete."""
+"""User tasks: the caller's inbox, one task with its form, claim, unclaim, assign, complete."""
 
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 
+from engine import clock
+from engine.search import params
+from engine.search.fold import words
+from engine.search.sql import Sort
+from engine.usertasks import inbox as inbox_list
 from engine.usertasks import service
 from engine.usertasks.models import UserTaskRow
 from engine.web.api import API_PREFIX, operation, paging, reading, system, transaction, user
+from engine.workdays import service as workdays
 
 bp = Blueprint("usertasks", __name__, url_prefix=API_PREFIX + "/user-tasks")
 
@@ -67,11 +73,20 @@ def present_user_task(t: UserTaskRow) -> dict:
 
 @bp.get("")
 @operation(
-    summary="Việc cần làm: user task đang chờ của các nhóm và đơn vị của người gọi",
+    summary="Việc cần làm: user task đang chờ của các nhóm và đơn vị của người gọi; tìm theo tên, nội dung "
+    "(số văn bản, nội dung nhiệm vụ) và tên quy trình, lọc theo quy trình, người nhận và hạn xử lý",
     tag="user-tasks",
     query={
         "process_id": {"type": "string"},
         "assigned": {"type": "string", "enum": ["me", "unassigned"]},
+        "view": {
+            "type": "string",
+            "enum": list(inbox_list.VIEWS),
+            "description": "mine: của tôi; group: chưa ai nhận trong nhóm của tôi; today: đến hạn hôm nay; "
+            "soon: sắp đến hạn (trong số ngày làm việc của cấu hình due_soon_days); overdue: quá hạn",
+        },
+        "q": params.Q,
+        **params.sorting(inbox_list.SORT_KEYS),
         "limit": {"type": "integer"},
         "offset": {"type": "integer"},
     },
@@ -79,12 +94,21 @@ def present_user_task(t: UserTaskRow) -> dict:
 )
 def inbox():
     limit, offset = paging()
+    args = request.args
+    view = args.get("view") if args.get("view") in inbox_list.VIEWS else None
+    searched = words(args.get("q"))
+    settings = system().settings
     with reading() as session:
+        calendar = workdays.calendar(session=session, settings=settings)
         rows = service.inbox(
             session=session,
             user=user(),
-            process_id=request.args.get("process_id"),
-            assigned=request.args.get("assigned"),
+            process_id=args.get("process_id"),
+            assigned=args.get("assigned"),
+            view=view,
+            words=searched,
+            windows=inbox_list.DueWindows.of(calendar, clock.now(), settings.due_soon_days),
+            sort=Sort.choose(set(inbox_list.SORT_KEYS), args.get("sort"), args.get("dir")),
             limit=limit,
             offset=offset,
         )
@@ -115,10 +139,33 @@ def claim(task_id: str):
 
 
 @bp.post("/<task_id>/unclaim")
-@operation(summary="Trả lại user task cho nhóm", tag="user-tasks", response=USER_TASK)
+@operation(
+    summary="Bỏ nhận xử lý user task: trả về danh sách chung của nhóm", tag="user-tasks", response=USER_TASK
+)
 def unclaim(task_id: str):
     with transaction() as session:
         return jsonify(present_user_task(service.unclaim(session=session, task_id=task_id, user=user())))
+
+
+@bp.post("/<task_id>/assign")
+@operation(
+    summary=(
+        "Giao user task đang chờ cho một người khác của đơn vị thuộc nhóm xử lý "
+        "(lãnh đạo đơn vị; lãnh đạo Văn phòng với công việc của Văn phòng)"
+    ),
+    tag="user-tasks",
+    body={
+        "type": "object",
+        "required": ["user"],
+        "additionalProperties": False,
+        "properties": {"user": {"type": "string", "minLength": 1, "maxLength": 100}},
+    },
+    response=USER_TASK,
+)
+def assign(task_id: str, body: dict):
+    with transaction() as session:
+        row = service.reassign(session=session, task_id=task_id, assignee=body["user"], user=user())
+        return jsonify(present_user_task(row))
 
 
 @bp.post("/<task_id>/complete")

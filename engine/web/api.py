@@ -132,8 +132,10 @@ def operation(
     query: dict[str, dict] | None = None,
     public: bool = False,
     content_type: str = "application/json",
+    form: dict | None = None,
 ) -> Callable:
-    """Declare an API operation: who may call it, the body it takes (validated), what it returns."""
+    """Declare an API operation: who may call it, the body it takes (validated), what it returns.
+    `form` documents a multipart/form-data body (a file upload), which the view reads itself."""
 
     def decorate(view: Callable) -> Callable:
         @functools.wraps(view)
@@ -165,6 +167,7 @@ def operation(
             "query": query or {},
             "public": public,
             "content_type": content_type,
+            "form": form,
         }
         return wrapper
 
@@ -292,6 +295,11 @@ def _operation_object(rule, spec: dict) -> dict:
         operation["requestBody"] = {
             "required": True,
             "content": {"application/json": {"schema": spec["body"]}},
+        }
+    if spec.get("form") is not None:
+        operation["requestBody"] = {
+            "required": True,
+            "content": {"multipart/form-data": {"schema": spec["form"]}},
         }
     return operation
 

@@ -10,6 +10,7 @@ from engine.auth.views import bp as auth_bp
 from engine.config import Settings, load_settings
 from engine.definitions.views import bp as definitions_bp
 from engine.directory.views import bp as directory_bp
+from engine.files.views import bp as files_bp
 from engine.instances.views import bp as instances_bp
 from engine.notifications.views import bp as notifications_bp
 from engine.system import System, build
@@ -50,6 +51,7 @@ def create_app(settings: Settings | None = None, *, system: System | None = None
         camunda_rest_bp,
         definitions_bp,
         directory_bp,
+        files_bp,
         instances_bp,
         notifications_bp,
         reports_bp,

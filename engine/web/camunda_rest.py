@@ -14,7 +14,7 @@ import binascii
 from datetime import datetime
 
 from flask import Blueprint, Response, g, jsonify, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, InternalServerError
 
 from engine import errors
 from engine.auth import service as auth
@@ -265,6 +265,7 @@ def camunda_error(exc: errors.EngineError):
     return response
 
 
+@bp.errorhandler(InternalServerError)  # before the app's 500 page: Camunda clients read JSON
 @bp.errorhandler(HTTPException)
 def camunda_http_error(exc: HTTPException):
     response = jsonify(type="RestException", message=exc.description or exc.name)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, jsonify, request
+from flask import Flask, Response, current_app, jsonify, render_template, request
 from sqlalchemy.exc import OperationalError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, InternalServerError
 
 from engine import errors
 
@@ -15,6 +15,7 @@ _LOCK_NOT_AVAILABLE = "55P03"
 
 STATUS: list[tuple[type[errors.EngineError], int]] = [
     (errors.DiagramTooLargeError, 413),
+    (errors.FileTooLargeError, 413),
     (errors.InvalidDiagramError, 422),
     (errors.ValidationError, 422),
     (errors.NotFoundError, 404),
@@ -25,6 +26,13 @@ STATUS: list[tuple[type[errors.EngineError], int]] = [
     (errors.ProcessExecutionError, 500),
     (errors.ServiceUnavailable, 503),
 ]
+
+
+# What anyone reads after an unexpected exception; the traceback goes to the server's log only.
+UNEXPECTED = (
+    "Đã có lỗi xảy ra trong hệ thống; thao tác vừa rồi có thể chưa được thực hiện. Vui lòng thử lại sau ít "
+    "phút; nếu lỗi vẫn lặp lại, hãy báo cho bộ phận quản trị hệ thống."
+)
 
 
 def status_of(exc: errors.EngineError) -> int:
@@ -75,6 +83,19 @@ def init_app(app: Flask) -> None:
         if not request.path.startswith("/api/"):
             return exc
         return error_response(exc)
+
+    @app.errorhandler(InternalServerError)
+    def unexpected_error(exc: InternalServerError):
+        """An unexpected exception, which Flask has already logged with its traceback (handle_exception):
+        JSON under /api/ and for fetch(), else the Vietnamese error page in the layout. (Camunda's REST
+        answers in its own shape: its blueprint's handler comes first.)"""
+        if request.path.startswith("/api/") or request.is_json:
+            return error_response(exc, message=UNEXPECTED)
+        try:
+            return render_template("error.html", status=500, message=UNEXPECTED, detail=None), 500
+        except Exception:  # the layout itself failed (the database is down, say): the sentence alone
+            current_app.logger.exception("the error page could not be rendered")
+            return Response(UNEXPECTED, status=500, mimetype="text/plain; charset=utf-8")
 
     @app.errorhandler(OperationalError)
     def database_error(exc: OperationalError):

@@ -10,8 +10,9 @@ import hmac
 import secrets
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, abort, flash, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, Flask, flash, g, jsonify, redirect, render_template, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
+from werkzeug.exceptions import BadRequest
 
 from engine import clock
 from engine.auth import service as auth
@@ -24,6 +25,15 @@ CSRF_KEY = "csrf"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
 CSRF_MESSAGE = "Phiên làm việc không hợp lệ hoặc đã hết hạn; vui lòng tải lại trang và thử lại."
+
+
+class CsrfRefused(BadRequest):
+    """The 400 of a missing or stale CSRF token (signed in again in another tab, say): pages offer to load
+    the page again, fetch() callers (static/session-recovery.js) sign in again or take the new token. Its
+    name is the "error" code of the JSON answer: csrf_refused."""
+
+    name = "CSRF Refused"
+    description = CSRF_MESSAGE
 
 
 def install(bp: Blueprint) -> None:
@@ -53,7 +63,9 @@ def require_login():
             return None
         if request.is_json:
             raise AuthenticationError("Phiên đăng nhập đã hết hạn; vui lòng đăng nhập lại.")
-        return redirect(url_for("pages.login", next=request.full_path.rstrip("?")))
+        if request.method != "GET":  # a button pressed after the session ended: back to its page, not here
+            flash("Phiên đăng nhập đã hết hạn; vui lòng đăng nhập lại rồi thực hiện lại thao tác.", "info")
+        return redirect(url_for("pages.login", next=return_path()))
     if request.method == "POST":
         check_csrf()
     if g.must_change_password and request.endpoint not in PASSWORD_CHANGE_ENDPOINTS:
@@ -63,7 +75,10 @@ def require_login():
 
 
 def login():
-    """The login form; wrong credentials get the service's message and a 401."""
+    """The login form; wrong credentials get the service's message and a 401. Asked for JSON (the sign-in
+    dialog of static/session-recovery.js), it answers JSON and never redirects."""
+    if wants_json():
+        return login_json()
     next_url = safe_next(request.values.get("next"))
     if request.method == "GET":
         if load_principal() is not None:
@@ -83,6 +98,49 @@ def login():
         return render_template("login.html", next=next_url, username=username, error=exc.message), status
     log_in(raw)
     return redirect(next_url)
+
+
+def login_json():
+    """GET: who this browser is signed in as now, and the CSRF token to use ({signed_in, csrf_token, user,
+    full_name}). POST {username, password}: sign in through the same throttle as the form; {ok,
+    csrf_token, user, full_name}, or the Vietnamese 401/429 of the API's error shape."""
+    if request.method == "GET":
+        principal = load_principal()
+        if principal is None:
+            return jsonify(signed_in=False, csrf_token=csrf_token())
+        return jsonify(signed_in=True, csrf_token=csrf_token(), **_identity(principal))
+    body = request.get_json(silent=True)
+    body = body if isinstance(body, dict) else {}
+    username, password = str(body.get("username") or "").strip(), str(body.get("password") or "")
+    with transaction() as db_session:
+        outcome = sign_in_attempt(db_session, username, password)
+        if outcome.user is not None:
+            raw = sessions.start(session=db_session, user=outcome.user, now=clock.now())
+            principal = auth.principal(outcome.user)
+    outcome.user_or_raise()  # the counts are committed first; the errors map to 401/429 (errors.py)
+    log_in(raw)
+    return jsonify(ok=True, csrf_token=session[CSRF_KEY], **_identity(principal))
+
+
+def _identity(principal: auth.Principal) -> dict:
+    """Who is signed in, for the page that asked: it resubmits only for the user it was opened by."""
+    return {"user": principal.username, "full_name": principal.full_name}
+
+
+def wants_json() -> bool:
+    """A fetch() call: JSON posted, or JSON asked for."""
+    return request.is_json or request.accept_mimetypes.best == "application/json"
+
+
+def return_path() -> str:
+    """Where to come back after signing in: this page, or for a POST (a button on a page) that page, when
+    the browser says it was one of ours; the home page otherwise."""
+    if request.method == "GET":
+        return request.full_path.rstrip("?")
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc != request.host:
+        return "/"
+    return safe_next(referrer.path + (f"?{referrer.query}" if referrer.query else ""))
 
 
 def logout():
@@ -109,7 +167,7 @@ def check_csrf() -> None:
     expected = session.get(CSRF_KEY)
     sent = request.headers.get(CSRF_HEADER) or (request.form.get(CSRF_FIELD) if not request.is_json else None)
     if not expected or not sent or not hmac.compare_digest(str(sent), str(expected)):
-        abort(400, description=CSRF_MESSAGE)
+        raise CsrfRefused()
 
 
 def log_in(raw_session_id: str) -> None:

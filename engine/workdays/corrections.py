@@ -18,8 +18,8 @@ from engine.errors import NotFoundError
 from engine.instances import service as instances
 from engine.instances.rescheduling import reschedule
 from engine.instances.service import Engine
-from engine.notifications.models import Notification
 from engine.notifications.operators import UNIT_GROUPS
+from engine.notifications.writing import About, about_instance, write
 from engine.operators import StepContext
 from engine.tracking import history
 from engine.tracking.assignment_operators.common import view
@@ -206,16 +206,10 @@ def _notify(session: Session, moved: list[moves.Move], basis: str, now: datetime
             for m in listed
         ]
         message = f"{basis} Các thời hạn được điều chỉnh theo lịch mới:\n" + "\n".join(lines)
-        session.add(
-            Notification(
-                recipient_group=group,
-                recipient_unit=unit,
-                kind=NOTICE_KIND,
-                message=message,
-                instance_id=None,
-                created_at=now,
-            )
-        )
+        # A notice about one instance's deadlines leads to it; one listing several, nowhere in particular.
+        moved_in = {m.instance_id for m in listed}
+        about = about_instance(session, moved_in.pop()) if len(moved_in) == 1 else About()
+        write(session, kind=NOTICE_KIND, message=message, about=about, now=now, group=group, unit=unit)
 
 
 def describe(done: Correction) -> list[str]:

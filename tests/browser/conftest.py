@@ -1,8 +1,11 @@
 """Pages in a real browser: Debian's chromium driven by Playwright against the app served by waitress on a
-free loopback port, on the test's database and frozen clock. Screenshots land in the test's tmp_path."""
+free loopback port, on the test's database and frozen clock. Screenshots land in the test's tmp_path; the
+`journey` fixture (tests/browser/journey.py) also keeps them in build/browser-artifacts/ for CI."""
 
 from __future__ import annotations
 
+import os
+import re
 import socket
 import threading
 from pathlib import Path
@@ -11,7 +14,7 @@ import pytest
 from playwright.sync_api import Page, sync_playwright
 from waitress.server import create_server
 
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
 # As the machine's notes advise: no sandbox as root, and nothing that reaches out of this closed network.
@@ -58,6 +61,23 @@ def page(browser, live_server) -> Page:
     opened = context.new_page()
     yield opened
     context.close()
+
+
+@pytest.fixture(params=["desktop", "phone"])
+def screen(request) -> str:
+    """The journeys run at both widths; a test adds "desktop-en-US" with parametrize(..., indirect=True)."""
+    return request.param
+
+
+@pytest.fixture
+def journey(browser, live_server, screen, request, tmp_path):
+    """A page at `screen` that fails the test on what a person would notice (tests/browser/journey.py)."""
+    from tests.browser.journey import artifacts_root, open_journey
+
+    folder = re.sub(r"[^\w.\[\]-]+", "_", request.node.name)
+    shot_dirs = [tmp_path / "shots", artifacts_root(ROOT, os.environ) / folder]
+    with open_journey(browser, live_server, screen, shot_dirs) as opened:
+        yield opened
 
 
 def log_in(page: Page, username: str) -> None:

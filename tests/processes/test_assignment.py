@@ -27,6 +27,8 @@ from engine.tracking.models import (
 )
 from engine.usertasks import service as usertasks
 from tests.conftest import complete_task, two_task_document
+from tests.engine.files import samples
+from tests.engine.files.helpers import upload
 
 DUE = "2025-04-24"  # DOMAIN.md: a task due Thursday 24/04/2025 ...
 T2 = date(2025, 4, 28)  # ... is updated by Monday 28/04/2025 (Saturday 26/04/2025 is a make-up working day)
@@ -324,6 +326,8 @@ def test_progress_then_result_then_confirmation_ends_the_process(system, directo
     a = assignment(system, a_id)
     assert (a.progress, a.last_update_at) == ("in_progress", at)
     act(system, directory["ldsotc"], "update", {"kind": "progress", "situation": "Đã có dự thảo"})
+    [update] = tasks_of(system, directory["sotc"], "update")
+    plan = upload(system, directory["sotc"], samples.pdf(), "ke-hoach.pdf", task_id=update.id)
     act(
         system,
         directory["sotc"],
@@ -332,7 +336,7 @@ def test_progress_then_result_then_confirmation_ends_the_process(system, directo
             "kind": "result",
             "result": "Đã ban hành kế hoạch",
             "completed_on": "2025-04-22",
-            "attachments": [{"name": "ke-hoach.pdf", "size": 1024, "type": "application/pdf"}],
+            "attachments": [{"file_id": plan.id}],
         },
         at=datetime(2025, 4, 23, 2, 0, tzinfo=UTC),
         clock=clock,
@@ -344,6 +348,7 @@ def test_progress_then_result_then_confirmation_ends_the_process(system, directo
         ("done", "lead", "sotc", True),
     ]
     assert updates[-1].attachments[0]["name"] == "ke-hoach.pdf"
+    assert updates[-1].attachments[0]["sha256"] == plan.sha256
     assert assignment(system, a_id).stage == "result_reported"
     assert tasks_of(system, directory["sotc"], "update") == []  # the result awaits VP
     [confirm] = tasks_of(system, directory["cv"], "confirm")

@@ -9,6 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from engine.tracking import history
+from tests.engine.files import samples
 from tests.factories import add_assignment, add_document
 
 
@@ -62,11 +63,25 @@ def test_a_coordinating_unit_feeds_the_lead_unit_and_it_is_in_the_history(
             unit_code="SO_NV",
             now=datetime(2025, 6, 30, tzinfo=UTC),
         )
-    body = {"situation": "Đã gửi dự thảo góp ý", "attachments": [{"name": "gop-y.pdf", "size": 1200}]}
+    upload = {"file": (io.BytesIO(samples.pdf()), "gop-y.pdf"), "assignment_id": str(tc)}
+    lead_file = client.post("/api/v1/files", data=dict(upload), headers=auth_headers("sotc"))
+    assert lead_file.status_code == 403  # the lead unit attaches its files in its process task
+    upload["file"] = (io.BytesIO(samples.pdf()), "gop-y.pdf")
+    file = client.post("/api/v1/files", data=upload, headers=auth_headers("sonv")).get_json()
+    body = {"situation": "Đã gửi dự thảo góp ý", "attachments": [{"file_id": file["id"], "name": "x.exe"}]}
     lead = client.post(f"/api/v1/assignments/{tc}/updates", json=body, headers=auth_headers("sotc"))
     assert lead.status_code == 403  # the lead unit reports through its process task
     sent = client.post(f"/api/v1/assignments/{tc}/updates", json=body, headers=auth_headers("sonv"))
     assert sent.status_code == 201 and sent.get_json()["role"] == "coordinating"
+    assert [a["name"] for a in sent.get_json()["attachments"]] == ["gop-y.pdf"]  # the server's name
+    assert client.get(f"/api/v1/files/{file['id']}/content", headers=auth_headers("sotc")).status_code == 200
+    again = client.post(f"/api/v1/assignments/{tc}/updates", json=body, headers=auth_headers("cv"))
+    assert again.status_code == 403
+    metadata_only = {"situation": "Đã góp ý", "attachments": [{"name": "gop-y.pdf", "size": 1200}]}
+    refused = client.post(
+        f"/api/v1/assignments/{tc}/updates", json=metadata_only, headers=auth_headers("sonv")
+    )
+    assert refused.status_code == 422
     invalid = client.post(f"/api/v1/assignments/{tc}/updates", json={}, headers=auth_headers("sonv"))
     assert invalid.status_code == 422
 

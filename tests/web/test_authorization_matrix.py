@@ -13,6 +13,7 @@ from engine.web.camunda_rest import ANALYSTS as CAMUNDA_REST
 from engine.web.pages.audit import AUDITORS
 from engine.web.pages.calendar import ADMINS as CALENDAR_EDITORS
 from engine.web.pages.common import DOCUMENT_READERS, DOCUMENT_WRITERS, INSTANCE_OPERATORS, INSTANCE_WATCHERS
+from engine.web.pages.dashboard import DASHBOARD_VIEWERS
 from engine.web.pages.definitions import DEFINITION_EDITORS, DEFINITION_READERS
 from engine.web.pages.units import ADMINS as DIRECTORY_EDITORS
 from engine.web.pages.users import ADMINS
@@ -32,13 +33,30 @@ PAGES: dict[str, object] = {
     "pages.complete_task": SIGNED_IN,
     "pages.claim_task": SIGNED_IN,
     "pages.unclaim_task": SIGNED_IN,
+    "pages.assign_task": SIGNED_IN,  # who may reassign which user task: tests/web/test_reassign.py
+    "pages.bulk_tasks": SIGNED_IN,
+    "pages.bulk_complete": SIGNED_IN,
+    "pages.bulk_result": SIGNED_IN,
+    "pages.notification_list": SIGNED_IN,
+    "pages.open_notification": SIGNED_IN,
+    "pages.read_notification": SIGNED_IN,
+    "pages.read_all_notifications": SIGNED_IN,
     "pages.assignment_list": SIGNED_IN,
     "pages.assignment": SIGNED_IN,
+    "pages.correct_assignment": DOCUMENT_WRITERS,
+    "pages.post_correction": DOCUMENT_WRITERS,
+    # What each may pick: tests/web/test_corrections_pages.py (a commune picks a sở's open task).
+    "pages.assignment_choices": SIGNED_IN,
+    # Who may upload for what and read which file: tests/engine/files/test_scope.py, test_service.py.
+    "pages.upload_file": SIGNED_IN,
+    "pages.file_content": SIGNED_IN,
     "pages.work_calendar": SIGNED_IN,
     "pages.preview_override": CALENDAR_EDITORS,
     "pages.confirm_override": CALENDAR_EDITORS,
     "pages.set_calendar_year": CALENDAR_EDITORS,
     "pages.reports": SIGNED_IN,
+    "pages.dashboard": DASHBOARD_VIEWERS,
+    "pages.dashboard_units": DASHBOARD_VIEWERS,
     "pages.report_workbook": SIGNED_IN,
     "pages.report_unit": SIGNED_IN,
     "pages.start_list": SIGNED_IN,
@@ -71,6 +89,7 @@ PAGES: dict[str, object] = {
     "pages.update_unit": DIRECTORY_EDITORS,
     "pages.end_unit": DIRECTORY_EDITORS,
     "pages.set_unit_type": DIRECTORY_EDITORS,
+    "pages.set_local_government_type": DIRECTORY_EDITORS,
     "pages.add_room": DIRECTORY_EDITORS,
     "pages.set_room_active": DIRECTORY_EDITORS,
     "pages.definition_list": DEFINITION_READERS,

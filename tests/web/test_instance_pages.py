@@ -71,9 +71,18 @@ def test_the_api_answers_the_registration_as_done_and_names_the_incident(system,
 def test_instance_page_shows_its_version_with_a_link_to_the_definition(system, client):
     instance_id = intake_id(system, register(system))
     definition_id = instance(system, instance_id).definition_id
-    login(client, "cv")  # VP staff watch, and do not operate
+    login(client, "monitor")
     page = html(client.get(f"/instances/{instance_id}"))
     assert f'<a href="/quy-trinh-nghiep-vu/{definition_id}">v1</a>' in page  # pages.definition_version
+    assert "Khóa nghiệp vụ" in page and "Dữ liệu hiện tại" in page
+    client.post("/logout", data={"csrf_token": csrf(client)})
+
+    login(client, "cv")  # VP staff follow the steps, and neither operate nor read the engine's data
+    page = html(client.get(f"/instances/{instance_id}"))
+    assert "Diễn biến quy trình" in page and f"#{instance_id}" not in page
+    assert "/quy-trinh-nghiep-vu/" not in page and "Khóa nghiệp vụ" not in page
+    assert "Dữ liệu hiện tại" not in page
+    assert "Tiếp nhận văn bản" in page or "Phân loại" in page  # the named steps stay
     assert "Hủy quy trình</button>" not in page
     assert (
         client.post(

@@ -101,7 +101,16 @@ def test_the_api_adds_changes_and_ends_units_for_administrators_only(system, cli
     types = client.put(
         "/api/v1/unit-types", json={"name": "Sở, ban, ngành", "sends_reports": False}, headers=admin
     )
-    assert types.get_json() == {"name": "Sở, ban, ngành", "sends_reports": False, "unit_count": 3}
+    assert types.get_json() == {
+        "name": "Sở, ban, ngành",
+        "sends_reports": False,
+        "local_government": False,
+        "unit_count": 3,
+    }
+    local = {"name": "UBND cấp xã/phường", "sends_reports": True, "local_government": False}
+    assert client.put("/api/v1/unit-types", json=local, headers=admin).get_json()["local_government"] is False
+    listed = client.get("/api/v1/unit-types", headers=admin).get_json()["items"]
+    assert {t["name"]: t["local_government"] for t in listed}["UBND cấp xã/phường"] is False
     room = client.post("/api/v1/tracking-rooms", json={"name": "Phòng Đổi mới"}, headers=admin)
     assert room.status_code == 201
     listed = client.get("/api/v1/tracking-rooms", headers=auth_headers("cv")).get_json()["items"]

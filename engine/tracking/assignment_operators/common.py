@@ -70,6 +70,19 @@ def parse_day(value: str, field: str) -> date:
         raise ValidationError(f"{field} is not a date", fields={field: "ngày không hợp lệ"}) from None
 
 
+def check_later_deadline(ctx: StepContext, a: Assignment, day: date, field: str, what: str) -> None:
+    """Refuse a deadline extension (or its proposal) that moves nothing forward: `day` must be after the
+    deadline in force and after today, else ValidationError naming `field`. `what` names the date."""
+    today = ctx.calendar.local_date(ctx.now)
+    if a.effective_due_date is not None and day <= a.effective_due_date:
+        problem = f"{what} phải sau thời hạn đang có hiệu lực ({a.effective_due_date:%d/%m/%Y})"
+    elif day <= today:
+        problem = f"{what} phải sau ngày hôm nay ({today:%d/%m/%Y})"
+    else:
+        return
+    raise ValidationError(problem[0].upper() + problem[1:], fields={field: problem})
+
+
 def set_due(
     ctx: StepContext, a: Assignment, due: date, *, basis: str, difficulty_report_id: int | None = None
 ) -> None:

@@ -10,6 +10,7 @@ from engine.directory.checks import inactive_message
 from engine.errors import ConflictError, ValidationError
 from engine.operators import StepContext, operator
 from engine.tracking.assignment_operators.common import (
+    document_of,
     get_assignment,
     parse_day,
     require_stage,
@@ -25,6 +26,7 @@ from engine.tracking.models import (
     AssignmentReturn,
     Unit,
 )
+from engine.tracking.service import before_issue
 from engine.tracking.transfers import transfer_lead
 
 
@@ -104,9 +106,12 @@ def resolve_return(
         if (new_content or "").strip():
             a.content = new_content.strip()
         if new_due_date:
+            due = parse_day(new_due_date, "new_due_date")
+            if problem := before_issue(due, document_of(ctx, a).issued_on):
+                raise ValidationError(problem[0].upper() + problem[1:], fields={"new_due_date": problem})
             basis = "Văn phòng UBND tỉnh điều chỉnh thời hạn khi xử lý nhiệm vụ bị trả lại"
             basis += f": {note.strip()}" if (note or "").strip() else ""
-            set_due(ctx, a, parse_day(new_due_date, "new_due_date"), basis=basis)
+            set_due(ctx, a, due, basis=basis)
     elif resolution == "transferred":
         _transfer(ctx, a, to_unit, note or returned.reason, returned.id)
     else:

@@ -11,6 +11,7 @@ from engine.errors import NotFoundError, ValidationError
 from engine.notifications.operators import notify_unit
 from engine.operators import StepContext, operator
 from engine.tracking.assignment_operators.common import (
+    check_later_deadline,
     get_assignment,
     parse_day,
     require_stage,
@@ -32,11 +33,14 @@ from engine.tracking.models import (
 
 
 @operator("record_progress", title="Cập nhật tiến độ thực hiện nhiệm vụ")
-def record_progress(ctx: StepContext, *, assignment_id: int, situation: str) -> dict[str, Any]:
-    """Đ6.2.b: the lead unit reports how the work goes (Cập nhật tiến độ)."""
+def record_progress(
+    ctx: StepContext, *, assignment_id: int, situation: str, attachments: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """Đ6.2.b: the lead unit reports how the work goes (Cập nhật tiến độ), with its files if any."""
     a = get_assignment(ctx, assignment_id)
     require_stage(a, ACCEPTED)
-    _status_update(ctx, a, progress=IN_PROGRESS, situation=required(situation, "situation"))
+    situation = required(situation, "situation")
+    _status_update(ctx, a, progress=IN_PROGRESS, situation=situation, attachments=attachments or [])
     a.progress = IN_PROGRESS
     ctx.session.flush()
     return view(ctx, a)
@@ -85,12 +89,16 @@ def record_difficulty(
     proposals: str | None = None,
     proposed_due_date: str | None = None,
     situation: str | None = None,
+    attachments: list[dict[str, Any]] | None = None,
 ) -> int:
-    """Đ20.2, Đ21.2: the lead unit reports difficulties and proposals; returns the report's id."""
+    """Đ20.2, Đ21.2: the lead unit reports difficulties and proposals (with files if any); returns the
+    report's id."""
     a = get_assignment(ctx, assignment_id)
     require_stage(a, ACCEPTED)
     difficulties = required(difficulties, "difficulties")
     proposed = parse_day(proposed_due_date, "proposed_due_date") if proposed_due_date else None
+    if proposed is not None:
+        check_later_deadline(ctx, a, proposed, "proposed_due_date", "thời hạn đề nghị")
     _status_update(
         ctx,
         a,
@@ -98,6 +106,7 @@ def record_difficulty(
         situation=(situation or "").strip() or difficulties,
         difficulties=difficulties,
         proposals=(proposals or "").strip() or None,
+        attachments=attachments or [],
     )
     report = DifficultyReport(
         assignment_id=a.id,
@@ -165,9 +174,9 @@ def record_direction(
     if decision == "extend":
         if not new_due_date:
             raise ValidationError("Nhập thời hạn mới", fields={"new_due_date": "bắt buộc khi gia hạn"})
-        set_due(
-            ctx, a, parse_day(new_due_date, "new_due_date"), basis=direction, difficulty_report_id=report.id
-        )
+        new_due = parse_day(new_due_date, "new_due_date")
+        check_later_deadline(ctx, a, new_due, "new_due_date", "thời hạn gia hạn")
+        set_due(ctx, a, new_due, basis=direction, difficulty_report_id=report.id)
         message += f" Thời hạn mới: {a.due_date:%d/%m/%Y}."
     elif decision == "adjust":
         a.content = required(new_content, "new_content")

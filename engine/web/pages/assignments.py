@@ -28,7 +28,7 @@ from engine.tracking.models import (
 from engine.usertasks import service as usertasks
 from engine.usertasks.models import READY
 from engine.web.api import reading, system
-from engine.web.pages import filters
+from engine.web.pages import filters, listing
 from engine.web.pages.common import (
     DOCUMENT_READERS,
     INSTANCE_WATCHERS,
@@ -40,6 +40,7 @@ from engine.web.pages.common import (
     today,
     tz,
     unit_directory,
+    unit_names,
 )
 from engine.web.pages.documents import DEADLINE_KIND, PROGRESS
 from engine.workdays import service as workdays
@@ -74,6 +75,7 @@ ENTITIES = {
     "deadline_adjustments": "Điều chỉnh thời hạn",
     "data_corrections": "Điều chỉnh thông tin",
     "local_feedbacks": "Phản hồi của địa phương",
+    "assignment_corrections": "Văn phòng điều chỉnh thông tin nhiệm vụ",
 }
 ACTIONS = {"insert": "Thêm mới", "update": "Cập nhật", "delete": "Xóa"}
 # Keys that only link rows together: the page shows the rows themselves instead.
@@ -85,6 +87,7 @@ HIDDEN_FIELDS = {
     "return_id",
     "difficulty_report_id",
     "feedback_id",
+    "changes",  # a correction's field-by-field changes: the assignment's own lines show each of them
 }
 FIELDS = {
     "seq": "Số thứ tự",
@@ -155,11 +158,13 @@ FIELDS = {
     "responded_by": "Người trả lời",
     "responded_at": "Trả lời lúc",
     "submitted_by": "Người gửi",
+    "summary": "Thông tin được điều chỉnh",
 }
 # The same column name means something else in these tables.
 TABLE_FIELDS = {
     "urgings": {"content": "Nội dung đôn đốc", "unit_code": "Đơn vị được đôn đốc"},
     "local_feedbacks": {"content": "Nội dung phản hồi", "from_unit": "Đơn vị phản hồi"},
+    "assignment_corrections": {"reason": "Lý do điều chỉnh"},
     "assignment_transfers": {"reason": "Lý do chuyển"},
 }
 URGING_KINDS = {
@@ -184,41 +189,67 @@ UNIT_FIELDS = {"lead_unit_code", "unit_code", "from_unit", "to_unit", "about_uni
 
 @bp.get("/assignments")
 def assignment_list():
-    """Nhiệm vụ: one tab of the menu's lists, filtered by bucket and (for VP) lead unit."""
+    """Nhiệm vụ: one tab of the menu's lists, searched, filtered by bucket, due date and (for VP) lead
+    unit, sorted by a column, paged with the total."""
     tab = request.args.get("tab") if request.args.get("tab") in TABS else "assigned"
     bucket = request.args.get("bucket") if request.args.get("bucket") in BUCKET_FILTERS else None
     sees_all = scope.sees_all(me())
     unit = (request.args.get("unit") or None) if sees_all else None  # units only ever see their own
+    signer = request.args.get("signer", "").strip()[:200] or None  # Người ký văn bản, as on the document
+    typed, words = listing.search_box()
+    due_from, due_to = listing.day_range("due_from", "due_to")
+    sort = listing.chosen_sort(assignments.SORTS)
     offset = page_offset()
     _, view, stage = TABS[tab]
+    chosen = assignments.Filters(
+        view=view,
+        stage=stage,
+        bucket=bucket,
+        unit=unit,
+        signer=signer,
+        words=words,
+        due_from=due_from,
+        due_to=due_to,
+    )
     with reading() as session:
+        day = _today_and_calendar(session)
         found = assignments.list_(
-            session,
-            **_today_and_calendar(session),
-            user=me(),
-            view=view,
-            stage=stage,
-            bucket=bucket,
-            unit=unit,
-            limit=PAGE_SIZE,
-            offset=offset,
+            session, **day, filters=chosen, user=me(), sort=sort, limit=PAGE_SIZE, offset=offset
         )
         ids = [a.id for a, _, _ in found]
         document_ids = {a.document_id for a, _, _ in found}
         numbers = dict(
             session.execute(select(Document.id, Document.number).where(Document.id.in_(document_ids))).all()
         )
+        filter_args = {
+            "tab": tab,
+            "q": typed or None,
+            "bucket": bucket,
+            "unit": unit,
+            "signer": signer,
+            "due_from": due_from.isoformat() if due_from else None,
+            "due_to": due_to.isoformat() if due_to else None,
+        }
         return render_template(
             "assignments.html",
             rows=found,
+            total=assignments.count_(session, **day, filters=chosen, user=me()),
             numbers=numbers,
             coordinating=_coordinating(session, ids),
-            unit_names=_unit_names(session),
+            unit_names=unit_names(session),
             units=unit_directory(session) if sees_all else [],
             tabs={key: label for key, (label, *_) in TABS.items() if _tab_applies(key, sees_all)},
             tab=tab,
             bucket=bucket,
             unit=unit,
+            signer=signer,
+            q=typed,
+            due_from=due_from,
+            due_to=due_to,
+            sort=sort,
+            filter_args=filter_args,
+            page_args={**filter_args, **listing.sort_args(sort)},
+            searched=any(v for k, v in filter_args.items() if k != "tab"),
             offset=offset,
             bucket_filters=BUCKET_FILTERS,
             stages=STAGES,
@@ -233,8 +264,9 @@ def assignment(assignment_id: int):
         bucket, due_soon = assignments.bucket_of(session, assignment_id=a.id, **_today_and_calendar(session))
         related = assignments.related(session, a.id)
         changes = assignments.history(session, assignment_id=a.id)
-        unit_names = _unit_names(session)
-        people = full_names(session, _usernames(a, related, changes))
+        names_of_units = unit_names(session)
+        open_tasks = _open_tasks(session, a, related)
+        people = full_names(session, _usernames(a, related, changes) | {t.assignee for t in open_tasks})
         return render_template(
             "assignment.html",
             a=a,
@@ -244,9 +276,9 @@ def assignment(assignment_id: int):
             coordinating=_coordinating(session, [a.id]).get(a.id, []),
             related=related,
             latest=_latest_lead_update(related["status_updates"]),
-            history=_history_rows(changes, unit_names, people),
-            open_tasks=_open_tasks(session, a, related),
-            unit_names=unit_names,
+            history=_history_rows(changes, names_of_units, people),
+            open_tasks=open_tasks,
+            unit_names=names_of_units,
             people=people,
             values=VALUES,
             stages=STAGES,
@@ -272,10 +304,6 @@ def _tab_applies(tab: str, sees_all: bool) -> bool:
     if tab == "tracking":
         return me().in_any(("vp_specialist",))
     return True
-
-
-def _unit_names(session: Session) -> dict[str, str]:
-    return {u.code: u.name for u in tracking.list_units(session=session)}
 
 
 def _coordinating(session: Session, ids: list[int]) -> dict[int, list[str]]:

@@ -12,7 +12,7 @@ from engine import clock
 from engine.errors import ValidationError
 from engine.web.api import reading, system, transaction
 from engine.web.pages import filters
-from engine.web.pages.common import bp, full_names, me, require, today
+from engine.web.pages.common import bp, form_day, full_names, me, require, today
 from engine.workdays import corrections
 from engine.workdays import service as workdays
 from engine.workdays.moves import KINDS, Move
@@ -108,10 +108,9 @@ def _override_form() -> tuple[date, bool | None, str]:
 
 
 def _form_day(text: str | None, field: str) -> date:
-    try:
-        day = date.fromisoformat(text or "")
-    except ValueError:
-        raise ValidationError("Ngày không hợp lệ", fields={field: "ngày/tháng/năm"}) from None
+    day = form_day(text, field)
+    if day is None:
+        raise ValidationError("Nhập ngày", fields={field: "bắt buộc"})
     if day.year not in workdays.YEARS:
         raise ValidationError("Ngày nằm ngoài phạm vi của lịch", fields={field: "1900..2200"})
     return day

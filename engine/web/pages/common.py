@@ -8,8 +8,9 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, g, render_template, request
+from flask import Blueprint, current_app, g, render_template, request
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 
@@ -29,10 +30,11 @@ from engine.errors import (
     TaskNotReadyError,
     ValidationError,
 )
+from engine.notifications import service as notifications
 from engine.tracking import service as tracking
 from engine.web import session as login_session
-from engine.web.api import MAX_OFFSET, system
-from engine.web.errors import error_response, status_of
+from engine.web.api import MAX_OFFSET, reading, system
+from engine.web.errors import UNEXPECTED, error_response, status_of
 from engine.web.pages import filters
 from engine.web.session import csrf_token
 
@@ -69,6 +71,27 @@ def layout_context() -> dict:
     }
 
 
+@bp.app_context_processor
+def notification_bell() -> dict:
+    """The header's bell: its count is computed only if the layout renders it (JSON answers never do)."""
+    return {"unread_notifications": unread_notifications}
+
+
+def unread_notifications() -> int | None:
+    """How many notification entries the signed-in user has not read (capped), once per request; None for
+    a visitor, or when the database cannot answer (its error page must still render)."""
+    if "unread_notifications" not in g:
+        me = g.get("principal")
+        g.unread_notifications = None
+        if me is not None:
+            try:
+                with reading() as session:
+                    g.unread_notifications = notifications.unread_count(session=session, user=me)
+            except SQLAlchemyError:
+                current_app.logger.warning("the unread notifications could not be counted", exc_info=True)
+    return g.unread_notifications
+
+
 @bp.errorhandler(EngineError)
 def engine_error(exc: EngineError):
     """fetch() callers get the API's error shape; pages get a readable Vietnamese page."""
@@ -85,7 +108,10 @@ def http_error(exc: HTTPException):
     message = exc.description if status == 400 else HTTP_MESSAGES.get(status, f"Lỗi {status}: {exc.name}")
     if request.is_json:
         return error_response(exc, message=message)
-    return render_template("error.html", status=status, message=message, detail=None), status
+    # A stale CSRF token (signed in again in another tab): the way on is the page the form was on, afresh.
+    reload_url = login_session.return_path() if isinstance(exc, login_session.CsrfRefused) else None
+    page = render_template("error.html", status=status, message=message, detail=None, reload_url=reload_url)
+    return page, status
 
 
 @bp.app_errorhandler(404)
@@ -104,6 +130,7 @@ HTTP_MESSAGES = {
     404: "Không tìm thấy trang yêu cầu.",
     405: "Trang này không nhận thao tác đó.",
     413: "Tệp hoặc dữ liệu gửi lên quá lớn.",
+    500: UNEXPECTED,
 }
 # What staff read instead of the services' messages, which are for developers unless Vietnamese.
 PAGE_MESSAGES: list[tuple[type[EngineError], str]] = [
@@ -185,6 +212,7 @@ bp.add_app_template_filter(filters.vn_number, "vn_number")
 bp.add_app_template_filter(filters.form_json, "form_json")
 bp.add_app_template_filter(filters.role_names, "role_names")
 bp.add_app_template_filter(filters.pretty_json, "pretty_json")
+bp.add_app_template_filter(filters.typed_day, "typed_day")
 
 
 # ---- lookups shared by several pages ---------------------------------------------------------------
@@ -196,12 +224,18 @@ def process_names(session: Session) -> dict[str, str]:
     return {d.process_id: d.name or d.process_id for d in latest}
 
 
-def full_names(session: Session, usernames: set[str]) -> dict[str, str]:
-    """username -> full name, for the users named."""
+def full_names(session: Session, usernames: Iterable[str | None]) -> dict[str, str]:
+    """username -> full name, for the users named (None and "" among them are skipped: nobody)."""
+    usernames = {name for name in usernames if name}
     if not usernames:
         return {}
     query = select(User.username, User.full_name).where(User.username.in_(sorted(usernames)))
     return dict(session.execute(query).all())
+
+
+def unit_names(session: Session) -> dict[str, str]:
+    """unit code -> its name, every unit the directory has known (an ended one still names old rows)."""
+    return {u.code: u.name for u in tracking.list_units(session=session)}
 
 
 def unit_directory(session: Session) -> list[dict]:
@@ -244,6 +278,17 @@ def user_directory(session: Session, roles: Iterable[str]) -> list[dict]:
         if mine:
             people.append({"username": username, "full_name": full_name, "roles": mine})
     return people
+
+
+def form_day(text: str | None, field: str) -> date | None:
+    """A date of a page form or query string, typed dd/mm/yyyy or ISO (filters.parse_day); None when
+    empty; otherwise a 422 naming the field, so the page can show the message beside it."""
+    if text is None or not text.strip():
+        return None
+    try:
+        return filters.parse_day(text)
+    except ValueError:
+        raise ValidationError(filters.BAD_DAY, fields={field: filters.BAD_DAY}) from None
 
 
 def page_offset() -> int:

@@ -7,13 +7,15 @@ import copy
 from flask import flash, jsonify, render_template, request, url_for
 from sqlalchemy import select
 
+from engine.errors import DuplicateDocumentError, ValidationError
 from engine.instances import service as instances
 from engine.instances.models import ProcessInstance
-from engine.tracking import secrecy
+from engine.tracking import document_list, secrecy
 from engine.tracking import service as tracking
 from engine.tracking.models import COORDINATING
 from engine.tracking.schemas import DOCUMENT_IN
 from engine.web.api import reading, system, transaction
+from engine.web.pages import listing
 from engine.web.pages.common import (
     DOCUMENT_READERS,
     DOCUMENT_WRITERS,
@@ -21,6 +23,7 @@ from engine.web.pages.common import (
     INSTANCE_WATCHERS,
     PAGE_SIZE,
     bp,
+    full_names,
     json_body,
     me,
     page_offset,
@@ -28,6 +31,7 @@ from engine.web.pages.common import (
     today,
     unit_directory,
 )
+from engine.web.pages.files import upload_config
 
 PROGRESS = {"not_started": "Chưa thực hiện", "in_progress": "Đang thực hiện", "done": "Đã hoàn thành"}
 DEADLINE_KIND = {"completion": "Hạn hoàn thành", "report": "Hạn báo cáo", "submission": "Hạn trình"}
@@ -45,20 +49,62 @@ DOC_TYPES = [
 URGENCY = ["Thường", "Khẩn", "Thượng khẩn", "Hỏa tốc"]
 
 
+# The filter bar's "Phân loại" choices: classified (split into assignments) or not yet.
+CLASSIFIED = {"yes": True, "no": False}
+
+
 @bp.get("/documents")
 def documents():
-    """Văn bản chỉ đạo, newest first."""
+    """Văn bản chỉ đạo, newest first: searched, filtered by type, issue date and classification, sorted
+    by a column, paged with the total."""
     require(DOCUMENT_READERS)
+    typed, words = listing.search_box()
+    doc_type = request.args.get("doc_type") if request.args.get("doc_type") in DOC_TYPES else None
+    issued_from, issued_to = listing.day_range("issued_from", "issued_to")
+    classified = request.args.get("classified") if request.args.get("classified") in CLASSIFIED else None
+    sort = listing.chosen_sort(document_list.SORTS)
     offset = page_offset()
+    chosen = document_list.DocumentFilters(
+        words=words,
+        doc_type=doc_type,
+        issued_from=issued_from,
+        issued_to=issued_to,
+        classified=CLASSIFIED.get(classified or ""),
+    )
     with reading() as session:
-        rows = tracking.list_documents(session=session, limit=PAGE_SIZE, offset=offset)
+        rows = tracking.list_documents(
+            session=session, filters=chosen, sort=sort, limit=PAGE_SIZE, offset=offset
+        )
         ids = [d.intake_instance_id for d in rows if d.intake_instance_id]
         status = dict(
             session.execute(
                 select(ProcessInstance.id, ProcessInstance.status).where(ProcessInstance.id.in_(ids))
             ).all()
         )
-        return render_template("documents.html", rows=rows, status=status, offset=offset)
+        filter_args = {
+            "q": typed or None,
+            "doc_type": doc_type,
+            "issued_from": issued_from.isoformat() if issued_from else None,
+            "issued_to": issued_to.isoformat() if issued_to else None,
+            "classified": classified,
+        }
+        return render_template(
+            "documents.html",
+            rows=rows,
+            status=status,
+            offset=offset,
+            total=document_list.count(session=session, filters=chosen),
+            q=typed,
+            doc_type=doc_type,
+            doc_types=DOC_TYPES,
+            issued_from=issued_from,
+            issued_to=issued_to,
+            classified=classified,
+            sort=sort,
+            filter_args=filter_args,
+            page_args={**filter_args, **listing.sort_args(sort)},
+            filtered=any(filter_args.values()),
+        )
 
 
 @bp.get("/documents/<int:document_id>")
@@ -85,6 +131,8 @@ def document(document_id: int):
             deadline_kind=DEADLINE_KIND,
             instance_status=INSTANCE_STATUS,
             can_watch=me().in_any(tuple(INSTANCE_WATCHERS)),
+            # Who registered it and who tracks each assignment, by full name (usernames are not for pages).
+            people=full_names(session, {doc.created_by, *(a.tracking_specialist for a in assignments)}),
         )
 
 
@@ -94,11 +142,14 @@ def new_document():
     require(DOCUMENT_WRITERS)
     if request.method == "POST":
         payload = json_body("văn bản")
-        with transaction() as session:
-            doc = tracking.register_document(
-                session=session, engine=system().engine, payload=payload, actor=me().username
-            )
-            number, doc_id = doc.number, doc.id
+        try:
+            with transaction() as session:
+                doc = tracking.register_document(
+                    session=session, engine=system().engine, payload=payload, actor=me().username
+                )
+                number, doc_id = doc.number, doc.id
+        except DuplicateDocumentError as exc:
+            raise duplicate_on_page(exc) from exc
         flash(f"Đã tiếp nhận văn bản số {number} và bắt đầu quy trình phân loại.", "success")
         return jsonify(ok=True, redirect=url_for("pages.document", document_id=doc_id))
     with reading() as session:
@@ -112,8 +163,18 @@ def new_document():
         "readonly": False,
         "submitUrl": url_for("pages.new_document"),
         "submitLabel": "Tiếp nhận văn bản",
+        "files": upload_config(document=True),  # for "ui:widget": "files" (static/form-files.js)
     }
     return render_template("document_new.html", form=form)
+
+
+def duplicate_on_page(exc: DuplicateDocumentError) -> ValidationError:
+    """The page's form shows a refusal beside a field: the duplicate's message goes to confirm_duplicate
+    (static/form-duplicate.js then shows it with the checkbox "Vẫn tiếp nhận văn bản này"), the address of
+    the registered document to its "document" part, the link."""
+    link = url_for("pages.document", document_id=exc.details["document_id"])
+    fields = {"confirm_duplicate": exc.message, "confirm_duplicate/document": link}
+    return ValidationError("Văn bản này có thể đã được tiếp nhận", fields=fields)
 
 
 def document_form() -> tuple[dict, dict]:
@@ -134,6 +195,9 @@ def document_form() -> tuple[dict, dict]:
         "type": ["string", "null"],
         "oneOf": [{"type": "null", "title": "(Không)"}, *_choices(URGENCY)],
     }
+    # The API's help names its upload call and codes; a page's speaks of what the person does.
+    props["attachments"]["description"] = "Bản điện tử của văn bản và tài liệu kèm theo."
+    props["confirm_duplicate"].pop("description")
     props["tasks"]["items"]["title"] = "Nhiệm vụ"
     task_props = props["tasks"]["items"]["properties"]
     task_props["lead_unit"]["title"] = "Đơn vị chủ trì"
@@ -148,6 +212,7 @@ def document_form() -> tuple[dict, dict]:
     }
     ui = {
         "ui:order": [
+            "confirm_duplicate",  # shown only when the server finds the document registered already
             "number",
             "doc_type",
             "title",
@@ -157,8 +222,11 @@ def document_form() -> tuple[dict, dict]:
             "urgency",
             "secrecy",
             "needs_consultation",
+            "attachments",
             "tasks",
         ],
+        "attachments": {"ui:widget": "files"},
+        "confirm_duplicate": {"ui:widget": "duplicate"},  # static/form-duplicate.js
         "title": {"ui:widget": "textarea", "ui:options": {"rows": 3}},
         "tasks": {
             "items": {

@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import redirect, render_template, request, url_for
 from sqlalchemy import func, select
 
 from engine.instances import service as instances
 from engine.instances.models import RUNNING, ProcessInstance
-from engine.notifications import service as notifications
 from engine.tracking.models import Document
 from engine.usertasks import service as usertasks
 from engine.web.api import reading
 from engine.web.pages.common import DOCUMENT_READERS, INSTANCE_OPERATORS, bp, me, overdue, process_names
+from engine.web.pages.dashboard import lands_on_dashboard
+from engine.web.pages.notifications import latest_unread
 
 
 @bp.get("/")
 def home():
-    """Tổng quan: counts of the user's user tasks, overdue ones, documents waiting, notifications."""
+    """Tổng quan: counts of the user's user tasks, overdue ones, documents waiting, notifications. The
+    leadership land on Bảng điều hành instead; ?view=personal still shows them this page."""
+    if lands_on_dashboard(me()) and request.args.get("view") != "personal":
+        return redirect(url_for("pages.dashboard"))
     with reading() as session:
         tasks = usertasks.inbox(session=session, user=me(), limit=1000)
         waiting_documents = None
@@ -37,5 +41,5 @@ def home():
             waiting_documents=waiting_documents,
             upcoming=tasks[:5],
             process_names=process_names(session),
-            notifications=notifications.for_user(session=session, user=me(), limit=20),
+            notifications=latest_unread(session),
         )

@@ -8,10 +8,12 @@ from flask import Response, flash, redirect, render_template, request, url_for
 
 from engine.definitions import service as definitions
 from engine.errors import ConflictError, EngineError, ValidationError
+from engine.instances import listing as instance_listing
 from engine.instances import operations
 from engine.instances import service as instances
 from engine.usertasks import service as usertasks
 from engine.web.api import reading, system, transaction
+from engine.web.pages import listing
 from engine.web.pages.common import (
     INSTANCE_OPERATORS,
     INSTANCE_STATUS,
@@ -25,6 +27,7 @@ from engine.web.pages.common import (
     page_offset,
     process_names,
     require,
+    unit_names,
 )
 
 EVENT_KIND = {
@@ -33,7 +36,8 @@ EVENT_KIND = {
     "user_task_created": "Tạo công việc",
     "user_task_completed": "Hoàn thành công việc",
     "user_task_claimed": "Nhận xử lý",
-    "user_task_unclaimed": "Trả lại",
+    "user_task_unclaimed": "Bỏ nhận xử lý",
+    "user_task_assigned": "Giao xử lý",
     "user_task_cancelled": "Hủy công việc",
     "timer_fired": "Hết hạn (bộ hẹn giờ)",
     "message_received": "Nhận thông điệp",
@@ -53,26 +57,34 @@ TASK_MAPPING_STATE = {"ready": "Đang chờ xử lý", "waiting": "Đang chờ s
 
 @bp.get("/instances")
 def instance_list():
-    """Quy trình: instances filtered by process, version and status; monitors and analysts pick some
-    to move to another version."""
+    """Quy trình: instances filtered by process, version and status, searched by procedure, id and the
+    business rows they work on, sorted, paged with the total; monitors and analysts pick some to move to
+    another version."""
     require(INSTANCE_WATCHERS)
     process_id = request.args.get("process_id") or None
     status = request.args.get("status") if request.args.get("status") in INSTANCE_STATUS else None
     definition_id = request.args.get("definition_id", type=int)
+    typed, words = listing.search_box()
+    sort = listing.chosen_sort(instance_listing.SORT_KEYS)
     offset = page_offset()
+    chosen = instance_listing.InstanceFilters(
+        process_id=process_id, status=status, definition_id=definition_id, words=words
+    )
     with reading() as session:
-        rows = instances.list_(
-            session=session,
-            process_id=process_id,
-            status=status,
-            definition_id=definition_id,
-            limit=PAGE_SIZE,
-            offset=offset,
+        rows = instance_listing.list_(
+            session=session, filters=chosen, sort=sort, limit=PAGE_SIZE, offset=offset
         )
         versions = definitions.list_(session=session, process_id=process_id) if process_id else []
+        filter_args = {
+            "process_id": process_id,
+            "status": status,
+            "definition_id": definition_id,
+            "q": typed or None,
+        }
         return render_template(
             "instances.html",
             rows=rows,
+            total=instance_listing.count(session=session, filters=chosen),
             process_names=process_names(session),
             versions=instances.versions_of(session=session, definition_ids={r.definition_id for r in rows}),
             process_versions=versions,
@@ -80,6 +92,10 @@ def instance_list():
             process_id=process_id,
             status=status,
             definition_id=definition_id,
+            q=typed,
+            sort=sort,
+            filter_args=filter_args,
+            page_args={**filter_args, **listing.sort_args(sort)},
             offset=offset,
             instance_status=INSTANCE_STATUS,
             can_operate=me().in_any(tuple(INSTANCE_OPERATORS)),
@@ -97,9 +113,13 @@ def instance(instance_id: int):
             data = instances.current_data(session=session, engine=system().engine, instance=inst)
         except EngineError as exc:
             data, data_error = None, exc.message
-        events = instances.events(session=session, instance_id=instance_id)
-        actors = {e.actor for e in events if e.actor} | ({inst.started_by} if inst.started_by else set())
         can_operate = me().in_any(tuple(INSTANCE_OPERATORS))
+        events = instances.events(session=session, instance_id=instance_id)
+        if not can_operate:  # VP staff following a task: the steps people named, not the engine's joins
+            events = [e for e in events if e.element_name or not e.bpmn_id]
+        user_tasks = usertasks.of_instance(session=session, instance_id=instance_id)
+        actors = {e.actor for e in events} | {inst.started_by}
+        actors |= {t.assignee for t in user_tasks} | {t.completed_by for t in user_tasks}
         return render_template(
             "instance.html",
             inst=inst,
@@ -107,7 +127,9 @@ def instance(instance_id: int):
             targets=operations.targets(session=session, instance=inst) if can_operate else [],
             people=full_names(session, actors),
             process_name=process_names(session).get(inst.process_id, inst.process_id),
-            user_tasks=usertasks.of_instance(session=session, instance_id=instance_id),
+            user_tasks=user_tasks,
+            unit_names=unit_names(session),
+            technical=can_operate,
             timers=instances.timers(session=session, instance_id=instance_id),
             events=events,
             data=data,

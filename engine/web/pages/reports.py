@@ -5,7 +5,7 @@ a unit's staff get their own row only, as there (engine.tracking.report_views)."
 
 from __future__ import annotations
 
-from flask import render_template, url_for
+from flask import render_template, request, url_for
 from sqlalchemy import select
 
 from engine.errors import NotFoundError
@@ -14,14 +14,14 @@ from engine.tracking.models import Unit
 from engine.tracking.report_views import request_period, summary_table, workbook_download
 from engine.web.api import reading
 from engine.web.pages import filters
-from engine.web.pages.common import bp, me
+from engine.web.pages.common import bp, form_day, me
 
 
 @bp.get("/reports")
 def reports():
     """Biểu tổng hợp with its totals row; each unit links to its Phụ lục chi tiết."""
     with reading() as session:
-        period, rows = summary_table(session)
+        period, rows = summary_table(session, _typed_period())
     args = _period_args(period)
     return render_template(
         "reports.html",
@@ -50,7 +50,7 @@ def report_unit(unit_code: str):
         name = session.scalar(select(Unit.name).where(Unit.code == unit_code))
         if name is None:
             raise NotFoundError(f"no unit {unit_code}")
-        period = request_period(session)
+        period = request_period(session, _typed_period())
         rows = buckets.detail(session, unit_code=unit_code, **period)
         unit_names = dict(session.execute(select(Unit.code, Unit.name)).all())
     return render_template(
@@ -86,6 +86,12 @@ def public_results(round_id: int | None = None):
 
 
 bp.add_app_template_filter(filters.vn_decimal, "vn_decimal")
+
+
+def _typed_period() -> dict[str, str]:
+    """as_of and from as the API reads them (ISO), typed dd/mm/yyyy in a form without script or ISO."""
+    days = {name: form_day(request.args.get(name), name) for name in ("as_of", "from")}
+    return {name: day.isoformat() for name, day in days.items() if day}
 
 
 def _period_args(period: dict) -> dict:

@@ -1,10 +1,12 @@
-"""Việc cần làm: the inbox, one user task with its form, and Nhận xử lý / Trả lại / Hoàn thành."""
+"""Việc cần làm: the inbox, one user task with its form, and Nhận xử lý / Bỏ nhận xử lý / Giao cho người
+khác / Hoàn thành."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from flask import flash, jsonify, redirect, render_template, request, url_for
+from sqlalchemy.orm import Session
 
 from engine.directory import units as directory
 from engine.errors import EngineError, PermissionDeniedError
@@ -23,23 +25,8 @@ from engine.web.pages.common import (
     user_directory,
     user_widget_roles,
 )
+from engine.web.pages.files import upload_config
 from engine.web.session import safe_next
-
-
-@bp.get("/tasks")
-def tasks():
-    """Việc cần làm: the inbox, all / claimed by me / unclaimed."""
-    assigned = request.args.get("assigned")
-    assigned = assigned if assigned in {"me", "unassigned"} else None
-    with reading() as session:
-        rows = usertasks.inbox(session=session, user=me(), assigned=assigned, limit=500)
-        return render_template(
-            "tasks.html",
-            rows=rows,
-            assigned=assigned,
-            process_names=process_names(session),
-            people=full_names(session, {r.assignee for r in rows if r.assignee}),
-        )
 
 
 @bp.get("/tasks/<task_id>")
@@ -56,12 +43,11 @@ def task(task_id: str):
             "schema": schema,
             "ui": ui,
             "data": {k: v for k, v in data.items() if k in properties},
-            "units": unit_directory(session),  # for "ui:widget": "unit" / "units"
-            "users": user_directory(session, user_widget_roles(ui)),  # for "ui:widget": "user"
-            "rooms": [r.name for r in directory.rooms(session=session, active_only=True)],  # "room" widget
+            **form_lookups(session, ui),
             "readonly": row.state != READY or not _can_act(row),
             "submitUrl": url_for("pages.complete_task", task_id=row.id),
             "submitLabel": "Hoàn thành",
+            "files": upload_config(task_id=row.id),  # for "ui:widget": "files" (static/form-files.js)
         }
         return render_template(
             "task.html",
@@ -71,7 +57,17 @@ def task(task_id: str):
             process_name=process_names(session).get(row.process_id, row.process_id),
             people=full_names(session, {row.assignee, row.completed_by} - {None}),
             task_state=TASK_STATE,
+            assignees=_assignees(session, row),
         )
+
+
+def form_lookups(session: Session, ui: dict) -> dict:
+    """The directories a form's widgets pick from (form.js): units, users of the roles it asks for, rooms."""
+    return {
+        "units": unit_directory(session),  # for "ui:widget": "unit" / "units"
+        "users": user_directory(session, user_widget_roles(ui)),  # for "ui:widget": "user"
+        "rooms": [r.name for r in directory.rooms(session=session, active_only=True)],  # "room" widget
+    }
 
 
 @bp.post("/tasks/<task_id>/complete")
@@ -94,19 +90,44 @@ def claim_task(task_id: str):
 
 @bp.post("/tasks/<task_id>/unclaim")
 def unclaim_task(task_id: str):
-    """Trả lại: back to the candidate groups."""
-    return _assign(task_id, usertasks.unclaim, "Đã trả lại cho nhóm")
+    """Bỏ nhận xử lý: back to the candidate groups' common list (nothing goes back to VP)."""
+    return _assign(
+        task_id, usertasks.unclaim, "Đã bỏ nhận xử lý", "công việc trở lại danh sách chung của nhóm"
+    )
 
 
-def _assign(task_id: str, action: Callable[..., UserTaskRow], done: str):
+@bp.post("/tasks/<task_id>/assign")
+def assign_task(task_id: str):
+    """Giao cho người khác: a leader gives the user task to a person of the unit (usertasks.reassign)."""
+    assignee = request.form.get("user", "").strip()
+    try:
+        with transaction() as session:
+            row = usertasks.reassign(session=session, task_id=task_id, assignee=assignee, user=me())
+            name, person = row.name, full_names(session, {assignee}).get(assignee, assignee)
+    except EngineError as exc:
+        flash(page_message(exc), "error")
+    else:
+        flash(f"Đã giao công việc “{name}” cho {person} xử lý", "success")
+    return redirect(safe_next(request.form.get("next"), url_for("pages.task", task_id=task_id)))
+
+
+def _assign(task_id: str, action: Callable[..., UserTaskRow], done: str, then: str = ""):
     try:
         with transaction() as session:
             name = action(session=session, task_id=task_id, user=me()).name
     except EngineError as exc:
         flash(page_message(exc), "error")
     else:
-        flash(f"{done}: {name}", "success")  # only once the transaction has committed
+        flash(f"{done}: {name}" + (f"; {then}" if then else ""), "success")  # once the transaction committed
     return redirect(safe_next(request.form.get("next"), url_for("pages.tasks")))
+
+
+def _assignees(session: Session, row: UserTaskRow) -> list[dict] | None:
+    """Whom the user may give a ready user task to (by full name), or None when they may not."""
+    if row.state != READY or not usertasks.may_reassign(row, me()):
+        return None
+    people = usertasks.assignees(session=session, row=row, user=me())
+    return [{"username": u.username, "full_name": u.full_name} for u in people if u.username != row.assignee]
 
 
 def _can_act(row: UserTaskRow) -> bool:

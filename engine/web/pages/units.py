@@ -4,8 +4,6 @@ send periodic reports; VP's tracking rooms. The rules are the directory's (engin
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import flash, redirect, render_template, request, url_for
 
 from engine import clock
@@ -16,7 +14,7 @@ from engine.errors import ValidationError
 from engine.tracking import history
 from engine.tracking import service as tracking
 from engine.web.api import reading, system, transaction
-from engine.web.pages.common import bp, full_names, me, require, today
+from engine.web.pages.common import bp, form_day, full_names, me, require, today
 
 ADMINS = {"admin"}
 FIELD_LABELS = {**LABELS, "successor_code": "Đơn vị kế thừa"}
@@ -42,7 +40,7 @@ def create_unit():
                 name=form.get("name", ""),
                 unit_type=form.get("unit_type", ""),
                 parent_code=form.get("parent_code") or None,
-                active_from=_day(form.get("active_from"), "active_from"),
+                active_from=form_day(form.get("active_from"), "active_from"),
                 actor=me().username,
                 today=today(),
                 now=clock.now(),
@@ -81,7 +79,7 @@ def end_unit(code: str):
     """Kết thúc hoạt động: the successor takes the open assignments."""
     require(ADMINS)
     try:
-        last_day = _day(request.form.get("last_day"), "active_to")
+        last_day = form_day(request.form.get("last_day"), "active_to")
         if last_day is None:
             raise ValidationError("Nhập ngày cuối cùng hoạt động", fields={"active_to": "bắt buộc"})
         with transaction() as session:
@@ -121,6 +119,22 @@ def set_unit_type():
     return redirect(url_for("pages.unit_list") + "#bao-cao")
 
 
+@bp.post("/units/types/local")
+def set_local_government_type():
+    """Whether a unit type is a local government, whose units send feedback about a sở's task (Đ21.3)."""
+    require(ADMINS)
+    with transaction() as session:
+        row = units.set_local_government(
+            session=session,
+            unit_type=request.form.get("unit_type", ""),
+            local_government=request.form.get("local_government") == "1",
+            actor=me().username,
+        )
+    verb = "là" if row.local_government else "không phải là"
+    flash(f"Các đơn vị loại {row.name} {verb} chính quyền địa phương.", "success")
+    return redirect(url_for("pages.unit_list") + "#bao-cao")
+
+
 @bp.post("/units/rooms")
 def add_room():
     """Thêm phòng theo dõi."""
@@ -151,6 +165,7 @@ def _list(errors: dict | None = None, status: int = 200):
     with reading() as session:
         found = tracking.list_units(session=session)
         types = units.unit_types(session=session)
+        local_types = units.local_government_types(session=session)
         rooms = units.rooms(session=session)
     names = {u.code: u.name for u in found}
     return (
@@ -159,6 +174,7 @@ def _list(errors: dict | None = None, status: int = 200):
             units=found,
             names=names,
             types=types,
+            local_types=local_types,
             rooms=rooms,
             today=today(),
             form=request.form if errors else {},
@@ -192,12 +208,3 @@ def _detail(code: str, errors: dict | None = None, status: int = 200):
         ),
         status,
     )
-
-
-def _day(text: str | None, field: str) -> date | None:
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ValidationError("Ngày không hợp lệ", fields={field: "ngày/tháng/năm"}) from None

@@ -5,16 +5,14 @@ see or revoke one's own API tokens. A new or reset password is rendered once, ne
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
-from sqlalchemy.orm import Session
 
 from engine import clock
 from engine.auth import events, passwords
 from engine.auth import service as auth
 from engine.auth.models import ROLES
 from engine.errors import ValidationError
-from engine.tracking import service as tracking
 from engine.web.api import reading, transaction
-from engine.web.pages.common import bp, full_names, me, require, unit_directory
+from engine.web.pages.common import bp, full_names, me, require, unit_directory, unit_names
 from engine.web.session import current_session_id, safe_next
 
 ADMINS = {"admin"}
@@ -26,7 +24,7 @@ def user_list():
     require(ADMINS)
     with reading() as session:
         return render_template(
-            "users.html", users=auth.list_users(session=session), units=_unit_names(session), roles=ROLES
+            "users.html", users=auth.list_users(session=session), units=unit_names(session), roles=ROLES
         )
 
 
@@ -199,7 +197,7 @@ def _detail(username: str, errors: dict[str, str] | None = None, status: int = 2
             kinds=events.KINDS,
             people=full_names(session, {e.actor for e in history if e.actor}),
             units=unit_directory(session),
-            unit_names=_unit_names(session),
+            unit_names=unit_names(session),
             roles=ROLES,
             errors=errors or {},
             form=request.form if errors else None,
@@ -211,7 +209,3 @@ def _show_password(username: str, password: str, *, created: bool):
     with reading() as session:
         account = auth.get_user_or_raise(session=session, username=username)
     return render_template("user_password.html", account=account, password=password, created=created)
-
-
-def _unit_names(session: Session) -> dict[str, str]:
-    return {u.code: u.name for u in tracking.list_units(session=session)}

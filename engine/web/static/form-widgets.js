@@ -1,7 +1,7 @@
 /* theodoi form renderer, part 2 of 3: the DOM helper and the leaf fields (inputs, selects, checkbox lists,
  * the unit pickers, the user picker).
  *
- * Loaded after form-schema.js and before form.js; adds h, addErrorTo and widgets to window.theodoiForm.
+ * Loaded after dom.js and form-schema.js and before form.js; adds addErrorTo and widgets to window.theodoiForm.
  * Every field is {el, get(), child(segment), addError(text)}; get() returns undefined to leave the key out.
  * The unit select also has watch(callback), called on every change, and the unit list exclude(code, hint),
  * which disables one unit (form.js wires the two for "ui:options": {"exclude": ...}).
@@ -12,23 +12,7 @@
   var ns = (window.theodoiForm = window.theodoiForm || {});
   var counter = 0;
 
-  function h(tag, attrs) {
-    var el = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (key) {
-      var value = attrs[key];
-      if (value === undefined || value === null || value === false) return;
-      if (key === "text") el.textContent = value;
-      else if (key === "className") el.className = value;
-      else if (value === true) el.setAttribute(key, "");
-      else el.setAttribute(key, String(value));
-    });
-    for (var i = 2; i < arguments.length; i++) {
-      var child = arguments[i];
-      if (child === null || child === undefined) continue;
-      el.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
-    }
-    return el;
-  }
+  var h = ns.h; // dom.js
 
   function nextId() {
     counter += 1;
@@ -173,15 +157,19 @@
       return users.filter(function (user) { return Array.isArray(user.roles) && user.roles.indexOf(role) >= 0; });
     }
 
-    // "Full name (username)" for each of `people`, submitting the username. A username not among them (a
-    // user deactivated since, or given another role) stays choosable so that opening a form never drops it.
+    // The full name of each of `people`, submitting the username; the username is shown only to tell
+    // apart two people of the same name. A username not among them (a user deactivated since, or given
+    // another role) stays choosable so that opening a form never drops it.
     function userSelect(schema, ui, people, value, ctx) {
       var id = nextId();
       var select = h("select", { id: id, disabled: ctx.readonly });
       select.appendChild(h("option", { value: "" }, ui["ui:placeholder"] || "— Chọn người dùng —"));
       var known = false;
+      var named = {};
+      people.forEach(function (user) { named[user.full_name] = (named[user.full_name] || 0) + 1; });
       people.forEach(function (user) {
-        var label = user.full_name ? user.full_name + " (" + user.username + ")" : user.username;
+        var label = !user.full_name ? user.username
+          : named[user.full_name] > 1 ? user.full_name + " (" + user.username + ")" : user.full_name;
         select.appendChild(h("option", { value: user.username }, label));
         if (user.username === value) known = true;
       });
@@ -336,9 +324,41 @@
       };
     }
 
+    // "format": "date" or "ui:widget": "date": typed or picked dd/mm/yyyy, submitted ISO (date-input.js,
+    // loaded by base.html). A refused date is sent as typed, so the server's 422 marks the field too.
+    function dateField(schema, ui, value, ctx) {
+      var id = nextId();
+      var input = h("input", { id: id, type: "text", readonly: ctx.readonly });
+      var w = null;
+      var date = window.theodoiDate.attach(input, {
+        value: value === undefined || value === null ? "" : value,
+        readonly: ctx.readonly,
+        report: function (message) {
+          w.errors.textContent = message || "";
+          w.errors.hidden = !message;
+          w.el.classList.toggle("has-error", !!message);
+        },
+      });
+      if (ui["ui:autofocus"] && !ctx.readonly) input.setAttribute("autofocus", "");
+      w = wrapper(ctx, date.el, id);
+      return {
+        el: w.el,
+        get: function () {
+          var iso = date.iso();
+          if (iso === "") return isNullable(schema) ? null : undefined;
+          return iso === null ? input.value.trim() : iso;
+        },
+        child: function () { return null; },
+        addError: function (message) { addErrorTo(w.errors, w.el, message); },
+      };
+    }
+
     function textField(schema, ui, value, ctx, options) {
       var id = nextId();
       var widget = ui["ui:widget"];
+      if ((schema.format === "date" || widget === "date") && widget !== "textarea" && window.theodoiDate) {
+        return dateField(schema, ui, value, ctx);
+      }
       var text = value === undefined || value === null ? "" : String(value);
       var control;
       if (widget === "textarea") {
@@ -402,6 +422,5 @@
     };
   };
 
-  ns.h = h;
   ns.addErrorTo = addErrorTo;
 })();

@@ -10,7 +10,8 @@
  * string: a select of the users having that role, submitting the username. `rooms` is the names of VP's
  * active tracking rooms for "ui:widget": "room" on a string: a select of them. Without a directory (or with
  * no one in it) these fields stay plain inputs. The server validates; this file only shows its answers next
- * to the fields (paths such as "tasks/0/due_date").
+ * to the fields (paths such as "tasks/0/due_date"). What was typed is kept until it is sent, and a lost
+ * session is recovered on the page before sending again (session-recovery.js, loaded by base.html).
  *
  * Part 3 of 3: the schema walker, objects and arrays, the server's errors and the submit. Load
  * form-schema.js and form-widgets.js first; all three share the one global window.theodoiForm.
@@ -56,6 +57,9 @@
     };
     if (value === undefined && schema.default !== undefined) value = JSON.parse(JSON.stringify(schema.default));
     if (ui["ui:widget"] === "hidden") return widgets.hiddenField(value);
+    // Widgets of their own files register here by name (form-files.js: "files"); they get the page's config.
+    var custom = (ns.customWidgets || {})[ui["ui:widget"]];
+    if (custom) return custom(schema, ui, value, ctx, config);
     var type = mainType(schema);
     var choices = choicesOf(schema);
     var unitWidget = units.length ? ui["ui:widget"] : null;  // no directory: plain inputs, as before
@@ -271,14 +275,39 @@
     return meta ? meta.getAttribute("content") : "";
   }
 
+  // What was typed survives a reload and a lost session (session-recovery.js).
+  var session = window.theodoiSession;
+  var drafts = session ? session.draft(window.location.pathname) : { read: function () { return null; }, save: function () {}, drop: function () {} };
+
   // ---- assemble ---------------------------------------------------------------------------------
 
+  var editable = !readonlyForm && !!config.submitUrl;
+  var draft = editable ? drafts.read() : null;
   var form = h("form", { novalidate: true, className: "jsonform-form" });
   var summary = h("div", { className: "flash flash-error", role: "alert", hidden: true });
-  var top = build(rootSchema, config.ui || {}, config.data || {}, { key: null, label: "", required: true, top: true });
+  var initial = draft && typeof draft === "object" ? draft : config.data || {};
+  var top = build(rootSchema, config.ui || {}, initial, { key: null, label: "", required: true, top: true });
   if (rootSchema.description) form.appendChild(h("p", { className: "muted", text: rootSchema.description }));
+  var discard = null;
+  if (draft) {
+    discard = h("button", { type: "button", className: "link" }, "Bỏ nội dung này, nhập lại từ đầu");
+    discard.addEventListener("click", function () {
+      drafts.drop();
+      window.location.reload();
+    });
+    form.appendChild(h("div", { className: "flash flash-info restored", role: "status" },
+      "Đã khôi phục nội dung bạn nhập trước đó. ", discard));
+  }
   form.appendChild(summary);
   form.appendChild(top.el);
+  if (editable) {
+    var keep = function () { drafts.save(top.get() || {}); };
+    form.addEventListener("input", keep);
+    form.addEventListener("change", keep);
+    form.addEventListener("click", function (event) {  // adding or removing a row changes the data too
+      if (event.target && event.target.type === "button" && event.target !== discard) window.setTimeout(keep, 0);
+    });
+  }
 
   function showSummary(lines) {
     summary.textContent = "";
@@ -289,30 +318,54 @@
   if (!readonlyForm && config.submitUrl) {
     var button = h("button", { type: "submit", className: "primary" }, config.submitLabel || "Gửi");
     form.appendChild(h("div", { className: "form-actions" }, button));
+    var send = function (data) {
+      return fetch(config.submitUrl, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRF-Token": csrfToken() },
+        body: JSON.stringify(data),
+      }).then(function (response) {
+        return response.json().catch(function () { return {}; }).then(function (body) {
+          return { status: response.status, body: body || {} };
+        });
+      });
+    };
+    // The session ended or its token went stale: sign in again in a dialog (session-recovery.js), then send
+    // the same data once more, unless someone else signed in.
+    var sendRecovering = function (data) {
+      return send(data).then(function (answer) {
+        if (!session || !session.isLost(answer.status, answer.body)) return answer;
+        return session.recover().then(function (result) {
+          if (result.ok) return send(data);
+          return { status: 0, body: {}, recovery: result };
+        });
+      });
+    };
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       clearErrors();
       showSummary([]);
       button.disabled = true;
-      fetch(config.submitUrl, {
-        method: "POST",
-        credentials: "same-origin",
-        headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRF-Token": csrfToken() },
-        body: JSON.stringify(top.get() || {}),
-      })
-        .then(function (response) {
-          return response.json().catch(function () { return {}; }).then(function (body) {
-            return { status: response.status, body: body || {} };
-          });
-        })
+      var data = top.get() || {};
+      drafts.save(data);
+      sendRecovering(data)
         .then(function (answer) {
           var body = answer.body;
           if (answer.status >= 200 && answer.status < 300) {
+            drafts.drop();
             window.location.assign(body.redirect || window.location.href);
             return;
           }
           button.disabled = false;
-          if (answer.status === 422) {
+          if (answer.recovery && answer.recovery.other) {
+            showSummary([
+              "Bạn vừa đăng nhập bằng tài khoản " + answer.recovery.fullName + ", không phải tài khoản đã mở biểu mẫu này, " +
+              "nên nội dung chưa được gửi. Tải lại trang để làm việc với tài khoản " + answer.recovery.fullName + ".",
+            ]);
+          } else if (answer.recovery) {
+            showSummary(["Phiên đăng nhập đã hết hạn; nội dung chưa được gửi nhưng vẫn được giữ trên trang. " +
+              "Bấm \u201c" + button.textContent + "\u201d để đăng nhập lại và gửi."]);
+          } else if (answer.status === 422) {
             var unplaced = showFieldErrors(top, (body.details || {}).fields || {});
             showSummary([body.message || "Dữ liệu không hợp lệ", "Vui lòng kiểm tra các trường được đánh dấu."].concat(unplaced));
             var first = root.querySelector(".has-error");
@@ -326,7 +379,8 @@
               ? "Dữ liệu vừa được người khác thay đổi; vui lòng tải lại trang và thử lại."
               : "Công việc này đã được xử lý."]);
           } else if (answer.status === 401) {
-            showSummary(["Phiên đăng nhập đã hết hạn; vui lòng đăng nhập lại (mở trang trong thẻ mới để không mất dữ liệu đã nhập)."]);
+            showSummary(["Phiên đăng nhập đã hết hạn; nội dung bạn nhập vẫn được giữ trên trang. Bấm \u201c" +
+              button.textContent + "\u201d để đăng nhập lại và gửi."]);
           } else if (answer.status === 403) {
             showSummary(["Bạn không có quyền thực hiện việc này."]);
           } else {
