@@ -212,9 +212,14 @@ def two_task_document(**changes) -> dict:
         ],
     }
     if "issued_on" in changes and "tasks" not in changes:
-        # The second task keeps its 96 days after the issue date: a deadline before it is refused.
-        due = date.fromisoformat(changes["issued_on"]) + timedelta(days=96)
-        document["tasks"][1]["due_date"] = due.isoformat()
+        # The second task keeps its 96 days after the issue date, as a deadline before it is refused; an
+        # absurd issue date (a test of the refusal) leaves the tasks as they are.
+        try:
+            due = date.fromisoformat(changes["issued_on"]) + timedelta(days=96)
+        except (TypeError, ValueError, OverflowError):
+            pass
+        else:
+            document["tasks"][1]["due_date"] = due.isoformat()
     document.update(changes)
     return document
 

@@ -3,6 +3,7 @@ SpiffWorkflow in memory on the same diagram, in the same run."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import time
 from datetime import date, datetime
@@ -58,14 +59,18 @@ def bare_rate(n: int) -> float:
     return n / (time.perf_counter() - started)
 
 
+NUMBERS = itertools.count(1)  # each document its own number across the interleaved runs: no duplicates
+
+
 def persisted_rate(system, directory, n: int) -> float:
     cv = directory["cv"]
     form = classification()
     started = time.perf_counter()
-    for i in range(n):
+    for _ in range(n):
+        payload = two_task_document(number=f"{next(NUMBERS)}/QĐ")
         with system.db.transaction() as session:
             document = tracking.register_document(
-                session=session, engine=system.engine, payload=two_task_document(number=f"{i}/QĐ"), actor="cv"
+                session=session, engine=system.engine, payload=payload, actor="cv"
             )
             instance_id = document.intake_instance_id
         with system.db.transaction() as session:
