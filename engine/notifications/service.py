@@ -55,6 +55,12 @@ def for_user(*, session: Session, user: Principal, limit: int = 50) -> list[Noti
     return list(session.scalars(visible(query, user)))
 
 
+def unread_among(*, session: Session, user: Principal, ids: list[int]) -> set[int]:
+    """Which of the notifications `ids` the user has not read."""
+    query = with_reads(select(Notification.id).select_from(Notification), user)
+    return set(session.scalars(query.where(Notification.id.in_(ids), unread(user))))
+
+
 def visible(query: Select, user: Principal) -> Select:
     """`query` over Notification narrowed to what `user` receives (admins receive everything)."""
     if user.is_admin:
