@@ -112,6 +112,7 @@ def _today_and_calendar(session):
         "stage": {"type": "string", "enum": STAGES},
         "bucket": {"type": "string", "enum": [*buckets.BUCKETS, "due_soon"]},
         "unit": {"type": "string"},
+        "signer": {"type": "string", "maxLength": 200, "description": "người ký văn bản, như trên văn bản"},
         "q": {
             **params.Q,
             "description": params.Q["description"]
@@ -155,6 +156,7 @@ def list_assignments():
                 stage=args.get("stage"),
                 bucket=args.get("bucket"),
                 unit=args.get("unit"),
+                signer=args.get("signer", "").strip()[:200] or None,
                 words=searched,
                 due_from=due_from,
                 due_to=due_to,

@@ -198,6 +198,7 @@ def test_the_list_apis_take_q_and_sort(client, system, library, auth_headers, ba
     ]
     assert [a["id"] for a in get("/api/v1/assignments?q=TÀI+CHÍNH")] == [library["finance"]]
     assert [a["id"] for a in get("/api/v1/assignments?due_from=2025-08-01")] == [library["building"]]
+    assert [a["id"] for a in get("/api/v1/assignments?signer=Hoàng Thị Ký")] == [library["building"]]
     assert get("/api/v1/user-tasks?q=khong+co+viec+nay") == []
     bad = client.get("/api/v1/assignments?due_from=01/08/2025", headers=auth_headers("cv"))
     assert bad.status_code == 422 and bad.get_json()["details"]["fields"] == {"due_from": "yyyy-mm-dd"}
