@@ -1,73 +1,66 @@
-"""Demo directory of units, users and documents, so a newcomer sees real work at once."""
+"""The demo `make run` loads: a directory of units and users, and four months of a province's work
+replayed through the real services and processes (engine.demo.story on engine.demo.replay), so that a
+newcomer finds every list, the dashboard, the notifications and the history already lived in."""
 
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+import time
+from datetime import date
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from engine import clock
-from engine.auth import service as auth
 from engine.auth.models import User
+from engine.definitions import scheduled
+from engine.demo.days import Days
+from engine.demo.replay import Replay
+from engine.demo.story import Story
 from engine.directory import service as directory
 from engine.directory.rows import Parsed, Source, UnitRow, UserRow
 from engine.system import System
-from engine.tracking import service as tracking
-from engine.usertasks import service as usertasks
+from engine.workdays import service as workdays
 
 DEMO = Path(__file__).resolve().parent / "demo.json"
 DEMO_PASSWORD = "theodoi-demo"
 
 
 def load_demo(system: System) -> list[str]:
-    """Load the demo once (nothing happens when its users already exist); returns lines to print."""
+    """Load the demo once (nothing happens when its users already exist): the directory, then some four
+    months of the province's work replayed up to now through the services and the processes, on a
+    clock that walks through those months and is given back at the end. Returns lines to print."""
     spec = json.loads(DEMO.read_text(encoding="utf-8"))
-    with system.db.transaction() as session:
-        if session.scalar(select(User.id).where(User.username == spec["users"][0]["username"])) is not None:
-            return ["demo data already loaded"]
-        now = clock.now()
-        today = now.astimezone(ZoneInfo(system.settings.timezone)).date()
-        directory.import_directory(
-            session=session,
-            parsed=directory_rows(spec),
-            today=today,
-            now=now,
-            actor=None,
-            new_password=lambda: DEMO_PASSWORD,
-        )
-        for d in spec["documents"]:
-            issued = today - timedelta(days=d["issued_days_ago"])
-            document = tracking.register_document(
+    now = clock.now()
+    with system.db.reading() as session:
+        calendar = workdays.calendar(session=session, settings=system.settings)
+    days = Days(calendar, calendar.local_date(now))
+    began = time.perf_counter()
+    with clock.frozen(days.at(spec["starts"], "07:00")) as frozen:
+        with system.db.transaction() as session:  # checked in the writing transaction: loads once
+            first_user = select(User.id).where(User.username == spec["users"][0]["username"])
+            if session.scalar(first_user) is not None:
+                return ["demo data already loaded"]
+            directory.import_directory(
                 session=session,
-                engine=system.engine,
-                payload={
-                    "number": d["number"],
-                    "doc_type": d["doc_type"],
-                    "title": d["title"],
-                    "issued_on": issued.isoformat(),
-                    "signer": d["signer"],
-                    "urgency": d["urgency"],
-                    "tasks": [
-                        {
-                            "content": t["content"],
-                            "lead_unit": t["lead_unit"],
-                            "coordinating_units": t["coordinating_units"],
-                            "due_date": (issued + timedelta(days=t["due_days"])).isoformat()
-                            if t["due_days"]
-                            else None,
-                        }
-                        for t in d["tasks"]
-                    ],
-                },
-                actor="cv.theodoi",
+                parsed=directory_rows(spec),
+                today=days.day(spec["starts"]),
+                now=clock.now(),
+                actor=None,
+                new_password=lambda: DEMO_PASSWORD,
             )
-            if d.get("classified_by"):
-                _classify(session, system, document, d["classified_by"])
+            # The system went live then: its scheduled processes (periodic reports) started with it.
+            scheduled.ensure_running(session=session, engine=system.engine)
+        story = Story(system=system, spec=spec, days=days)
+        replay = Replay(system=system, clock=frozen, days=days, end=now, on_task=story.on_task)
+        story.plan(replay)
+        replay.run()
     counts = {name: len(spec[name]) for name in ("units", "users", "documents")}
     lines = ["demo loaded: " + ", ".join(f"{n} {name}" for name, n in counts.items())]
+    lines.append(
+        f"  {len(story.assignments)} assignments, the work of {days.day(spec['starts']):%d/%m/%Y} to "
+        f"{days.today:%d/%m/%Y} replayed in {time.perf_counter() - began:.1f} s"
+    )
     lines += [f"  {u['username']:<14} {', '.join(u['roles']):<20} {u['full_name']}" for u in spec["users"]]
     lines.append(f"  password of every demo user: {DEMO_PASSWORD}")
     return lines
@@ -96,24 +89,3 @@ def directory_rows(spec: dict) -> Parsed:
         for n, u in enumerate(spec["users"], start=1)
     ]
     return Parsed(units=units, users=users)
-
-
-def _classify(session, system: System, document, username: str) -> None:
-    """Classify a demo document as drafted, so its assignment processes are running from the start."""
-    tasks_of_intake = usertasks.of_instance(session=session, instance_id=document.intake_instance_id)
-    [task] = [t for t in tasks_of_intake if t.bpmn_id == "classify"]
-    user = auth.principal(session.scalar(select(User).where(User.username == username)))
-    tasks = [
-        {
-            "content": t["content"],
-            "lead_unit": t["lead_unit"],
-            "coordinating_units": t["coordinating_units"],
-            "has_deadline": t["due_date"] is not None,
-            "due_date": t["due_date"],
-            "deadline_kind": "completion" if t["due_date"] else None,
-            "must_report": True,
-        }
-        for t in document.draft_tasks
-    ]
-    data = {"tracking_room": "Phòng Tổng hợp", "tracking_specialist": username, "tasks": tasks}
-    usertasks.complete(session=session, engine=system.engine, task_id=task.id, data=data, user=user)

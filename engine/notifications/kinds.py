@@ -13,6 +13,7 @@ LABELS = {
     "user_task_reminder": "Công việc sắp đến hạn xử lý",
     "periodic_report_reminder": "Nhắc gửi báo cáo định kỳ",
     "periodic_report_overdue": "Đơn vị chưa gửi báo cáo định kỳ",
+    "periodic_report_not_sent": "Quá hạn gửi báo cáo định kỳ",  # to the unit itself (engine/reminders)
     "secret_report_overdue": "Nhắc gửi báo cáo theo chế độ mật",
     "update_reminder": "Nhắc cập nhật tình hình thực hiện",
     "urging_letter": "Văn bản đôn đốc",

@@ -1,0 +1,340 @@
+"""The people of the demo and what they did over the past months, read from demo.json.
+
+Two kinds of behaviour, both through the services the pages call:
+- scripted steps, each on a day given as a working-day offset from today (engine.demo.days): VP registers
+  and classifies the documents (VP's leadership urges a late one); each unit accepts or returns its
+  assignment, updates it, reports a difficulty or its result (with a PDF); VP handles returns and confirms
+  results; a commune sends feedback about a sở; the Chairman directs.
+  A scripted step whose user task is not ready is a broken story: DemoError.
+- routines, reacting to user tasks the processes raise on their own: VP sends the urging letter the
+  timers asked for after T2, units send their periodic and secret-regime reports, VP consolidates and
+  publishes. A routine that falls after today never happened;
+  one whose user task closed meanwhile (a report round's cut-off) is skipped."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from engine import clock
+from engine.auth import service as auth
+from engine.auth.models import User
+from engine.demo.days import Days
+from engine.demo.replay import DemoError, NewTask, Replay
+from engine.files import service as files
+from engine.instances import starting
+from engine.notifications import reads
+from engine.system import System
+from engine.tracking import assignments as assignment_service
+from engine.tracking import history
+from engine.tracking import service as tracking
+from engine.tracking.models import Assignment, Document, Unit
+from engine.usertasks import service as usertasks
+from engine.usertasks.models import READY, UserTaskRow
+
+HERE = Path(__file__).resolve().parent
+# Form fields that hold a date: the story writes them as working-day offsets.
+DATE_FIELDS = ("completed_on", "new_due_date", "proposed_due_date", "sent_on")
+# A routine's form value standing for the day the step is taken (a secret report's "sent on").
+ON_THE_DAY = "on the day"
+# When in the working day people usually do each thing (local time), unless a step says otherwise.
+USUAL_TIME = {
+    "register": "08:20",
+    "classify": "10:05",
+    "review": "08:45",
+    "handle_return": "14:10",
+    "update": "15:30",
+    "coordinate": "11:15",
+    "confirm": "10:20",
+    "give_direction": "16:05",
+    "urge_classification": "08:40",
+    "feedback": "09:50",
+    "handle_feedback": "14:40",
+    "read": "17:10",
+}
+
+
+class Story:
+    """demo.json's documents, steps and routines, played on a Replay."""
+
+    def __init__(self, *, system: System, spec: dict, days: Days) -> None:
+        self.system, self.spec, self.days = system, spec, days
+        self.routines: dict[str, Any] = spec["routines"]
+        self.replay: Replay | None = None
+        self.documents: dict[int, int] = {}  # document index -> id
+        self.assignments: dict[tuple[int, int], int] = {}  # (document index, task index) -> id
+        self.feedback: dict[int, int] = {}  # feedback index -> its process instance
+        self.letters = 0  # urging letters sent, which number the next one
+        with system.db.reading() as session:
+            self.people = {u.username: auth.principal(u) for u in session.scalars(select(User))}
+
+    # --- the script ------------------------------------------------------------------------------------
+
+    def plan(self, replay: Replay) -> None:
+        """Put every scripted step on the replay's agenda."""
+        self.replay = replay
+        for d, doc in enumerate(self.spec["documents"]):
+            registered = doc["registered"]
+            on = registered.get("on", doc["issued"])
+            label = f"register {doc['number']}"
+            self._at(on, registered.get("at"), "register", label, self._register(d, doc))
+            if "classified" in doc:
+                classified = doc["classified"]
+                label = f"classify {doc['number']}"
+                self._at(classified["on"], classified.get("at"), "classify", label, self._classify(d, doc))
+            for step in doc.get("steps", []):  # the intake's own user tasks (a late classification's urging)
+                self._plan_step(step, f"of {doc['number']}", self._step(lambda d=d: self._intake_of(d), step))
+            for t, task in enumerate(doc["tasks"]):
+                for step in task.get("steps", []):
+                    run = self._step(lambda d=d, t=t: self._instance_of(d, t), step, assignment=(d, t))
+                    self._plan_step(step, f"of task {t + 1} of {doc['number']}", run)
+        for f, feedback in enumerate(self.spec.get("feedback", [])):
+            label = f"feedback {f + 1} by {feedback['by']}"
+            self._at(feedback["on"], feedback.get("at"), "feedback", label, self._send_feedback(f, feedback))
+            for step in feedback.get("steps", []):
+                self._plan_step(step, f"of feedback {f + 1}", self._step(lambda f=f: self.feedback[f], step))
+        for read in self.spec.get("reads", []):
+            self._at(read["on"], read.get("at"), "read", f"{read['by']} reads", self._read(read["by"]))
+
+    def _plan_step(self, step: dict, of: str, run: Callable[[], None]) -> None:
+        self._at(step["on"], step.get("at"), step["do"], f"{step['do']} {of} by {step['by']}", run)
+
+    def _at(self, offset: int, at: str | None, what: str, label: str, run: Callable[[], None]) -> None:
+        self.replay.schedule(self.days.at(offset, at or USUAL_TIME[what]), label, run)
+
+    def _register(self, d: int, doc: dict) -> Callable[[], None]:
+        def run() -> None:
+            payload = {
+                "number": doc["number"],
+                "doc_type": doc["doc_type"],
+                "title": doc["title"],
+                "issued_on": self.days.iso(doc["issued"]),
+                "signer": doc["signer"],
+                "urgency": doc["urgency"],
+                "tasks": [
+                    {
+                        "content": t["content"],
+                        "lead_unit": t["lead_unit"],
+                        "coordinating_units": t.get("coordinating_units", []),
+                        "due_date": self.days.iso(t["due"]),
+                    }
+                    for t in doc["tasks"]
+                ],
+            }
+            if doc.get("submitting_agency"):
+                payload["submitting_agency"] = doc["submitting_agency"]
+            with self.system.db.transaction() as session:
+                row = tracking.register_document(
+                    session=session, engine=self.system.engine, payload=payload, actor=doc["registered"]["by"]
+                )
+                self.documents[d] = row.id
+
+        return run
+
+    def _classify(self, d: int, doc: dict) -> Callable[[], None]:
+        """VP classifies the document as drafted (Đ4), each task must report its result, and dispatches it."""
+
+        def run() -> None:
+            by = doc["classified"]["by"]
+            tasks = [
+                {
+                    "content": t["content"],
+                    "lead_unit": t["lead_unit"],
+                    "coordinating_units": t.get("coordinating_units", []),
+                    "has_deadline": t["due"] is not None,
+                    "due_date": self.days.iso(t["due"]),
+                    "deadline_kind": "completion" if t["due"] is not None else None,
+                    "must_report": True,
+                }
+                for t in doc["tasks"]
+            ]
+            data = {
+                "tracking_room": doc["classified"].get("room", "Phòng Tổng hợp"),
+                "tracking_specialist": by,
+            }
+            self._complete(self._ready(self._intake_of(d), "classify"), by, {**data, "tasks": tasks})
+            with self.system.db.reading() as session:
+                rows = tracking.assignments_of(session=session, document_id=self.documents[d])
+                for t, row in enumerate(sorted(rows, key=lambda a: a.seq)):
+                    self.assignments[d, t] = row.id
+
+        return run
+
+    def _step(
+        self, instance: Callable[[], int], step: dict, assignment: tuple[int, int] | None = None
+    ) -> Callable[[], None]:
+        """A person completes the ready user task `step["do"]` of the instance, with its files if any;
+        or, for "coordinate", a coordinating unit sends its part of the assignment to the lead unit."""
+
+        def run() -> None:
+            data = self._dates(step.get("data", {}))
+            if step["do"] == "coordinate":  # Đ9.2.b, as the API's view sends it (history names the sender)
+                with history.acting_as(step["by"]), self.system.db.transaction() as session:
+                    assignment_service.add_coordinating_update(
+                        session,
+                        user=self.people[step["by"]],
+                        assignment_id=self.assignments[assignment],
+                        payload=data,
+                        now=clock.now(),
+                    )
+                return
+            task_id = self._ready(instance(), step["do"])
+            if "attach" in step:
+                data["attachments"] = [{"file_id": self._upload(step["attach"], task_id, step["by"])}]
+            self._complete(task_id, step["by"], data)
+
+        return run
+
+    def _send_feedback(self, f: int, feedback: dict) -> Callable[[], None]:
+        """A local unit starts a feedback about a sở (Đ21.3) from its start form, as the Khởi tạo page does;
+        "assignment" names the task it is about as {"document": number, "task": 1-based position}."""
+
+        def run() -> None:
+            data = dict(feedback["data"])
+            if about := data.pop("assignment", None):
+                d = next(
+                    i for i, doc in enumerate(self.spec["documents"]) if doc["number"] == about["document"]
+                )
+                data["assignment_id"] = self.assignments[d, about["task"] - 1]
+            with self.system.db.transaction() as session:
+                instance = starting.start_on_demand(
+                    session=session,
+                    engine=self.system.engine,
+                    process_id="local_feedback",
+                    data=data,
+                    user=self.people[feedback["by"]],
+                )
+                self.feedback[f] = instance.id
+
+        return run
+
+    def _intake_of(self, d: int) -> int:
+        with self.system.db.reading() as session:
+            return session.get(Document, self.documents[d]).intake_instance_id
+
+    def _instance_of(self, d: int, t: int) -> int:
+        with self.system.db.reading() as session:
+            return session.get(Assignment, self.assignments[d, t]).instance_id
+
+    def _read(self, username: str) -> Callable[[], None]:
+        """The user opens the bell and marks everything read ("Đánh dấu tất cả là đã đọc")."""
+
+        def run() -> None:
+            with self.system.db.transaction() as session:
+                reads.mark_all_read(session=session, user=self.people[username], now=clock.now())
+
+        return run
+
+    # --- the routines ----------------------------------------------------------------------------------
+
+    def on_task(self, task: NewTask) -> None:
+        """React to a user task that became ready, if a routine answers it."""
+        handler = {
+            ("assignment", "send_urging"): self._send_urging,
+            ("periodic_report", "submit_report"): self._by_unit,
+            ("periodic_report", "consolidate"): self._as_routine,
+            ("periodic_report", "publish"): self._as_routine,
+            ("secret_report_reminder", "confirm_sent"): self._by_unit,
+        }.get((task.process_id, task.bpmn_id))
+        if handler is not None:
+            handler(task)
+
+    def _as_routine(self, task: NewTask) -> None:
+        routine = self.routines[task.bpmn_id]
+        self._later(task, routine, routine["by"], dict(routine["data"]))
+
+    def _by_unit(self, task: NewTask) -> None:
+        """Units with people in the demo answer their report requests, each at its own pace; the others
+        (no user in the demo directory) never do, and the processes remind VP of them."""
+        routine = self.routines[task.bpmn_id]
+        unit = routine["units"].get(task.unit_code)
+        if unit is None:
+            return
+        data = dict(unit.get("data", routine.get("data", {})))
+        self._later(task, {**routine, **unit}, unit["by"], data)
+
+    def _send_urging(self, task: NewTask) -> None:
+        """T2 passed without an update (Đ7.2.a): the tracking specialist sends the urging letter, numbered
+        in the order the letters go out."""
+        routine = self.routines["send_urging"]
+        with self.system.db.reading() as session:
+            a = session.scalar(select(Assignment).where(Assignment.instance_id == task.instance_id))
+            unit, specialist, due = (
+                session.get(Unit, a.lead_unit_code).name,
+                a.tracking_specialist,
+                a.due_date,
+            )
+        sent = self.days.after(task.created_at, routine["after"], routine["at"])
+        reply_by = self.days.calendar.add_working_days(
+            self.days.calendar.local_date(sent), routine["reply_days"]
+        )
+        content = routine["content"].format(unit=unit, due=f"{due:%d/%m/%Y}", reply_by=f"{reply_by:%d/%m/%Y}")
+
+        def run() -> None:
+            number = f"{routine['first_number'] + self.letters}/VP-TH"
+            if self._complete_if_ready(task, specialist, {"number": number, "content": content}):
+                self.letters += 1
+
+        self.replay.schedule(sent, f"urging letter by {specialist}", run)
+
+    def _later(self, task: NewTask, routine: dict, by: str, data: dict) -> None:
+        at = self.days.after(task.created_at, routine["after"], routine["at"])
+        day = self.days.calendar.local_date(at).isoformat()
+        data = {k: (day if v == ON_THE_DAY else v) for k, v in data.items()}
+        self.replay.schedule(at, f"{task.bpmn_id} by {by}", lambda: self._complete_if_ready(task, by, data))
+
+    def _complete_if_ready(self, task: NewTask, by: str, data: dict) -> bool:
+        """Complete the user task unless it closed meanwhile; whether it was."""
+        with self.system.db.reading() as session:
+            row = session.get(UserTaskRow, task.id)
+            ready = row is not None and row.state == READY
+        if ready:
+            self._complete(task.id, by, data)
+        return ready
+
+    # --- through the services --------------------------------------------------------------------------
+
+    def _ready(self, instance_id: int, bpmn_id: str) -> str:
+        with self.system.db.reading() as session:
+            found = session.scalar(
+                select(UserTaskRow.id).where(
+                    UserTaskRow.instance_id == instance_id,
+                    UserTaskRow.bpmn_id == bpmn_id,
+                    UserTaskRow.state == READY,
+                )
+            )
+        if found is None:
+            raise DemoError(f"no ready user task {bpmn_id!r} in process instance {instance_id}")
+        return found
+
+    def _complete(self, task_id: str, username: str, data: dict) -> None:
+        with self.system.db.transaction() as session:
+            usertasks.complete(
+                session=session,
+                engine=self.system.engine,
+                task_id=task_id,
+                data=data,
+                user=self.people[username],
+            )
+
+    def _upload(self, attach: dict, task_id: str, username: str) -> int:
+        """Upload a file as the form does, for the user task about to be completed: its id."""
+        row = files.upload(
+            db=self.system.db,
+            settings=self.system.settings,
+            user=self.people[username],
+            stream=io.BytesIO((HERE / attach["file"]).read_bytes()),
+            filename=attach["name"],
+            task_id=task_id,
+        )
+        return row.id
+
+    def _dates(self, data: dict) -> dict:
+        """Form data with the story's date offsets turned into ISO dates."""
+        return {
+            k: (self.days.iso(v) if k in DATE_FIELDS and isinstance(v, int) else v) for k, v in data.items()
+        }
