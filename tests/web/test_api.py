@@ -17,7 +17,7 @@ def api(client, auth_headers, app):
 
     class Checked:
         def __init__(self, user):
-            self.headers = auth_headers(user)
+            self.headers = auth_headers(user) if user else {}  # None: a caller without a token
 
         def call(self, method, path, template, **kwargs):
             response = client.open(path, method=method, headers=self.headers, **kwargs)
