@@ -121,18 +121,29 @@ def unit_types(*, session: Session) -> list[tuple[str, bool, int]]:
     return [(name, reports.get(name, True), counts.get(name, 0)) for name in names]
 
 
-def set_reporting(*, session: Session, unit_type: str, sends_reports: bool, actor: str | None) -> UnitType:
-    """Whether units of `unit_type` send the periodic reports (Đ22)."""
+def set_type(
+    *,
+    session: Session,
+    unit_type: str,
+    actor: str | None,
+    sends_reports: bool | None = None,
+    local_government: bool | None = None,
+) -> UnitType:
+    """Set what a unit type is, leaving a flag given as None as it was: whether its units send the periodic
+    reports (Đ22), whether they are local governments (Đ21.3). A type without a row sends reports and is
+    not a local government."""
     unit_type = (unit_type or "").strip()
     if not unit_type or len(unit_type) > UnitType.__table__.c.name.type.length:
         raise ValidationError("Loại đơn vị không hợp lệ", fields={"unit_type": "1..100 ký tự"})
     row = session.get(UnitType, unit_type)
     with history.acting_as(actor):
         if row is None:
-            row = UnitType(name=unit_type, sends_reports=sends_reports)
+            row = UnitType(name=unit_type, sends_reports=True, local_government=False)
             session.add(row)
-        else:
+        if sends_reports is not None:
             row.sends_reports = sends_reports
+        if local_government is not None:
+            row.local_government = local_government
         session.flush()
     return row
 
@@ -141,24 +152,6 @@ def local_government_types(*, session: Session) -> set[str]:
     """The unit types marked local governments (UBND cấp xã, cấp huyện): their units may name another
     unit's open assignment in their feedback (Đ21.3, engine.tracking.choices)."""
     return set(session.scalars(select(UnitType.name).where(UnitType.local_government.is_(True))))
-
-
-def set_local_government(
-    *, session: Session, unit_type: str, local_government: bool, actor: str | None
-) -> UnitType:
-    """Whether units of `unit_type` are local governments (Đ21.3)."""
-    unit_type = (unit_type or "").strip()
-    if not unit_type or len(unit_type) > UnitType.__table__.c.name.type.length:
-        raise ValidationError("Loại đơn vị không hợp lệ", fields={"unit_type": "1..100 ký tự"})
-    row = session.get(UnitType, unit_type)
-    with history.acting_as(actor):
-        if row is None:
-            row = UnitType(name=unit_type, sends_reports=True, local_government=local_government)
-            session.add(row)
-        else:
-            row.local_government = local_government
-        session.flush()
-    return row
 
 
 # ---- tracking rooms of VP ------------------------------------------------------------------------------

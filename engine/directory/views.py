@@ -217,19 +217,13 @@ def list_unit_types():
 )
 def put_unit_type(body: dict):
     with transaction() as session:
-        row = units.set_reporting(
+        row = units.set_type(
             session=session,
             unit_type=body["name"],
             sends_reports=body["sends_reports"],
+            local_government=body.get("local_government"),
             actor=user().username,
         )
-        if "local_government" in body:
-            row = units.set_local_government(
-                session=session,
-                unit_type=body["name"],
-                local_government=body["local_government"],
-                actor=user().username,
-            )
         count = sum(c for n, _, c in units.unit_types(session=session) if n == row.name)
         return jsonify(
             name=row.name,

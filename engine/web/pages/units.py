@@ -108,7 +108,7 @@ def set_unit_type():
     """Whether a unit type sends the periodic reports."""
     require(ADMINS)
     with transaction() as session:
-        row = units.set_reporting(
+        row = units.set_type(
             session=session,
             unit_type=request.form.get("unit_type", ""),
             sends_reports=request.form.get("sends_reports") == "1",
@@ -124,7 +124,7 @@ def set_local_government_type():
     """Whether a unit type is a local government, whose units send feedback about a sở's task (Đ21.3)."""
     require(ADMINS)
     with transaction() as session:
-        row = units.set_local_government(
+        row = units.set_type(
             session=session,
             unit_type=request.form.get("unit_type", ""),
             local_government=request.form.get("local_government") == "1",

@@ -201,9 +201,7 @@ def test_which_unit_types_report_is_configured(system, directory):
         listed = {name: reports for name, reports, _ in units.unit_types(session=session)}
         assert listed["Văn phòng UBND tỉnh"] is False and listed["UBND cấp xã/phường"] is True
     with system.db.transaction() as session:
-        units.set_reporting(
-            session=session, unit_type="UBND cấp xã/phường", sends_reports=False, actor="admin"
-        )
+        units.set_type(session=session, unit_type="UBND cấp xã/phường", sends_reports=False, actor="admin")
     with system.db.reading() as session:
         assert "XA_BX" not in reporting_units(session, TODAY)
 
