@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import ColumnElement, and_, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -16,9 +16,26 @@ from engine.notifications.service import same_entry, unread, visible, with_reads
 
 def mark_read(*, session: Session, user: Principal, notification: Notification, now: datetime) -> int:
     """Mark `notification` and the earlier repeats of its entry read by `user`; how many were unread."""
+    return _mark(session, user, now, *same_entry(notification))
+
+
+def mark_task_done(
+    *, session: Session, user: Principal, task_id: str, instance_id: int, now: datetime
+) -> int:
+    """The notices that led `user` to the user task they have just completed count as read by them: those
+    about the task, and those about its process as a whole (a request, a reminder, an urging: what the task
+    answers). Their bell would otherwise go on counting a finished job. How many were unread."""
+    about_it = or_(
+        Notification.task_id == task_id,
+        and_(Notification.task_id.is_(None), Notification.instance_id == instance_id),
+    )
+    return _mark(session, user, now, about_it)
+
+
+def _mark(session: Session, user: Principal, now: datetime, *which: ColumnElement[bool]) -> int:
+    """Mark read by `user` the notifications they received that match `which` and are unread."""
     query = select(Notification.id).select_from(Notification)
-    query = visible(with_reads(query, user), user).where(*same_entry(notification), unread(user))
-    ids = list(session.scalars(query))
+    ids = list(session.scalars(visible(with_reads(query, user), user).where(*which, unread(user))))
     if ids:
         rows = [{"username": user.username, "notification_id": i, "read_at": now} for i in ids]
         session.execute(_insert_ignoring_duplicates(session, NotificationRead).values(rows))

@@ -22,6 +22,7 @@ from engine.errors import (
 from engine.files import binding as files
 from engine.instances import service as instances
 from engine.instances.models import InstanceEvent, ProcessInstance
+from engine.notifications import reads
 from engine.notifications.kinds import USER_TASK_ASSIGNED, USER_TASK_TAKEN_OVER
 from engine.notifications.writing import about_instance, write
 from engine.search.sql import DEFAULT_SORT, Sort
@@ -208,6 +209,7 @@ def complete(
     instances.complete_user_task(
         session=session, engine=engine, instance=instance, task_id=task_id, data=data, actor=user.username
     )
+    reads.mark_task_done(session=session, user=user, task_id=task_id, instance_id=row.instance_id, now=now)
     return row
 
 

@@ -129,3 +129,23 @@ def test_the_list_is_paged_newest_first(system, signed_in, directory):
     second = html(sotc.get("/thong-bao?offset=50"))
     assert "Văn bản đôn đốc số 1/VP-TH<" in second and "Trang trước" in second and "Trang sau" not in second
     assert bell(first) == "Thông báo chưa đọc: 51"
+
+
+@pytest.mark.postgres
+def test_completing_the_task_from_the_inbox_answers_its_notice_for_whoever_did_it(
+    system, signed_in, directory, backend
+):
+    correction_request(system, directory["cv"])
+    [task] = ready_tasks(system, "correct_data")
+    sotc = signed_in("sotc")
+    assert bell(html(sotc.get("/"))) == "Thông báo chưa đọc: 1"
+
+    done = sotc.post(
+        f"/tasks/{task.id}/complete",
+        json={"correction": "Đã sửa số hồ sơ."},
+        headers={"X-CSRF-Token": csrf(sotc)},
+    )
+    assert done.status_code == 200 and done.get_json()["ok"]
+    assert bell(html(sotc.get("/"))) == "Thông báo chưa đọc: 0"  # the request it answered
+    # The unit's leader, who did nothing about it, still has it to read.
+    assert bell(html(signed_in("ldsotc").get("/"))) == "Thông báo chưa đọc: 1"
