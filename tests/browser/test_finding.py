@@ -89,6 +89,10 @@ def test_the_inbox_due_soon_tab(system, directory, page, tmp_path):
     page.goto("/tasks")
     tabs = page.get_by_role("navigation", name="Lọc việc cần làm")
     expect(tabs.get_by_role("link", name="Sắp đến hạn")).to_contain_text("2")
+    soon_days = system.settings.due_soon_days  # the tab says what "soon" means
+    expect(tabs.get_by_role("link", name="Sắp đến hạn")).to_have_attribute(
+        "title", f"Hạn xử lý trong {soon_days} ngày làm việc tới (không kể hôm nay)"
+    )
     expect(tabs.get_by_role("link", name="Quá hạn")).to_contain_text("1")
     expect(page.locator("tr", has_text="2/KH-UBND").locator(".badge")).to_have_text("Đến hạn hôm nay")
     _shot(page, tmp_path, "4-inbox-all")

@@ -81,6 +81,7 @@ def tasks():
             total=counts[view or ""],
             view=view or "",
             tabs=tabs,
+            soon_days=settings.due_soon_days,
             counts=counts,
             procedures=sorted(per_process.items(), key=lambda item: names.get(item[0], item[0])),
             process_id=process_id,
