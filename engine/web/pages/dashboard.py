@@ -10,7 +10,7 @@ from engine.auth.service import Principal
 from engine.dashboard import charts, figures
 from engine.tracking import scope
 from engine.tracking.models import Unit
-from engine.usertasks import service as usertasks
+from engine.usertasks import inbox
 from engine.web.api import reading, system
 from engine.web.pages.common import bp, me, require, today
 from engine.workdays import service as workdays
@@ -22,7 +22,6 @@ DASHBOARD_VIEWERS = scope.ALL_SEEING | {"unit_leader"}
 LANDING_ROLES = frozenset({"province_leadership", "vp_leadership"})
 TOP_UNITS = 15  # units on the chart; "Xem tất cả" opens the full table
 TOP_SIGNERS = 10
-INBOX_LIMIT = 1000  # as Tổng quan counts the user's tasks
 
 
 def lands_on_dashboard(user: Principal) -> bool:
@@ -53,7 +52,7 @@ def dashboard():
             units, overview = [], figures.overview(session, period=period, unit=unit)
         signers = figures.overdue_by_signer(session, period=period, unit=unit)
         months = figures.by_month(session, **today_, unit=unit)
-        task_count = len(usertasks.inbox(session=session, user=me(), limit=INBOX_LIMIT))
+        task_count = inbox.count(session, user=me(), filters=inbox.InboxFilters(), windows=None)
         unit_row = session.get(Unit, unit) if unit else None
         unit_name = unit_row.name if unit_row else None
     link = _list_link(unit)
