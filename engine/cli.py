@@ -449,11 +449,11 @@ def _today(system: System) -> date:
 @units.command("list")
 def units_list() -> None:
     """One line per unit: code, name, type, parent, active dates, successor."""
-    from engine.tracking import service as tracking
+    from engine.directory import units as directory_units
 
     system = _system()
     with system.db.reading() as session:
-        for u in tracking.list_units(session=session):
+        for u in directory_units.list_units(session=session):
             dates = f"{u.active_from or ''}..{u.active_to or ''}"
             click.echo(
                 f"{u.code}\t{u.name}\t{u.unit_type}\t{u.parent_code or ''}\t{dates}\t{u.successor_code or ''}"

@@ -1,38 +1,36 @@
 """Every table, imported in one place so the metadata is complete (migrations, tests)."""
 
-from engine.auth.models import ApiToken, User
-from engine.db import Base
-from engine.definitions.models import ProcessDefinition
-from engine.files.models import StoredFile
-from engine.instances.models import InstanceEvent, ProcessInstance, WaitingTimer
-from engine.notifications.models import Notification
-from engine.reminders.models import DeadlineReminder, ReminderPass
-from engine.tracking.models import (
+from engine.assignments.models import (
     Assignment,
+    AssignmentCorrection,
     AssignmentReturn,
     AssignmentTransfer,
     AssignmentUnit,
-    ChangeRecord,
-    DataCorrection,
     DeadlineAdjustment,
     DifficultyReport,
-    Document,
-    Inspection,
-    LocalFeedback,
-    ReportRound,
-    ReportSubmission,
-    SecretReportObligation,
-    SecretReportPeriod,
     StatusUpdate,
-    Unit,
     Urging,
 )
+from engine.auth.models import ApiToken, User
+from engine.db import Base
+from engine.definitions.models import ProcessDefinition
+from engine.directory.models import TrackingRoom, Unit, UnitType
+from engine.documents.models import Document
+from engine.feedback.models import DataCorrection, LocalFeedback
+from engine.files.models import StoredFile
+from engine.history import ChangeRecord
+from engine.inspections.models import Inspection
+from engine.instances.models import InstanceEvent, ProcessInstance, WaitingTimer
+from engine.notifications.models import Notification
+from engine.reminders.models import DeadlineReminder, ReminderPass
+from engine.reports.models import ReportRound, ReportSubmission, SecretReportObligation, SecretReportPeriod
 from engine.usertasks.models import UserTaskGroup, UserTaskRow
 from engine.workdays.models import CalendarOverride
 
 __all__ = [
     "ApiToken",
     "Assignment",
+    "AssignmentCorrection",
     "AssignmentReturn",
     "AssignmentTransfer",
     "AssignmentUnit",
@@ -57,7 +55,9 @@ __all__ = [
     "SecretReportPeriod",
     "StatusUpdate",
     "StoredFile",
+    "TrackingRoom",
     "Unit",
+    "UnitType",
     "Urging",
     "User",
     "UserTaskGroup",

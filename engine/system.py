@@ -5,11 +5,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from engine import history as _history  # noqa: F401
 from engine import operators
+from engine.assignments import operators as _assignments_operators  # noqa: F401
 from engine.bpmn.runtime import Runtime, install_clock
 from engine.config import Settings
 from engine.db import Database
 from engine.definitions import service as definitions
+from engine.documents import operators as _document_operators  # noqa: F401
+from engine.feedback import operators as _feedback_operators  # noqa: F401
+from engine.inspections import operators as _inspection_operators  # noqa: F401
 
 # The `_`-named modules are imported for their side effect: they register the operators that diagrams
 # call, the change-history hook and the search-text hook.
@@ -17,13 +22,8 @@ from engine.instances import operators as _instance_operators  # noqa: F401
 from engine.instances.service import Engine
 from engine.notifications import operators as _notification_operators  # noqa: F401
 from engine.reminders import operators as _reminder_operators  # noqa: F401
+from engine.reports import periodic as _reporting_operators  # noqa: F401
 from engine.search import upkeep as _search_upkeep  # noqa: F401
-from engine.tracking import assignment_operators as _assignment_operators  # noqa: F401
-from engine.tracking import feedback_operators as _feedback_operators  # noqa: F401
-from engine.tracking import history as _history  # noqa: F401
-from engine.tracking import inspection_operators as _inspection_operators  # noqa: F401
-from engine.tracking import operators as _tracking_operators  # noqa: F401
-from engine.tracking import reporting as _reporting_operators  # noqa: F401
 
 
 @dataclass(frozen=True)

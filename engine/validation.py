@@ -10,9 +10,9 @@ from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker
 
+from engine.documents.secrecy import MARKER as SECRECY_MARKER
+from engine.documents.secrecy import refuse_secret
 from engine.errors import ValidationError
-from engine.tracking.secrecy import MARKER as SECRECY_MARKER
-from engine.tracking.secrecy import refuse_secret
 
 # A text field or list whose schema names no bound of its own gets these: enough for any paragraph of a
 # report, and far from the request size limit, so one field cannot fill the database.

@@ -140,7 +140,7 @@ def directory(system):
     """processes/ deployed, four units and one user per role; returns {username: Principal}."""
     from engine.auth import service as auth
     from engine.definitions import service as definitions
-    from engine.tracking.models import Unit
+    from engine.directory.models import Unit
 
     with system.db.transaction() as session:
         definitions.deploy_directory(session=session, settings=system.settings, actor="test")

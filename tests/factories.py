@@ -7,7 +7,8 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy.orm import Session
 
-from engine.tracking.models import Assignment, AssignmentUnit, Document
+from engine.assignments.models import Assignment, AssignmentUnit
+from engine.documents.models import Document
 
 CREATED = datetime(2025, 3, 3, 2, 0, tzinfo=UTC)
 

@@ -13,8 +13,8 @@ from sqlalchemy import literal, select, union_all
 from sqlalchemy.orm import Session
 
 from engine.auth.models import AccountEvent
+from engine.history import ChangeRecord
 from engine.instances.models import InstanceEvent
-from engine.tracking.models import ChangeRecord
 from engine.workdays.models import CalendarChange
 
 # Each trail by the name the page groups its entries under; every table has id, at and actor.

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from engine.auth import events, passwords, sessions
 from engine.auth.models import ROLES, ApiToken, User
 from engine.config import Settings
+from engine.directory.models import Unit
 from engine.errors import (
     AuthenticationError,
     ConflictError,
@@ -24,7 +25,6 @@ from engine.errors import (
     PermissionDeniedError,
     ValidationError,
 )
-from engine.tracking.models import Unit
 
 _hasher = PasswordHasher()
 # Verifying against this when the user does not exist keeps the timing of both failures alike.

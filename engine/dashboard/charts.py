@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from engine.dashboard.figures import KEYS, MonthFigures, SignerFigures, UnitFigures
 from engine.definitions.svg_draw import SVG_NS, add, text_width
-from engine.tracking.buckets import BUCKETS
+from engine.reports.buckets import BUCKETS
 from engine.web.pages.filters import vn_number
 
 # theodoi.css: --ok, the danger border (#fca5a5), --link, the button border (#9aa5b1), --danger, --line.

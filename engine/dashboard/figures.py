@@ -1,4 +1,4 @@
-"""The figures of Bảng điều hành, as SQL aggregates over engine.tracking.buckets.classified, the one place
+"""The figures of Bảng điều hành, as SQL aggregates over engine.reports.buckets.classified, the one place
 where the bucket rules live: today's buckets overall, per lead unit and per signer of the document, and
 what happened in each of the last twelve months.
 
@@ -14,9 +14,10 @@ from datetime import date, timedelta
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
+from engine.assignments.models import Assignment, DeadlineAdjustment
 from engine.calendar import WorkCalendar
-from engine.tracking import buckets
-from engine.tracking.models import Assignment, DeadlineAdjustment, Document
+from engine.documents.models import Document
+from engine.reports import buckets
 
 KEYS = tuple(buckets.BUCKETS)  # done_on_time, done_late, open_in_time, open_late, no_deadline: a partition
 DONE_KEYS = ("done_on_time", "done_late")

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 
 from engine.calendar import WorkCalendar
-from engine.tracking.reporting import previous_working_day
+from engine.reports.periodic import previous_working_day
 
 
 class Days:

@@ -20,19 +20,20 @@ from typing import Any
 
 from sqlalchemy import select
 
-from engine import clock
+from engine import clock, history
+from engine.assignments import service as assignment_service
+from engine.assignments.models import Assignment
 from engine.auth import service as auth
 from engine.auth.models import User
 from engine.demo.days import Days
 from engine.demo.replay import DemoError, NewTask, Replay
+from engine.directory.models import Unit
+from engine.documents import service as tracking
+from engine.documents.models import Document
 from engine.files import service as files
 from engine.instances import starting
 from engine.notifications import reads
 from engine.system import System
-from engine.tracking import assignments as assignment_service
-from engine.tracking import history
-from engine.tracking import service as tracking
-from engine.tracking.models import Assignment, Document, Unit
 from engine.usertasks import service as usertasks
 from engine.usertasks.models import READY, UserTaskRow
 
@@ -158,7 +159,7 @@ class Story:
             }
             self._complete(self._ready(self._intake_of(d), "classify"), by, {**data, "tasks": tasks})
             with self.system.db.reading() as session:
-                rows = tracking.assignments_of(session=session, document_id=self.documents[d])
+                rows = assignment_service.assignments_of(session=session, document_id=self.documents[d])
                 for t, row in enumerate(sorted(rows, key=lambda a: a.seq)):
                     self.assignments[d, t] = row.id
 

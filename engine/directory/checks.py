@@ -11,8 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.auth.models import ROLES, User
+from engine.directory.models import Unit
 from engine.directory.rows import LABELS, Parsed, Problem, Source, UnitRow, UserRow
-from engine.tracking.models import Unit
 
 # Roles that act for a unit: their user tasks are offered by unit (candidateUnit), so they need one.
 UNIT_ROLES = ("unit_leader", "unit_staff")

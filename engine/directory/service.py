@@ -10,13 +10,13 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine import history
 from engine.auth import passwords
 from engine.auth import service as auth
 from engine.auth.models import User
 from engine.directory import checks
+from engine.directory.models import Unit
 from engine.directory.rows import InvalidDirectoryError, Parsed, UnitRow, UserRow
-from engine.tracking import history
-from engine.tracking.models import Unit
 
 UNIT_VALUES = ("name", "unit_type", "parent_code", "active_from", "active_to")
 

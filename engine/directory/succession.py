@@ -1,6 +1,6 @@
 """Ending a unit (a merger, the 2025 reform): from the day after its last day its successor carries its
 open assignments. Each lead moves as VP's transfer of a returned assignment does (one AssignmentTransfer
-each, engine.tracking.transfers), and each running assignment process is told in the same unit of work,
+each, engine.assignments.transfers), and each running assignment process is told in the same unit of work,
 so its open user task is offered to the successor's staff at once."""
 
 from __future__ import annotations
@@ -11,8 +11,13 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine import history
+from engine.assignments.models import CONFIRMED, COORDINATING, Assignment, AssignmentUnit
+from engine.assignments.operators.common import view
+from engine.assignments.transfers import hand_over_coordination, transfer_lead
 from engine.auth.models import User
 from engine.directory.checks import inactive_message
+from engine.directory.models import Unit
 from engine.directory.units import get_or_raise
 from engine.errors import ConflictError, ValidationError
 from engine.instances import service as instances
@@ -20,10 +25,6 @@ from engine.instances.models import RUNNING, InstanceEvent
 from engine.instances.rescheduling import reschedule
 from engine.instances.service import Engine
 from engine.operators import StepContext
-from engine.tracking import history
-from engine.tracking.assignment_operators.common import view
-from engine.tracking.models import CONFIRMED, COORDINATING, Assignment, AssignmentUnit, Unit
-from engine.tracking.transfers import hand_over_coordination, transfer_lead
 from engine.usertasks.models import READY, UserTaskRow
 from engine.workdays import service as workdays
 

@@ -9,11 +9,11 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from engine import history
 from engine.directory import service
+from engine.directory.models import TrackingRoom, Unit, UnitType
 from engine.directory.rows import LABELS, UNIT_FIELDS, InvalidDirectoryError, Parsed, Source, UnitRow
 from engine.errors import NotFoundError, ValidationError
-from engine.tracking import history
-from engine.tracking.models import TrackingRoom, Unit, UnitType
 
 # What an administrator may change on a unit here; its end goes through end_unit, with a successor.
 EDITABLE = ("name", "unit_type", "parent_code")
@@ -150,7 +150,7 @@ def set_type(
 
 def local_government_types(*, session: Session) -> set[str]:
     """The unit types marked local governments (UBND cấp xã, cấp huyện): their units may name another
-    unit's open assignment in their feedback (Đ21.3, engine.tracking.choices)."""
+    unit's open assignment in their feedback (Đ21.3, engine.assignments.choices)."""
     return set(session.scalars(select(UnitType.name).where(UnitType.local_government.is_(True))))
 
 
@@ -188,3 +188,7 @@ def set_room_active(*, session: Session, name: str, active: bool, actor: str | N
         room.active = active
         session.flush()
     return room
+
+
+def list_units(*, session: Session) -> list[Unit]:
+    return list(session.scalars(select(Unit).order_by(Unit.unit_type, Unit.name)))

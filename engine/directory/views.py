@@ -1,5 +1,5 @@
-"""The directory administration API: add, change and end units (GET /units is in tracking.views), the
-unit types that send periodic reports, VP's tracking rooms. Administrators only; every change audited."""
+"""The directory API: the unit list for everyone; for administrators only, every change audited: add,
+change and end units, the unit types that send periodic reports, VP's tracking rooms."""
 
 from __future__ import annotations
 
@@ -10,9 +10,8 @@ from flask import Blueprint, jsonify
 
 from engine import clock
 from engine.directory import succession, units
+from engine.directory.models import TrackingRoom, Unit
 from engine.errors import ValidationError
-from engine.tracking.models import TrackingRoom, Unit
-from engine.tracking.views import present_unit
 from engine.web.api import API_PREFIX, operation, reading, system, transaction, user
 
 bp = Blueprint("directory", __name__, url_prefix=API_PREFIX)
@@ -29,6 +28,15 @@ UNIT = {
         "active_from": {"type": ["string", "null"], "format": "date"},
         "active_to": {"type": ["string", "null"], "format": "date"},
         "successor_code": {"type": ["string", "null"]},
+    },
+}
+UNIT_SUMMARY = {
+    "type": "object",
+    "properties": {
+        "code": {"type": "string"},
+        "name": {"type": "string"},
+        "unit_type": {"type": "string"},
+        "parent_code": {"type": ["string", "null"]},
     },
 }
 UNIT_IN = {
@@ -108,6 +116,10 @@ ROOM_ACTIVE = {
 }
 
 
+def present_unit(u: Unit) -> dict:
+    return {"code": u.code, "name": u.name, "unit_type": u.unit_type, "parent_code": u.parent_code}
+
+
 def present(u: Unit) -> dict:
     return {
         **present_unit(u),
@@ -119,6 +131,17 @@ def present(u: Unit) -> dict:
 
 def present_room(r: TrackingRoom) -> dict:
     return {"name": r.name, "active": r.active}
+
+
+@bp.get("/units")
+@operation(
+    summary="Danh mục cơ quan, đơn vị",
+    tag="units",
+    response={"type": "object", "properties": {"items": {"type": "array", "items": UNIT_SUMMARY}}},
+)
+def list_units():
+    with reading() as session:
+        return jsonify(items=[present_unit(u) for u in units.list_units(session=session)])
 
 
 @bp.post("/units")

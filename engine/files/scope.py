@@ -2,7 +2,7 @@
 
 - its uploader (and administrators) always;
 - an assignment's files: whoever may see the assignment (VP, the leadership, monitors, its lead and
-  coordinating units: engine.tracking.scope);
+  coordinating units: engine.assignments.scope);
 - a document's files: the readers of documents (VP, the leadership, monitors);
 - an inspection's files: VP, the leadership, monitors and the inspected unit;
 - a report round's files, and those of any other process's work: VP, the leadership, monitors and the
@@ -14,11 +14,11 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from engine.assignments import scope as tracking_scope
 from engine.auth.service import Principal
 from engine.errors import PermissionDeniedError
 from engine.files.models import ASSIGNMENT, INSPECTION, INSTANCE, REPORT_ROUND, StoredFile
-from engine.tracking import scope as tracking_scope
-from engine.tracking.models import Inspection
+from engine.inspections.models import Inspection
 
 REFUSED = "Bạn không có quyền xem tệp này"
 

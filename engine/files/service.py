@@ -15,6 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import clock
+from engine.assignments import scope as tracking_scope
+from engine.assignments.models import COORDINATING, Assignment
 from engine.auth.service import Principal
 from engine.config import Settings
 from engine.db import Database
@@ -31,8 +33,8 @@ from engine.files.models import (
     REPORT_ROUND,
     StoredFile,
 )
-from engine.tracking import scope as tracking_scope
-from engine.tracking.models import COORDINATING, Assignment, Inspection, ReportRound
+from engine.inspections.models import Inspection
+from engine.reports.models import ReportRound
 from engine.usertasks import service as usertasks
 from engine.usertasks.models import READY
 

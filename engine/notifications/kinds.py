@@ -28,7 +28,7 @@ LABELS = {
     "inspection_report": "Báo cáo kết quả kiểm tra",
     "inspection_report_overdue": "Báo cáo kết quả kiểm tra quá hạn",
     "deadline_moved": "Điều chỉnh thời hạn theo lịch làm việc",
-    "assignment_corrected": "Văn phòng điều chỉnh thông tin nhiệm vụ",  # engine/tracking/corrections.py
+    "assignment_corrected": "Văn phòng điều chỉnh thông tin nhiệm vụ",  # engine/assignments/corrections.py
     "process_incident": "Quy trình gặp lỗi",
     USER_TASK_ASSIGNED: "Công việc được giao cho bạn",
     USER_TASK_TAKEN_OVER: "Công việc được giao cho người khác",

@@ -13,10 +13,10 @@ from typing import Protocol
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from engine.assignments import scope
+from engine.assignments.models import AssignmentUnit
 from engine.auth.service import Principal
 from engine.errors import PermissionDeniedError
-from engine.tracking import scope
-from engine.tracking.models import AssignmentUnit
 from engine.usertasks import service as usertasks
 from engine.usertasks.models import READY, UserTaskRow
 
@@ -50,7 +50,7 @@ def resolve(
     """notice id -> where it leads `user`. Two queries for any number of notices (a page's worth).
 
     The page decides who reads documents and watches instances (its role sets); the rest is the
-    services' own rules: usertasks.check_can_act and engine.tracking.scope."""
+    services' own rules: usertasks.check_can_act and engine.assignments.scope."""
     notices = list(notices)
     tasks = _ready_tasks(session, notices)
     assignments = _visible_assignments(session, user, {n.assignment_id for n in notices} - {None})
@@ -94,7 +94,7 @@ def _ready_tasks(session: Session, notices: list[About]) -> dict:
 
 
 def _visible_assignments(session: Session, user: Principal, ids: set[int]) -> set[int]:
-    """Those of `ids` the user may open (engine/tracking/scope.py)."""
+    """Those of `ids` the user may open (engine/assignments/scope.py)."""
     if not ids or scope.sees_all(user):
         return ids
     if user.unit_code is None:

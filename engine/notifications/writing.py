@@ -9,9 +9,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.assignments.models import Assignment
+from engine.documents.models import Document
+from engine.feedback.models import DataCorrection
 from engine.instances.models import ProcessInstance
 from engine.notifications.models import Notification
-from engine.tracking.models import Assignment, DataCorrection, Document
 
 # A writer that runs twice for one event (a retried step, a double submit) writes within this window; a
 # notice repeated later (the next day's reminder) is a new notice and is kept.

@@ -15,8 +15,11 @@ from typing import TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.assignments.models import CONFIRMED, RESULT_REPORTED, RETURNED, Assignment
 from engine.calendar import WorkCalendar
 from engine.config import Settings
+from engine.directory.models import Unit
+from engine.documents.models import Document
 from engine.notifications.operators import UNIT_GROUPS
 from engine.reminders.models import ASSIGNMENT, REPORT_SUBMISSION, USER_TASK, DeadlineReminder
 from engine.reminders.schedule import (
@@ -26,16 +29,7 @@ from engine.reminders.schedule import (
     r7_day,
     remaining_text,
 )
-from engine.tracking.models import (
-    CONFIRMED,
-    RESULT_REPORTED,
-    RETURNED,
-    Assignment,
-    Document,
-    ReportRound,
-    ReportSubmission,
-    Unit,
-)
+from engine.reports.models import ReportRound, ReportSubmission
 from engine.usertasks.models import READY, UserTaskRow
 
 log = logging.getLogger(__name__)

@@ -8,11 +8,12 @@ from typing import Any
 from sqlalchemy import select
 
 from engine.calendar import as_date
+from engine.directory.models import Unit
 from engine.errors import NotFoundError
 from engine.notifications.operators import notify_unit
 from engine.operators import StepContext, operator
 from engine.reminders.models import AFTER_DEADLINE, REPORT_SUBMISSION, DeadlineReminder
-from engine.tracking.models import ReportRound, ReportSubmission, Unit
+from engine.reports.models import ReportRound, ReportSubmission
 
 PERIODIC_REPORT_NOT_SENT = "periodic_report_not_sent"
 

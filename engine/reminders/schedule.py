@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from engine.calendar import WorkCalendar
 from engine.config import Settings
-from engine.tracking.reporting import QUARTER_END_MONTHS, UNIT_DUE_DAY, previous_working_day, report_period
+from engine.reports.periodic import QUARTER_END_MONTHS, UNIT_DUE_DAY, previous_working_day, report_period
 
 # A pass is due once per local hour of a working day, from settings.reminder_hour on: the first one
 # starts the working day, the later ones catch deadlines that moved during the day.

@@ -17,13 +17,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from engine import clock
+from engine.assignments.models import Assignment
 from engine.db import Database
 from engine.instances.service import Engine
 from engine.notifications.writing import About, about_instance, write
 from engine.reminders.due import DueReminder, due_today
 from engine.reminders.models import ASSIGNMENT, USER_TASK, DeadlineReminder, ReminderPass
 from engine.reminders.schedule import next_reminder_run, pass_slot
-from engine.tracking.models import Assignment
 from engine.workdays import service as workdays
 
 __all__ = ["next_reminder_run", "send_due_reminders", "send"]

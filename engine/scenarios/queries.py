@@ -10,9 +10,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.assignments.models import Assignment, Urging
 from engine.instances.models import ProcessInstance
 from engine.notifications.models import Notification
-from engine.tracking.models import Assignment, Urging
 
 Row = dict[str, Any]
 

@@ -16,6 +16,7 @@ from engine.auth.models import User
 from engine.auth.service import Principal
 from engine.clock import FrozenClock
 from engine.definitions import scheduled
+from engine.documents import service as tracking
 from engine.errors import EngineError
 from engine.instances import service as instances
 from engine.instances import starting
@@ -23,7 +24,6 @@ from engine.instances.jobs import sweep
 from engine.instances.models import ProcessInstance
 from engine.scenarios.files import Scenario, Step, local_time
 from engine.system import System
-from engine.tracking import service as tracking
 from engine.usertasks import service as usertasks
 from engine.workdays import service as workdays
 

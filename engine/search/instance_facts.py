@@ -8,9 +8,11 @@ from collections.abc import Mapping, Sequence
 
 from sqlalchemy import ColumnElement, false, func, or_, select
 
+from engine.assignments.models import Assignment
+from engine.documents.models import Document
+from engine.feedback.models import DataCorrection, LocalFeedback
 from engine.instances.models import ProcessInstance
 from engine.search import sql
-from engine.tracking.models import Assignment, DataCorrection, Document, LocalFeedback
 
 # Ids are INTEGER columns (32 bits on PostgreSQL): a longer number names no instance.
 MAX_ID = 2**31 - 1

@@ -18,9 +18,11 @@ from sqlalchemy import ColumnElement, bindparam, event, false, inspect, or_, sel
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
+from engine.assignments.models import Assignment, AssignmentUnit
 from engine.auth.models import User
+from engine.directory.models import Unit
+from engine.documents.models import Document
 from engine.search import texts
-from engine.tracking.models import Assignment, AssignmentUnit, Document, Unit
 from engine.usertasks.models import UserTaskRow
 
 # The fields each text is made of: a change to another field (stage, progress, ...) rewrites nothing.

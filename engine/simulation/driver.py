@@ -22,6 +22,7 @@ from engine.clock import FrozenClock
 from engine.errors import EngineError
 from engine.instances.models import InstanceEvent, ProcessInstance, WaitingTimer
 from engine.reminders.schedule import next_reminder_run
+from engine.reports import buckets
 from engine.simulation.ledger import Ledger
 from engine.simulation.metrics import Metrics
 from engine.simulation.options import Options
@@ -29,7 +30,6 @@ from engine.simulation.province import Person, Province
 from engine.simulation.timers import DueTimer, TimerWatch
 from engine.simulation.timing import WorkingTime
 from engine.system import System
-from engine.tracking import buckets
 from engine.usertasks import service as usertasks
 from engine.usertasks.models import READY, UserTaskRow
 from engine.workdays import service as workdays

@@ -6,10 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from engine.assignments import service as assignment_service
+from engine.documents import service as tracking
 from engine.simulation.behaviour import AssignmentPeople
 from engine.simulation.driver import Driver, NewTask
 from engine.simulation.scenario import DocumentPlan
-from engine.tracking import service as tracking
 
 
 @dataclass
@@ -89,7 +90,7 @@ class IntakePeople:
         # The engine numbered the assignments and started their processes: learn their ids (the rows'
         # values themselves are never read into the ledger, which records what VP entered).
         with sim.system.db.reading() as session:
-            rows = tracking.assignments_of(session=session, document_id=intake.document_id)
+            rows = assignment_service.assignments_of(session=session, document_id=intake.document_id)
         for row, draft in zip(rows, doc.tasks, strict=True):
             sim.ledger.created(
                 assignment_id=row.id,

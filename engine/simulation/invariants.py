@@ -8,12 +8,13 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from engine.assignments.models import Assignment
 from engine.instances.models import ERROR, InstanceEvent, ProcessInstance, WaitingTimer
 from engine.notifications.models import Notification
+from engine.reports import buckets
+from engine.reports.models import ReportRound
+from engine.reports.periodic import figures_as_of
 from engine.simulation.ledger import COUNTS, Ledger
-from engine.tracking import buckets
-from engine.tracking.models import Assignment, ReportRound
-from engine.tracking.reporting import figures_as_of
 from engine.usertasks.models import UserTaskRow
 from engine.workdays import service as workdays
 

@@ -1,6 +1,6 @@
 """The simulation's own record of every assignment, written as the simulated people act, and the bucket
 table recounted from it (DOMAIN.md §4). It never reads the engine's tracking tables: it is the
-independent witness the bucket report (engine.tracking.buckets) is checked against.
+independent witness the bucket report (engine.reports.buckets) is checked against.
 
 "As of" D means at 24:00 local of D. An assignment counts once it was classified (created); it is done
 once VP confirmed it, as of the completion date the unit reported; its lead unit and its effective due

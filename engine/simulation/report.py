@@ -7,10 +7,13 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from engine.assignments.models import Urging
+from engine.feedback.models import LocalFeedback
+from engine.inspections.models import Inspection
 from engine.instances.models import InstanceEvent, ProcessInstance
 from engine.notifications.models import Notification
+from engine.reports.models import ReportRound
 from engine.simulation.invariants import SHOWN
-from engine.tracking.models import Inspection, LocalFeedback, ReportRound, Urging
 
 # Event kinds that are one executed BPMN step (what "steps" counts).
 STEPS = ("step_completed", "user_task_completed", "timer_fired", "message_received", "signal_received")

@@ -5,18 +5,18 @@ from __future__ import annotations
 from flask import Flask, jsonify
 from sqlalchemy import text
 
+from engine.assignments.views import bp as assignments_bp
 from engine.auth.user_views import bp as users_bp
 from engine.auth.views import bp as auth_bp
 from engine.config import Settings, load_settings
 from engine.definitions.views import bp as definitions_bp
 from engine.directory.views import bp as directory_bp
+from engine.documents.views import bp as documents_bp
 from engine.files.views import bp as files_bp
 from engine.instances.views import bp as instances_bp
 from engine.notifications.views import bp as notifications_bp
+from engine.reports.views import bp as reports_bp
 from engine.system import System, build
-from engine.tracking.assignment_views import bp as assignments_bp
-from engine.tracking.report_views import bp as reports_bp
-from engine.tracking.views import bp as tracking_bp
 from engine.usertasks.views import bp as usertasks_bp
 from engine.web import errors, incident_notices, security
 from engine.web.api import API_PREFIX, guard_requests, openapi_document
@@ -51,11 +51,11 @@ def create_app(settings: Settings | None = None, *, system: System | None = None
         camunda_rest_bp,
         definitions_bp,
         directory_bp,
+        documents_bp,
         files_bp,
         instances_bp,
         notifications_bp,
         reports_bp,
-        tracking_bp,
         usertasks_bp,
         users_bp,
         workdays_bp,

@@ -13,25 +13,20 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
+from engine import history
+from engine.assignments.models import Assignment, DeadlineAdjustment
+from engine.assignments.operators.common import view
 from engine.calendar import WorkCalendar
 from engine.errors import NotFoundError
+from engine.feedback.models import LocalFeedback
+from engine.inspections.models import Inspection
 from engine.instances import service as instances
 from engine.instances.rescheduling import reschedule
 from engine.instances.service import Engine
 from engine.notifications.operators import UNIT_GROUPS
 from engine.notifications.writing import About, about_instance, write
 from engine.operators import StepContext
-from engine.tracking import history
-from engine.tracking.assignment_operators.common import view
-from engine.tracking.models import (
-    Assignment,
-    DeadlineAdjustment,
-    Inspection,
-    LocalFeedback,
-    ReportRound,
-    ReportSubmission,
-    SecretReportObligation,
-)
+from engine.reports.models import ReportRound, ReportSubmission, SecretReportObligation
 from engine.workdays import moves, planning, service
 from engine.workdays.models import CalendarChange, CalendarOverride, DeadlineMove
 

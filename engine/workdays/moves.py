@@ -11,10 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.calendar import WorkCalendar
+from engine.directory.models import Unit
 from engine.instances.models import ProcessInstance, WaitingTimer
 from engine.instances.service import Engine
-from engine.tracking.models import Unit
-from engine.tracking.reporting import VP_UNIT_TYPE, ReportPeriod, report_period
+from engine.reports.periodic import VP_UNIT_TYPE, ReportPeriod, report_period
 
 # What moves, in the order lists show it, with the words people know it by.
 KINDS = {

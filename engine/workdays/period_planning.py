@@ -8,17 +8,12 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
+from engine.assignments.models import CONFIRMED, Assignment
 from engine.calendar import WorkCalendar, as_date
+from engine.documents.models import Document
 from engine.instances.models import RUNNING, ProcessInstance, WaitingTimer
-from engine.tracking.models import (
-    CONFIRMED,
-    Assignment,
-    Document,
-    ReportRound,
-    ReportSubmission,
-    SecretReportObligation,
-)
-from engine.tracking.reporting import QUARTER_END_MONTHS, ReportPeriod
+from engine.reports.models import ReportRound, ReportSubmission, SecretReportObligation
+from engine.reports.periodic import QUARTER_END_MONTHS, ReportPeriod
 from engine.workdays.moves import ALL_UNITS, Context, Move, Plan
 
 

@@ -11,11 +11,14 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.assignments.models import CONFIRMED, Assignment
+from engine.assignments.operators.common import T2_WORKING_DAYS
 from engine.calendar import WorkCalendar, as_date
+from engine.documents.models import Document
+from engine.feedback.models import LocalFeedback
+from engine.inspections.models import Inspection
 from engine.instances.models import RUNNING, ProcessInstance
 from engine.instances.service import Engine
-from engine.tracking.assignment_operators.common import T2_WORKING_DAYS
-from engine.tracking.models import CONFIRMED, Assignment, Document, Inspection, LocalFeedback
 from engine.workdays.moves import KINDS, REACH_DAYS, T4_WORKING_DAYS, T5_WORKING_DAYS, Context, Move, Plan
 from engine.workdays.period_planning import periods, update_obligations
 

@@ -12,17 +12,17 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, insert, select
 
-from engine.calendar import WorkCalendar
-from engine.tracking import buckets
-from engine.tracking.models import (
+from engine.assignments.models import (
     Assignment,
     AssignmentTransfer,
     AssignmentUnit,
     DeadlineAdjustment,
-    Document,
     StatusUpdate,
-    Unit,
 )
+from engine.calendar import WorkCalendar
+from engine.directory.models import Unit
+from engine.documents.models import Document
+from engine.reports import buckets
 from tests.bench.conftest import report
 
 START = date(2023, 1, 2)

@@ -14,7 +14,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from engine.bpmn.loader import build_specs
 from engine.calendar import WorkCalendar
-from engine.tracking import service as tracking
+from engine.documents import service as tracking
 from engine.usertasks import service as usertasks
 from engine.usertasks.models import UserTaskRow
 from tests.bench.conftest import report

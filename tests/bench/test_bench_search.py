@@ -23,17 +23,8 @@ from itertools import groupby
 import pytest
 from sqlalchemy import func, insert, select, text, update
 
-from engine.calendar import WorkCalendar
-from engine.directory import units as directory_units
-from engine.instances import listing as instance_listing
-from engine.instances.models import COMPLETED as FINISHED
-from engine.instances.models import RUNNING, ProcessInstance
-from engine.search import upkeep
-from engine.search.fold import fold, words
-from engine.search.sql import DEFAULT_SORT, Sort
-from engine.simulation import province as simulated
-from engine.tracking import assignments, document_list
-from engine.tracking.models import (
+from engine.assignments import service as assignments
+from engine.assignments.models import (
     ACCEPTED,
     AWAITING_ACCEPTANCE,
     CONFIRMED,
@@ -43,9 +34,19 @@ from engine.tracking.models import (
     RETURNED,
     Assignment,
     AssignmentUnit,
-    Document,
 )
-from engine.tracking.service import register_document
+from engine.calendar import WorkCalendar
+from engine.directory import units as directory_units
+from engine.documents import listing as document_list
+from engine.documents.models import Document
+from engine.documents.service import register_document
+from engine.instances import listing as instance_listing
+from engine.instances.models import COMPLETED as FINISHED
+from engine.instances.models import RUNNING, ProcessInstance
+from engine.search import upkeep
+from engine.search.fold import fold, words
+from engine.search.sql import DEFAULT_SORT, Sort
+from engine.simulation import province as simulated
 from engine.usertasks import inbox
 from engine.usertasks import service as usertasks
 from engine.usertasks.models import COMPLETED, READY, UserTaskGroup, UserTaskRow

@@ -16,10 +16,10 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from engine import clock as clock_module
+from engine.documents import service as tracking
 from engine.instances import sweep as timer_sweep
 from engine.instances.jobs import TimerLoop
 from engine.instances.models import InstanceEvent, WaitingTimer
-from engine.tracking import service as tracking
 from tests.bench.conftest import report
 from tests.conftest import two_task_document
 from tests.timer_diagram import SCRIPT, deploy, start

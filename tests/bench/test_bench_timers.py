@@ -11,9 +11,9 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, insert, select
 
+from engine.documents import service as tracking
 from engine.instances import sweep as timer_sweep
 from engine.instances.models import ProcessInstance, WaitingTimer
-from engine.tracking import service as tracking
 from tests.bench.conftest import report
 from tests.conftest import two_task_document
 

@@ -8,10 +8,10 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from engine import clock
+from engine.assignments.models import Assignment
 from engine.auth import service as auth
 from engine.directory import units
-from engine.tracking import service as tracking
-from engine.tracking.models import Assignment
+from engine.documents import service as tracking
 from engine.usertasks.models import UserTaskRow
 from tests.browser.conftest import log_in
 from tests.conftest import classification, complete_task, two_task_document

@@ -10,7 +10,8 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
-from engine.tracking.models import DataCorrection, Document, LocalFeedback
+from engine.documents.models import Document
+from engine.feedback.models import DataCorrection, LocalFeedback
 from tests.conftest import two_task_document
 from tests.processes.test_assignment import DUE, assignment, classify, eod, get, item, timers
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 from playwright.sync_api import Error as PlaywrightError
 from sqlalchemy import select
 
+from engine.assignments.models import Assignment
 from engine.definitions.models import ProcessDefinition
-from engine.tracking import service as tracking
-from engine.tracking.models import Assignment
+from engine.documents import service as tracking
 from engine.usertasks.models import UserTaskRow
 from tests.browser.conftest import log_in
 from tests.conftest import classification, complete_task, two_task_document

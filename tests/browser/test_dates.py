@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from engine.tracking.models import StatusUpdate
+from engine.assignments.models import StatusUpdate
 from engine.usertasks.models import UserTaskRow
 from engine.web.pages import filters
 from tests.browser.conftest import log_in

@@ -9,9 +9,9 @@ from datetime import UTC, date, datetime
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
+from engine import history
 from engine.calendar import WorkCalendar
-from engine.tracking import history
-from engine.tracking.service import register_document
+from engine.documents.service import register_document
 from engine.usertasks.models import UserTaskRow
 from tests.browser.conftest import log_in
 from tests.conftest import two_task_document

@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 from playwright.sync_api import expect
 
 from engine.definitions import scheduled
+from engine.documents import service as tracking
 from engine.instances import sweep as timer_sweep
-from engine.tracking import service as tracking
 from engine.usertasks import service as usertasks
 from tests.conftest import classification, complete_task, two_task_document
 

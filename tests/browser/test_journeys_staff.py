@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 import pytest
 from playwright.sync_api import expect
 
-from engine.tracking import service as tracking
+from engine.documents import service as tracking
 from engine.usertasks import service as usertasks
 from tests.conftest import classification, complete_task, two_task_document
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from engine.tracking import service as tracking
+from engine.documents import service as tracking
 from engine.usertasks import service as usertasks
 from tests.conftest import classification, complete_task, two_task_document
 

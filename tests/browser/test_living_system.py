@@ -10,8 +10,8 @@ from datetime import UTC, datetime, timedelta
 from playwright.sync_api import expect
 
 from engine import operators
+from engine.documents import service as tracking
 from engine.instances import sweep as timer_sweep
-from engine.tracking import service as tracking
 from engine.usertasks import service as usertasks
 from engine.workdays import corrections
 from tests.browser.conftest import log_in

@@ -10,9 +10,9 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from engine import clock
+from engine.assignments.models import StatusUpdate
 from engine.auth import sessions
 from engine.auth.models import User
-from engine.tracking.models import StatusUpdate
 from engine.usertasks.models import UserTaskRow
 from tests.browser.conftest import log_in
 from tests.conftest import PASSWORD

@@ -8,9 +8,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from engine.assignments.models import Assignment
+from engine.documents import service as tracking
 from engine.notifications.models import Notification
-from engine.tracking import service as tracking
-from engine.tracking.models import Assignment
 from engine.usertasks import service as usertasks
 from tests.browser.test_journeys_staff import ready_task, register_and_classify
 from tests.conftest import complete_task, two_task_document

@@ -12,9 +12,9 @@ from click.testing import CliRunner
 from engine import clock as clock_module
 from engine.cli import main
 from engine.config import load_settings
+from engine.directory.models import Unit
+from engine.documents import service as tracking
 from engine.system import build
-from engine.tracking import service as tracking
-from engine.tracking.models import Unit
 from tests.conftest import ROOT, UNITS, two_task_document
 
 THEODOI = str(Path(sys.executable).parent / "theodoi")

@@ -8,11 +8,11 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from engine.assignments import service as assignments
 from engine.calendar import WorkCalendar
 from engine.dashboard import figures
 from engine.dashboard.figures import Counts, MonthFigures, SignerFigures
-from engine.tracking import assignments
-from engine.tracking import service as tracking
+from engine.documents import service as tracking
 from engine.usertasks import service as usertasks
 from engine.usertasks.models import READY
 from tests.conftest import complete_task, two_task_document
@@ -76,7 +76,7 @@ def build_known_set(system, directory, clock) -> dict[str, int]:
         }
         complete_task(system, classify.id, directory["cv"], data)
         with system.db.reading() as session:
-            for a in tracking.assignments_of(session=session, document_id=document_id):
+            for a in assignments.assignments_of(session=session, document_id=document_id):
                 ids[next(key for key in keys if CONTENT[key] == a.content)] = a.id
     _complete(
         system, directory, clock, ids["a1_done_on_time"], "2025-02-20", datetime(2025, 2, 21, 2, tzinfo=UTC)

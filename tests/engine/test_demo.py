@@ -16,31 +16,31 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from engine import clock as clock_module
-from engine.auth import service as auth
-from engine.auth.models import User
-from engine.config import load_settings
-from engine.dashboard import figures
-from engine.definitions import service as definitions
-from engine.demo import DEMO, DEMO_PASSWORD, load_demo
-from engine.files.models import StoredFile
-from engine.instances.models import ERROR, ProcessInstance
-from engine.notifications import kinds
-from engine.notifications import service as notifications
-from engine.notifications.models import Notification
-from engine.system import System, build
-from engine.tracking.models import (
+from engine.assignments.models import (
     URGING_LETTER,
     Assignment,
     AssignmentReturn,
     AssignmentTransfer,
     DeadlineAdjustment,
     DifficultyReport,
-    Document,
-    LocalFeedback,
-    ReportRound,
     StatusUpdate,
     Urging,
 )
+from engine.auth import service as auth
+from engine.auth.models import User
+from engine.config import load_settings
+from engine.dashboard import figures
+from engine.definitions import service as definitions
+from engine.demo import DEMO, DEMO_PASSWORD, load_demo
+from engine.documents.models import Document
+from engine.feedback.models import LocalFeedback
+from engine.files.models import StoredFile
+from engine.instances.models import ERROR, ProcessInstance
+from engine.notifications import kinds
+from engine.notifications import service as notifications
+from engine.notifications.models import Notification
+from engine.reports.models import ReportRound
+from engine.system import System, build
 from engine.usertasks import inbox
 from engine.usertasks import service as usertasks
 from engine.web.app import create_app

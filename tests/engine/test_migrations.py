@@ -27,8 +27,8 @@ def test_the_event_log_is_append_only(system, directory, backend):
     from sqlalchemy import delete, update
     from sqlalchemy.exc import DatabaseError
 
+    from engine.documents import service as tracking
     from engine.instances.models import InstanceEvent
-    from engine.tracking import service as tracking
     from tests.conftest import two_task_document
 
     with system.db.transaction() as session:

@@ -22,12 +22,13 @@ from engine import clock as clock_module
 from engine.config import load_settings
 from engine.definitions import scheduled
 from engine.definitions import service as definitions
+from engine.directory.models import Unit
 from engine.instances import service as instances
 from engine.instances.jobs import sweep
 from engine.instances.models import DEFERRED_START, ERROR, RUNNING, ProcessInstance
+from engine.reports.models import ReportRound, SecretReportPeriod
 from engine.startup import prepare
 from engine.system import build
-from engine.tracking.models import ReportRound, SecretReportPeriod, Unit
 from engine.usertasks import service as usertasks
 from tests.conftest import PG_ADMIN, ROOT, UNITS
 

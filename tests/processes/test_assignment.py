@@ -8,14 +8,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from engine.calendar import WorkCalendar
-from engine.errors import PermissionDeniedError, ValidationError
-from engine.instances import service as instances
-from engine.instances import sweep as timer_sweep
-from engine.notifications.models import Notification
-from engine.tracking import buckets, history
-from engine.tracking import service as tracking
-from engine.tracking.models import (
+from engine import history
+from engine.assignments import service as assignment_service
+from engine.assignments.models import (
     Assignment,
     AssignmentReturn,
     AssignmentTransfer,
@@ -25,6 +20,13 @@ from engine.tracking.models import (
     StatusUpdate,
     Urging,
 )
+from engine.calendar import WorkCalendar
+from engine.documents import service as tracking
+from engine.errors import PermissionDeniedError, ValidationError
+from engine.instances import service as instances
+from engine.instances import sweep as timer_sweep
+from engine.notifications.models import Notification
+from engine.reports import buckets
 from engine.usertasks import service as usertasks
 from tests.conftest import complete_task, two_task_document
 from tests.engine.files import samples
@@ -68,7 +70,7 @@ def classify(system, directory, *tasks: dict) -> list[int]:
     data = {"tracking_room": "Phòng Tổng hợp", "tracking_specialist": "cv", "tasks": list(tasks)}
     complete_task(system, task.id, directory["cv"], data)
     with system.db.reading() as session:
-        return [a.id for a in tracking.assignments_of(session=session, document_id=document_id)]
+        return [a.id for a in assignment_service.assignments_of(session=session, document_id=document_id)]
 
 
 def tasks_of(system, principal, bpmn_id: str):

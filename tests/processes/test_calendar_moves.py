@@ -9,19 +9,15 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
+from engine import history
+from engine.documents import service as tracking
+from engine.feedback.models import LocalFeedback
+from engine.inspections.models import Inspection
 from engine.instances import service as instances
 from engine.instances import sweep as timer_sweep
 from engine.instances.rescheduling import RESCHEDULED
 from engine.notifications.models import Notification
-from engine.tracking import history
-from engine.tracking import service as tracking
-from engine.tracking.models import (
-    Inspection,
-    LocalFeedback,
-    ReportRound,
-    ReportSubmission,
-    SecretReportObligation,
-)
+from engine.reports.models import ReportRound, ReportSubmission, SecretReportObligation
 from engine.usertasks.models import READY, UserTaskRow
 from tests.conftest import two_task_document
 from tests.engine.workdays.test_corrections import correct, listed

@@ -7,17 +7,14 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from engine.assignments.models import Assignment, StatusUpdate
 from engine.errors import PermissionDeniedError, ValidationError
+from engine.feedback.models import DataCorrection
+from engine.history import ChangeRecord
 from engine.instances import service as instances
 from engine.instances import starting
 from engine.instances.models import ProcessInstance
 from engine.notifications import service as notifications
-from engine.tracking.models import (
-    Assignment,
-    ChangeRecord,
-    DataCorrection,
-    StatusUpdate,
-)
 from engine.usertasks import service as usertasks
 from tests.conftest import complete_task
 from tests.factories import add_assignment, add_document

@@ -7,15 +7,16 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from engine import history
 from engine.errors import PermissionDeniedError, ValidationError
+from engine.history import ChangeRecord
+from engine.inspections.models import Inspection
 from engine.instances import service as instances
 from engine.instances import starting
 from engine.instances import sweep as timer_sweep
 from engine.instances.models import ProcessInstance
 from engine.notifications import service as notifications
 from engine.notifications.models import Notification
-from engine.tracking import history
-from engine.tracking.models import ChangeRecord, Inspection
 from engine.usertasks import service as usertasks
 from tests.conftest import complete_task
 

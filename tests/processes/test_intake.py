@@ -7,13 +7,14 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from engine.assignments import service as assignment_service
+from engine.assignments.models import Assignment, AssignmentUnit
+from engine.documents import service as tracking
 from engine.errors import TaskNotReadyError, ValidationError
 from engine.instances import service as instances
 from engine.instances import sweep as timer_sweep
 from engine.instances.models import InstanceEvent, WaitingTimer
 from engine.notifications.models import Notification
-from engine.tracking import service as tracking
-from engine.tracking.models import Assignment, AssignmentUnit
 from engine.usertasks import service as usertasks
 from tests.conftest import classification, complete_task, two_task_document
 
@@ -54,7 +55,7 @@ def test_classify_is_due_at_t1_and_completion_creates_the_assignments(system, di
     complete_task(system, task.id, directory["cv"], classification())
     with system.db.reading() as session:
         instance = instances.get_or_raise(session=session, instance_id=instance_id)
-        assignments = tracking.assignments_of(session=session, document_id=document_id)
+        assignments = assignment_service.assignments_of(session=session, document_id=document_id)
         units = session.execute(select(AssignmentUnit.unit_code, AssignmentUnit.role)).all()
         intake_timers = session.scalar(
             select(func.count()).select_from(WaitingTimer).where(WaitingTimer.instance_id == instance_id)

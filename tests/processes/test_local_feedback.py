@@ -7,14 +7,15 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from engine.assignments.models import Urging
 from engine.errors import PermissionDeniedError, ValidationError
+from engine.feedback.models import LocalFeedback
 from engine.instances import service as instances
 from engine.instances import starting
 from engine.instances import sweep as timer_sweep
 from engine.instances.models import ProcessInstance
 from engine.notifications import service as notifications
 from engine.notifications.models import Notification
-from engine.tracking.models import LocalFeedback, Urging
 from engine.usertasks import service as usertasks
 from tests.conftest import complete_task
 from tests.factories import add_assignment, add_document

@@ -8,20 +8,15 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from engine.assignments.models import DONE, IN_PROGRESS, Assignment
 from engine.definitions import scheduled
+from engine.directory.models import Unit
 from engine.errors import ValidationError
 from engine.instances import service as instances
 from engine.instances import sweep as timer_sweep
 from engine.instances.models import ProcessInstance
 from engine.notifications.models import Notification
-from engine.tracking.models import (
-    DONE,
-    IN_PROGRESS,
-    Assignment,
-    ReportRound,
-    ReportSubmission,
-    Unit,
-)
+from engine.reports.models import ReportRound, ReportSubmission
 from engine.usertasks import service as usertasks
 from engine.workdays import corrections
 from engine.workdays import service as workdays

@@ -10,11 +10,12 @@ from sqlalchemy import func, select
 
 from engine.definitions import scheduled
 from engine.errors import ValidationError
+from engine.history import ChangeRecord
 from engine.instances import service as instances
 from engine.instances import sweep as timer_sweep
 from engine.instances.models import ProcessInstance
 from engine.notifications.models import Notification
-from engine.tracking.models import ChangeRecord, SecretReportObligation
+from engine.reports.models import SecretReportObligation
 from engine.usertasks import service as usertasks
 from tests.conftest import complete_task
 

@@ -10,22 +10,18 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
+from engine.assignments.models import AssignmentTransfer, DeadlineAdjustment, Urging
 from engine.cli import main
 from engine.db import Database
 from engine.errors import ConflictError
+from engine.feedback.models import LocalFeedback
+from engine.inspections.models import Inspection
 from engine.notifications.models import Notification
+from engine.reports.models import ReportRound
 from engine.simulation import invariants
 from engine.simulation.options import Options
 from engine.simulation.runner import simulation
 from engine.simulation.timers import DEFERRED_START, DueTimer, TimerWatch
-from engine.tracking.models import (
-    AssignmentTransfer,
-    DeadlineAdjustment,
-    Inspection,
-    LocalFeedback,
-    ReportRound,
-    Urging,
-)
 from tests.factories import add_document
 
 SHORT = Options(units=10, documents=200, days=90, start=date(2027, 1, 1), seed=35)

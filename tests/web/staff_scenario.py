@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from engine.assignments import service as assignment_service
+from engine.documents import service as tracking
 from engine.instances import sweep as timer_sweep
-from engine.tracking import service as tracking
 from engine.usertasks import service as usertasks
 from tests.web.test_pages import csrf, login
 
@@ -117,7 +118,7 @@ def build_office(app, system, directory, clock) -> Office:
         {"tracking_room": "Phòng Tổng hợp", "tracking_specialist": "cv", "tasks": tasks},
     )
     with system.db.reading() as session:
-        assignments = tracking.assignments_of(session=session, document_id=office.document_ids[0])
+        assignments = assignment_service.assignments_of(session=session, document_id=office.document_ids[0])
         office.assignment_ids = [a.id for a in assignments]
         instance_of = {a.id: a.instance_id for a in assignments}
     a, b, c = office.assignment_ids

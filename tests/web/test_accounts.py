@@ -250,7 +250,7 @@ def test_starting_a_process_follows_its_start_event_for_everyone(client, auth_he
 
 
 def test_a_monitor_watches_and_does_not_signal(client, auth_headers, system):
-    from engine.tracking import service as tracking
+    from engine.documents import service as tracking
 
     with system.db.transaction() as session:
         document = tracking.register_document(

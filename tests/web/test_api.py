@@ -118,7 +118,8 @@ def test_secret_document_is_refused_citing_article_5_and_nothing_is_stored(api):
 def test_a_secret_task_in_an_open_document_is_refused_and_nothing_is_stored(api, system):
     from sqlalchemy import func, select
 
-    from engine.tracking.models import ChangeRecord, Document
+    from engine.documents.models import Document
+    from engine.history import ChangeRecord
 
     document = two_task_document()
     document["tasks"][1]["secrecy"] = "Mật"
@@ -134,7 +135,7 @@ def test_a_secret_task_in_an_open_document_is_refused_and_nothing_is_stored(api,
 def test_a_task_classified_secret_is_refused_citing_article_5_and_no_assignment_is_stored(api, system):
     from sqlalchemy import func, select
 
-    from engine.tracking.models import Assignment
+    from engine.assignments.models import Assignment
 
     cv = api("cv")
     cv.call("POST", "/api/v1/documents", "/api/v1/documents", json=two_task_document())

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.tracking import scope
+from engine.assignments import scope
 from engine.web.camunda_rest import ANALYSTS as CAMUNDA_REST
 from engine.web.pages.audit import AUDITORS
 from engine.web.pages.calendar import ADMINS as CALENDAR_EDITORS
@@ -105,7 +105,7 @@ PAGES: dict[str, object] = {
     "camunda_rest.list_deployments": CAMUNDA_REST,
     "camunda_rest.create_deployment": CAMUNDA_REST,
 }
-# Own unit: a unit's figures are for that unit and those who see all (engine/tracking/scope.py); the sample
+# Own unit: a unit's figures are for that unit and those who see all (engine/assignments/scope.py); the sample
 # argument is another unit's, so only the all-seeing roles pass.
 OWN_UNIT = {"reports.unit_detail", "pages.report_unit"}
 OUTSIDE = {"static", "healthz", "openapi"}  # the app's own: files, health, the API description (public)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from engine.tracking.models import Assignment
+from engine.assignments.models import Assignment
 from engine.workdays.models import CalendarChange
 from tests.web.test_pages import csrf, login
 from tests.web.test_units_admin import _dispatch

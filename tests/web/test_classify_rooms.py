@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from engine.assignments.models import Assignment
 from engine.directory import units
-from engine.tracking.models import Assignment
 from engine.usertasks.models import UserTaskRow
 from tests.web.test_pages import (
     VALID_CLASSIFICATION,

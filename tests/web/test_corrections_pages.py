@@ -8,8 +8,10 @@ from datetime import date
 
 import pytest
 
-from engine.tracking import service as tracking
-from engine.tracking.models import AssignmentCorrection, DeadlineAdjustment, Document, LocalFeedback
+from engine.assignments.models import AssignmentCorrection, DeadlineAdjustment
+from engine.documents import service as tracking
+from engine.documents.models import Document
+from engine.feedback.models import LocalFeedback
 from tests.conftest import two_task_document
 from tests.processes.test_assignment import DUE, accept, act, assignment, classify, eod, get, item, timers
 from tests.web.test_api import api  # noqa: F401 - a fixture, shared by import

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.tracking.models import Unit
+from engine.directory.models import Unit
 from engine.web.pages import filters
 from tests.web.test_pages import csrf, login
 

@@ -233,7 +233,7 @@ def test_an_analyst_makes_v1_the_newest_again_in_one_step(client, system):
 
 
 def register_and_instance(system) -> int:
-    from engine.tracking.models import Document
+    from engine.documents.models import Document
 
     document_id = register(system, document_numbered("20/CT-UBND"))
     with system.db.reading() as session:

@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from engine.tracking import history
-from engine.tracking.service import register_document
+from engine import history
+from engine.documents.service import register_document
 from tests.conftest import two_task_document
 from tests.factories import add_assignment, add_document
 from tests.web.test_pages import html, login
@@ -133,7 +133,7 @@ def test_assignments_are_found_by_unit_name_specialist_and_due_dates(client, lib
 
 def test_the_assignment_pages_carry_search_filters_and_sort(client, system, library):
     with history.acting_as("cv"), system.db.transaction() as session:
-        from engine.tracking.models import Document
+        from engine.documents.models import Document
 
         plan = session.get(Document, library["plan"])
         for seq in range(2, 62):

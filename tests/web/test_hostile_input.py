@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 import engine.models  # noqa: F401  (every table in the metadata, for the row counts)
 from engine.db import Base
-from engine.tracking.models import Document
+from engine.documents.models import Document
 from tests.conftest import two_task_document
 
 HUGE = str(2**64)
@@ -261,7 +261,7 @@ def test_normal_or_unmarked_documents_are_registered(cv):
 
 
 def test_the_classification_form_offers_exactly_the_levels_of_the_one_list():
-    from engine.tracking import secrecy
+    from engine.documents import secrecy
     from tests.conftest import ROOT
 
     form = json.loads((ROOT / "forms/intake/classify.schema.json").read_text(encoding="utf-8"))
@@ -278,7 +278,7 @@ def test_a_405_names_the_allowed_methods(cv):
 
 
 def test_a_classification_out_of_bounds_is_refused_and_no_assignment_is_stored(cv, system):
-    from engine.tracking.models import Assignment
+    from engine.assignments.models import Assignment
     from tests.conftest import classification
 
     cv("POST", "/api/v1/documents", json=two_task_document())

@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from engine.documents.models import Document
 from engine.instances.models import InstanceEvent, ProcessInstance
 from engine.notifications.models import Notification
-from engine.tracking.models import Document
 from engine.usertasks.models import UserTaskRow
 from tests.conftest import two_task_document
 from tests.engine.instances.helpers import deploy_intake, intake_xml

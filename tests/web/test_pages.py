@@ -10,10 +10,12 @@ import pytest
 from sqlalchemy import select
 
 from engine import clock as clock_module
+from engine.assignments.models import Assignment
 from engine.auth import service as auth
+from engine.directory.models import Unit
+from engine.documents import service as tracking
+from engine.documents.models import Document
 from engine.instances.models import ProcessInstance
-from engine.tracking import service as tracking
-from engine.tracking.models import Assignment, Document, Unit
 from engine.usertasks.models import UserTaskRow
 from engine.web.pages.common import user_widget_roles
 from tests.conftest import PASSWORD

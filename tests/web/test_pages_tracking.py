@@ -13,20 +13,20 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from engine.definitions import service as definitions
-from engine.instances.models import ProcessInstance
-from engine.tracking import history
-from engine.tracking import service as tracking
-from engine.tracking.assignments import RELATED
-from engine.tracking.models import (
+from engine import history
+from engine.assignments.models import (
     Assignment,
     AssignmentReturn,
     AssignmentUnit,
-    ChangeRecord,
     DeadlineAdjustment,
     StatusUpdate,
     Urging,
 )
+from engine.assignments.service import RELATED
+from engine.definitions import service as definitions
+from engine.documents import service as tracking
+from engine.history import ChangeRecord
+from engine.instances.models import ProcessInstance
 from engine.web.pages import assignments as assignment_pages
 from engine.web.pages import filters
 from tests.factories import add_assignment, add_document
@@ -281,7 +281,7 @@ def test_every_history_field_has_a_vietnamese_label():
     for model in tables:
         assert model.__tablename__ in assignment_pages.ENTITIES
         for column in model.__table__.columns:
-            if column.info.get("derived"):  # search_text: never in the history (engine.tracking.history)
+            if column.info.get("derived"):  # search_text: never in the history (engine.history)
                 continue
             labelled = column.key in assignment_pages.FIELDS or column.key in assignment_pages.HIDDEN_FIELDS
             assert labelled, f"{model.__tablename__}.{column.key}"

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from engine.tracking.models import ReportRound
+from engine.reports.models import ReportRound
 
 ROW = {
     "unit_code": "SO_TC",

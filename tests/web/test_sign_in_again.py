@@ -10,7 +10,7 @@ from sqlalchemy import select
 from engine import clock
 from engine.auth import sessions
 from engine.auth.models import User
-from engine.tracking import service as tracking
+from engine.documents import service as tracking
 from engine.usertasks import service as usertasks
 from tests.conftest import PASSWORD, two_task_document
 

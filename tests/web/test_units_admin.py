@@ -10,9 +10,9 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from engine import clock as clock_module
+from engine.assignments.models import Assignment, AssignmentTransfer
 from engine.cli import main
-from engine.tracking import service as tracking
-from engine.tracking.models import Assignment, AssignmentTransfer
+from engine.documents import service as tracking
 from engine.usertasks.models import UserTaskRow
 from tests.conftest import classification, complete_task, two_task_document
 from tests.web.test_pages import csrf, login

@@ -1,11 +1,11 @@
 """The assignment picker's list for the forms of the pages (static/form-assignment.js), with the rights of
-the signed-in user: the page twin of GET /api/v1/assignment-choices (engine.tracking.choices)."""
+the signed-in user: the page twin of GET /api/v1/assignment-choices (engine.assignments.choices)."""
 
 from __future__ import annotations
 
 from flask import jsonify, request
 
-from engine.tracking import choices
+from engine.assignments import choices
 from engine.web.api import reading
 from engine.web.pages.common import bp, me
 

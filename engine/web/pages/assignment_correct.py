@@ -1,4 +1,4 @@
-"""Điều chỉnh thông tin: VP corrects a dispatched assignment's a–e (engine.tracking.corrections).
+"""Điều chỉnh thông tin: VP corrects a dispatched assignment's a–e (engine.assignments.corrections).
 
 The page shows the fields as they stand; "Xem trước thay đổi" lists what would change (the service's dry
 run), and "Xác nhận điều chỉnh" on that list applies it, unless the fields were changed after the preview:
@@ -9,11 +9,12 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy.orm import Session
 
+from engine.assignments import corrections
+from engine.assignments import service as assignments
+from engine.assignments.correction_plans import DEADLINE_KINDS, current_values
 from engine.directory import units as directory
+from engine.documents import service as tracking
 from engine.errors import ValidationError
-from engine.tracking import assignments, corrections
-from engine.tracking import service as tracking
-from engine.tracking.correction_plans import DEADLINE_KINDS, current_values
 from engine.web.api import reading, system, transaction
 from engine.web.pages.common import (
     DOCUMENT_WRITERS,
@@ -101,7 +102,7 @@ def _page(
         values = {**current, **(_shown(request.form) if typed else {})}
         units = unit_directory(session)
         known = {u["code"] for u in units}
-        names = {u.code: u.name for u in tracking.list_units(session=session)}
+        names = {u.code: u.name for u in directory.list_units(session=session)}
         # Units and people kept from before stay choosable, so that opening the form never drops them.
         kept = [
             {"code": c, "name": names.get(c, c), "unit_type": "Không còn hoạt động"}

@@ -1,5 +1,6 @@
 """Nhiệm vụ: the lists of the menu (được giao, chủ trì, phối hợp, theo dõi, chờ tiếp nhận, bị trả lại) and
-one assignment with everything about it and its Lịch sử xử lý. Scope checks stay in engine.tracking."""
+one assignment with everything about it and its Lịch sử xử lý. Scope checks stay in
+engine.assignments.scope."""
 
 from __future__ import annotations
 
@@ -7,10 +8,9 @@ from flask import render_template, request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.errors import PermissionDeniedError
-from engine.tracking import assignments, buckets, scope
-from engine.tracking import service as tracking
-from engine.tracking.models import (
+from engine.assignments import scope
+from engine.assignments import service as assignments
+from engine.assignments.models import (
     ACCEPTED,
     AWAITING_ACCEPTANCE,
     CONFIRMED,
@@ -22,9 +22,12 @@ from engine.tracking.models import (
     RETURNED,
     UPDATE_REMINDER,
     URGING_LETTER,
-    ChangeRecord,
-    Document,
 )
+from engine.documents import service as tracking
+from engine.documents.models import Document
+from engine.errors import PermissionDeniedError
+from engine.history import ChangeRecord
+from engine.reports import buckets
 from engine.usertasks import service as usertasks
 from engine.usertasks.models import READY
 from engine.web.api import reading, system
@@ -307,7 +310,7 @@ def _tab_applies(tab: str, sees_all: bool) -> bool:
 
 
 def _coordinating(session: Session, ids: list[int]) -> dict[int, list[str]]:
-    units = tracking.units_of(session=session, assignment_ids=ids)
+    units = assignments.units_of(session=session, assignment_ids=ids)
     return {i: sorted(u.unit_code for u in rows if u.role == COORDINATING) for i, rows in units.items()}
 
 

@@ -11,13 +11,15 @@ from flask import render_template, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.assignments import scope
+from engine.assignments.models import Assignment
 from engine.audit import service as audit
 from engine.auth import events
 from engine.auth import service as auth
+from engine.directory import units as directory_units
+from engine.documents.models import Document
+from engine.history import ChangeRecord
 from engine.instances.models import ProcessInstance
-from engine.tracking import scope
-from engine.tracking import service as tracking
-from engine.tracking.models import Assignment, ChangeRecord, Document
 from engine.web.api import reading
 from engine.web.pages.assignments import ACTIONS, ENTITIES, change_row, names_a_person
 from engine.web.pages.common import (
@@ -115,7 +117,7 @@ def _names(session: Session, entries: list[audit.Entry]) -> _Names:
     instance_ids = {e.record.instance_id for e in entries if e.source in ("change", "instance")} - {None}
     processes = process_names(session)
     return _Names(
-        units={u.code: u.name for u in tracking.list_units(session=session)},
+        units={u.code: u.name for u in directory_units.list_units(session=session)},
         people=full_names(session, {n for n in named if isinstance(n, str)}),
         assignments={
             a_id: f"Nhiệm vụ {seq} của văn bản {number}"

@@ -18,6 +18,7 @@ from engine import clock
 from engine.auth import service as auth
 from engine.auth.models import ROLES, User
 from engine.definitions import service as definitions
+from engine.directory import units as directory_units
 from engine.directory.checks import inactive_message
 from engine.errors import (
     AuthenticationError,
@@ -31,7 +32,6 @@ from engine.errors import (
     ValidationError,
 )
 from engine.notifications import service as notifications
-from engine.tracking import service as tracking
 from engine.web import session as login_session
 from engine.web.api import MAX_OFFSET, reading, system
 from engine.web.errors import UNEXPECTED, error_response, status_of
@@ -235,7 +235,7 @@ def full_names(session: Session, usernames: Iterable[str | None]) -> dict[str, s
 
 def unit_names(session: Session) -> dict[str, str]:
     """unit code -> its name, every unit the directory has known (an ended one still names old rows)."""
-    return {u.code: u.name for u in tracking.list_units(session=session)}
+    return {u.code: u.name for u in directory_units.list_units(session=session)}
 
 
 def unit_directory(session: Session) -> list[dict]:
@@ -243,7 +243,7 @@ def unit_directory(session: Session) -> list[dict]:
     current = today()
     return [
         {"code": u.code, "name": u.name, "unit_type": u.unit_type}
-        for u in tracking.list_units(session=session)
+        for u in directory_units.list_units(session=session)
         if not inactive_message(u, current)
     ]
 

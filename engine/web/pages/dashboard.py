@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from flask import render_template, url_for
 
+from engine.assignments import scope
 from engine.auth.service import Principal
 from engine.dashboard import charts, figures
-from engine.tracking import scope
-from engine.tracking.models import Unit
+from engine.directory.models import Unit
 from engine.usertasks import inbox
 from engine.web.api import reading, system
 from engine.web.pages.common import bp, me, require, today

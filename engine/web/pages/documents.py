@@ -7,13 +7,16 @@ import copy
 from flask import flash, jsonify, render_template, request, url_for
 from sqlalchemy import select
 
+from engine.assignments import service as assignment_service
+from engine.assignments.models import COORDINATING
+from engine.directory import units as directory_units
+from engine.documents import listing as document_list
+from engine.documents import secrecy
+from engine.documents import service as tracking
+from engine.documents.schemas import DOCUMENT_IN
 from engine.errors import DuplicateDocumentError, ValidationError
 from engine.instances import service as instances
 from engine.instances.models import ProcessInstance
-from engine.tracking import document_list, secrecy
-from engine.tracking import service as tracking
-from engine.tracking.models import COORDINATING
-from engine.tracking.schemas import DOCUMENT_IN
 from engine.web.api import reading, system, transaction
 from engine.web.pages import listing
 from engine.web.pages.common import (
@@ -113,8 +116,8 @@ def document(document_id: int):
     require(DOCUMENT_READERS)
     with reading() as session:
         doc = tracking.get_document_or_raise(session=session, document_id=document_id)
-        assignments = tracking.assignments_of(session=session, document_id=document_id)
-        units = tracking.units_of(session=session, assignment_ids=[a.id for a in assignments])
+        assignments = assignment_service.assignments_of(session=session, document_id=document_id)
+        units = assignment_service.units_of(session=session, assignment_ids=[a.id for a in assignments])
         intake = None
         if doc.intake_instance_id:
             intake = instances.get_or_raise(session=session, instance_id=doc.intake_instance_id)
@@ -125,7 +128,7 @@ def document(document_id: int):
             coordinating={
                 i: sorted(u.unit_code for u in rows if u.role == COORDINATING) for i, rows in units.items()
             },
-            unit_names={u.code: u.name for u in tracking.list_units(session=session)},
+            unit_names={u.code: u.name for u in directory_units.list_units(session=session)},
             intake=intake,
             progress=PROGRESS,
             deadline_kind=DEADLINE_KIND,

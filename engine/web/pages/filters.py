@@ -17,7 +17,7 @@ from markupsafe import Markup, escape
 
 from engine.auth.models import ROLES
 from engine.calendar import WorkCalendar
-from engine.tracking.buckets import BUCKETS, DUE_SOON
+from engine.reports.buckets import BUCKETS, DUE_SOON
 
 WEEKDAYS = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật"]
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import redirect, render_template, request, url_for
 from sqlalchemy import func, select
 
+from engine.documents.models import Document
 from engine.instances import service as instances
 from engine.instances.models import RUNNING, ProcessInstance
-from engine.tracking.models import Document
 from engine.usertasks import service as usertasks
 from engine.web.api import reading
 from engine.web.pages.common import DOCUMENT_READERS, INSTANCE_OPERATORS, bp, me, overdue, process_names

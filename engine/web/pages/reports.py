@@ -1,17 +1,18 @@
 """Báo cáo, thống kê: the Biểu tổng hợp as of a cut-off date, a unit's Phụ lục chi tiết, and Xuất Excel.
 
 The period comes from the same query string as the API (as_of, from) and is read by the same code, and
-a unit's staff get their own row only, as there (engine.tracking.report_views)."""
+a unit's staff get their own row only, as there (engine.reports.views)."""
 
 from __future__ import annotations
 
 from flask import render_template, request, url_for
 from sqlalchemy import select
 
+from engine.assignments import scope
+from engine.directory.models import Unit
 from engine.errors import NotFoundError
-from engine.tracking import buckets, publication, scope, workbook
-from engine.tracking.models import Unit
-from engine.tracking.report_views import request_period, summary_table, workbook_download
+from engine.reports import buckets, publication, workbook
+from engine.reports.views import request_period, summary_table, workbook_download
 from engine.web.api import reading
 from engine.web.pages import filters
 from engine.web.pages.common import bp, form_day, me

@@ -6,13 +6,11 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 
-from engine import clock
+from engine import clock, history
 from engine.directory import succession, units
 from engine.directory.checks import inactive_message
 from engine.directory.rows import LABELS
 from engine.errors import ValidationError
-from engine.tracking import history
-from engine.tracking import service as tracking
 from engine.web.api import reading, system, transaction
 from engine.web.pages.common import bp, form_day, full_names, me, require, today
 
@@ -163,7 +161,7 @@ def set_room_active():
 
 def _list(errors: dict | None = None, status: int = 200):
     with reading() as session:
-        found = tracking.list_units(session=session)
+        found = units.list_units(session=session)
         types = units.unit_types(session=session)
         local_types = units.local_government_types(session=session)
         rooms = units.rooms(session=session)
@@ -187,7 +185,7 @@ def _list(errors: dict | None = None, status: int = 200):
 def _detail(code: str, errors: dict | None = None, status: int = 200):
     with reading() as session:
         unit = units.get_or_raise(session=session, code=code)
-        found = tracking.list_units(session=session)
+        found = units.list_units(session=session)
         changes = history.of(session, "units", code)
         people = full_names(session, {c.actor for c in changes if c.actor})
     current = today()

@@ -14,8 +14,9 @@ from engine import clock as clock_module
 from engine.auth.models import User
 from engine.directory import service
 from engine.directory.files import read
+from engine.directory.models import Unit
 from engine.directory.rows import Parsed
-from engine.tracking.models import ChangeRecord, Unit
+from engine.history import ChangeRecord
 
 
 def xlsx(sheets: dict[str, list[list]]) -> bytes:

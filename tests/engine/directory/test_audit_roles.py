@@ -14,7 +14,8 @@ from sqlalchemy.exc import DatabaseError
 
 from engine import migrate
 from engine.config import load_settings
-from engine.tracking.models import ChangeRecord, Unit
+from engine.directory.models import Unit
+from engine.history import ChangeRecord
 from tests.conftest import PG_ADMIN
 
 APP_ROLE = f"theodoi_app_test_{os.getpid()}"

@@ -12,7 +12,8 @@ from engine.auth import service as auth
 from engine.definitions import service as definitions
 from engine.demo import DEMO, DEMO_PASSWORD, directory_rows, load_demo
 from engine.directory import service as directory
-from engine.tracking.models import ChangeRecord, Unit
+from engine.directory.models import Unit
+from engine.history import ChangeRecord
 
 
 def test_the_demo_directory_is_an_import_that_a_second_run_leaves_unchanged(system):

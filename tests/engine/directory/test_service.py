@@ -8,12 +8,13 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from engine import history
 from engine.auth import service as auth
 from engine.auth.models import User
+from engine.directory.models import Unit
 from engine.directory.rows import InvalidDirectoryError
 from engine.directory.service import Counts
-from engine.tracking import history
-from engine.tracking.models import ChangeRecord, Unit
+from engine.history import ChangeRecord
 from tests.engine.directory.conftest import xlsx
 
 UNITS = "code;name;type;parent;active_from;active_to\n"

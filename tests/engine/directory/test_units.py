@@ -10,12 +10,13 @@ import pytest
 from sqlalchemy import select
 
 from engine import clock as clock_module
+from engine import history
+from engine.assignments.models import Assignment, AssignmentTransfer, AssignmentUnit
 from engine.directory import succession, units
+from engine.directory.models import Unit
+from engine.documents import service as tracking
 from engine.errors import ConflictError, ValidationError
-from engine.tracking import history
-from engine.tracking import service as tracking
-from engine.tracking.models import Assignment, AssignmentTransfer, AssignmentUnit, Unit
-from engine.tracking.reporting import reporting_units
+from engine.reports.periodic import reporting_units
 from engine.usertasks.models import READY, UserTaskRow
 from tests.conftest import classification, complete_task, two_task_document
 

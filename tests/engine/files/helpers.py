@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from engine import clock
+from engine.assignments.models import Assignment
 from engine.auth import service as auth
+from engine.documents import service as tracking
 from engine.files import service as files
-from engine.tracking import service as tracking
-from engine.tracking.models import Assignment
 from engine.usertasks import service as usertasks
 from tests.conftest import PASSWORD, classification, complete_task, two_task_document
 

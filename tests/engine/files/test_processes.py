@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from engine.files import scope
 from engine.files.models import INSPECTION, REPORT_ROUND, StoredFile
-from engine.tracking.models import Inspection, ReportRound
+from engine.inspections.models import Inspection
+from engine.reports.models import ReportRound
 from engine.usertasks import service as usertasks
 from engine.usertasks.models import UserTaskRow
 from tests.conftest import complete_task

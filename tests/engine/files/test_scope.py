@@ -8,7 +8,7 @@ import pytest
 
 from engine.files import scope
 from engine.files.models import ASSIGNMENT, DOCUMENT, INSPECTION, INSTANCE, REPORT_ROUND, StoredFile
-from engine.tracking.models import Inspection
+from engine.inspections.models import Inspection
 from tests.engine.files.helpers import add_coordinating_user
 from tests.factories import add_assignment, add_document
 

@@ -10,11 +10,12 @@ import json
 import pytest
 from sqlalchemy import select
 
+from engine.assignments.models import StatusUpdate
+from engine.documents import service as tracking
+from engine.documents.models import Document
 from engine.errors import NotFoundError, PermissionDeniedError, TaskNotReadyError, ValidationError
 from engine.files import binding, scope
 from engine.files.models import ASSIGNMENT, DOCUMENT, StoredFile
-from engine.tracking import service as tracking
-from engine.tracking.models import Document, StatusUpdate
 from engine.usertasks.models import READY, UserTaskRow
 from tests.conftest import ROOT, complete_task, two_task_document
 from tests.engine.files import samples

@@ -6,10 +6,10 @@ import pytest
 from sqlalchemy import func, select
 
 from engine import operators
+from engine.assignments.models import Assignment, AssignmentUnit
+from engine.documents import service as tracking
 from engine.errors import ValidationError
 from engine.instances.models import InstanceEvent, ProcessInstance, WaitingTimer
-from engine.tracking import service as tracking
-from engine.tracking.models import Assignment, AssignmentUnit
 from engine.usertasks import service as usertasks
 from engine.usertasks.models import UserTaskRow
 from tests.conftest import classification, complete_task, two_task_document

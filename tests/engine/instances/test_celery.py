@@ -13,8 +13,8 @@ import pytest
 import redis
 from sqlalchemy import select
 
+from engine.documents import service as tracking
 from engine.instances.models import InstanceEvent
-from engine.tracking import service as tracking
 from tests.conftest import two_task_document
 
 BROKER = "redis://127.0.0.1:6379/15"

@@ -7,12 +7,13 @@ import pytest
 from sqlalchemy import func, select
 
 from engine import operators
+from engine.assignments.models import Assignment
+from engine.documents import service as tracking
+from engine.documents.models import Document
 from engine.instances import incidents, operations
 from engine.instances import service as instances
 from engine.instances.models import InstanceEvent, ProcessInstance
 from engine.notifications.models import Notification
-from engine.tracking import service as tracking
-from engine.tracking.models import Assignment, Document
 from engine.usertasks import service as usertasks
 from engine.usertasks.models import UserTaskRow
 from tests.conftest import classification, complete_task, two_task_document

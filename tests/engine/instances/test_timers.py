@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import func, select
 
 from engine import operators
+from engine.documents import service as tracking
 from engine.instances import service as instances
 from engine.instances import sweep as timer_sweep
 from engine.instances.models import InstanceEvent, ProcessInstance
-from engine.tracking import service as tracking
 from tests.conftest import two_task_document
 
 AFTER_T1 = datetime(2025, 2, 8, 17, 0, tzinfo=UTC)

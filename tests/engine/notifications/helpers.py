@@ -10,10 +10,10 @@ from sqlalchemy import select
 from engine import clock as clock_module
 from engine.auth import service as auth
 from engine.auth.service import Principal
+from engine.documents import service as tracking
 from engine.instances import service as instances
 from engine.instances import sweep
 from engine.notifications.models import Notification
-from engine.tracking import service as tracking
 from engine.usertasks.models import READY, UserTaskRow
 from tests.conftest import PASSWORD, two_task_document
 from tests.factories import add_assignment, add_document

@@ -9,12 +9,13 @@ from alembic import command
 from sqlalchemy import create_engine, text
 
 from engine import clock as clock_module
+from engine.assignments import service as assignment_service
+from engine.documents import service as tracking
 from engine.migrate import alembic_config, upgrade
 from engine.notifications import service as notifications
 from engine.notifications import targets
 from engine.notifications.writing import About, write
 from engine.reminders.service import send_due_reminders
-from engine.tracking import service as tracking
 from tests.conftest import classification, complete_task, two_task_document
 from tests.engine.notifications.helpers import (
     CORRECTION_PROBLEM,
@@ -119,7 +120,7 @@ def test_reminders_store_the_user_task_or_the_assignment_they_are_about(system, 
 
     complete_task(system, classify.id, directory["cv"], classification())
     with system.db.reading() as session:
-        [first, _] = tracking.assignments_of(session=session, document_id=document.id)
+        [first, _] = assignment_service.assignments_of(session=session, document_id=document.id)
     due_soon = local(2025, 4, 25, 7)  # the first assignment is due 05/05/2025 (R4)
     clock.move_to(due_soon)
     send_due_reminders(db=system.db, engine=system.engine, now=due_soon)

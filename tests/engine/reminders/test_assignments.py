@@ -7,9 +7,10 @@ from datetime import date
 
 import pytest
 
+from engine.assignments import service as assignment_service
+from engine.assignments.models import Assignment
+from engine.documents import service as tracking
 from engine.notifications import service as notifications
-from engine.tracking import service as tracking
-from engine.tracking.models import Assignment
 from engine.usertasks import service as usertasks
 from tests.conftest import complete_task, two_task_document
 from tests.engine.reminders.conftest import by_time, local, notes, run, run_hourly, sent_keys
@@ -56,7 +57,7 @@ def dispatch(system, directory, clock, due: str) -> int:
     )
     act(system, directory["sotc"], "review", {"decision": "accept"})
     with system.db.reading() as session:
-        [a] = tracking.assignments_of(session=session, document_id=document_id)
+        [a] = assignment_service.assignments_of(session=session, document_id=document_id)
         return a.id
 
 

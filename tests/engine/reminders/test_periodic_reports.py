@@ -13,8 +13,8 @@ from engine import operators
 from engine.definitions import scheduled
 from engine.instances import sweep as timer_sweep
 from engine.reminders.operators import remind_units_without_report
-from engine.tracking.models import ReportRound, ReportSubmission
-from engine.tracking.reporting import report_period
+from engine.reports.models import ReportRound, ReportSubmission
+from engine.reports.periodic import report_period
 from engine.usertasks import service as usertasks
 from engine.workdays import service as workdays
 from tests.conftest import complete_task

@@ -8,8 +8,8 @@ import pytest
 
 from engine import clock as clock_module
 from engine.auth import service as auth
+from engine.documents import service as tracking
 from engine.notifications import service as notifications
-from engine.tracking import service as tracking
 from engine.usertasks import service as usertasks
 from tests.conftest import classification, complete_task, two_task_document
 from tests.engine.reminders.conftest import by_time, eod, local, notes, run, run_hourly, sent_keys

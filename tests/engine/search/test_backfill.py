@@ -7,10 +7,11 @@ import pytest
 from alembic import command
 from sqlalchemy import create_engine, inspect, select
 
+from engine import history
+from engine.assignments.models import Assignment
+from engine.documents.models import Document
+from engine.documents.service import register_document
 from engine.migrate import alembic_config, upgrade
-from engine.tracking import history
-from engine.tracking.models import Assignment, Document
-from engine.tracking.service import register_document
 from engine.usertasks.models import UserTaskRow
 from tests.conftest import two_task_document
 from tests.factories import add_assignment, add_document

@@ -9,13 +9,18 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select, update
 
+from engine import history
+from engine.assignments import transfers
+from engine.assignments.models import Assignment
 from engine.auth import service as auth
 from engine.directory import units as directory_units
+from engine.directory.models import Unit
+from engine.documents import listing as document_list
+from engine.documents.models import Document
+from engine.documents.service import register_document
+from engine.history import ChangeRecord
 from engine.search import upkeep
 from engine.search.fold import words
-from engine.tracking import document_list, history, transfers
-from engine.tracking.models import Assignment, ChangeRecord, Document, Unit
-from engine.tracking.service import register_document
 from engine.usertasks import service as usertasks
 from tests.conftest import two_task_document
 from tests.factories import add_assignment, add_document

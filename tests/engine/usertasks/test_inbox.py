@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from engine.auth.service import Principal
 from engine.calendar import WorkCalendar
+from engine.documents.service import register_document
 from engine.search.fold import words
 from engine.search.sql import Sort
-from engine.tracking.service import register_document
 from engine.usertasks import inbox
 from engine.usertasks import service as usertasks
 from engine.usertasks.models import UserTaskRow

@@ -8,10 +8,10 @@ from sqlalchemy import select
 
 from engine import clock as clock_module
 from engine.auth import service as auth
+from engine.documents import service as tracking
 from engine.errors import PermissionDeniedError, TaskNotReadyError, ValidationError
 from engine.instances.models import InstanceEvent
 from engine.notifications import targets
-from engine.tracking import service as tracking
 from engine.usertasks import service as usertasks
 from tests.conftest import complete_task, two_task_document
 from tests.engine.notifications.helpers import add_user, correction_request, notices, ready_tasks

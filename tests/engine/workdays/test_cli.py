@@ -7,9 +7,9 @@ from click.testing import CliRunner
 
 from engine.cli import main
 from engine.config import load_settings
+from engine.directory.models import Unit
+from engine.documents import service as tracking
 from engine.system import build
-from engine.tracking import service as tracking
-from engine.tracking.models import Unit
 from tests.conftest import UNITS, two_task_document
 
 T1_LINE = "  Hạn phân loại, chuyển theo dõi (T1) | Văn bản 12/QĐ-UBND | Văn phòng UBND tỉnh | "

@@ -8,13 +8,13 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import func, select
 
+from engine.assignments import service as tracked
+from engine.assignments.models import DeadlineAdjustment
 from engine.errors import NotFoundError
 from engine.instances import service as instances
 from engine.instances.rescheduling import RESCHEDULED
 from engine.notifications.models import Notification
-from engine.tracking import assignments as tracked
-from engine.tracking import buckets
-from engine.tracking.models import DeadlineAdjustment
+from engine.reports import buckets
 from engine.workdays import corrections
 from engine.workdays import service as workdays
 from engine.workdays.models import CalendarChange, CalendarOverride, DeadlineMove

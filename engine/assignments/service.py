@@ -1,0 +1,257 @@
+"""Assignments as the lists, the detail page and the history show them, within the user's scope."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, and_, case, or_, select
+from sqlalchemy.orm import Session
+
+from engine.assignments import scope
+from engine.assignments.models import (
+    ACCEPTED,
+    AWAITING_ACCEPTANCE,
+    CONFIRMED,
+    COORDINATING,
+    RESULT_REPORTED,
+    RETURNED,
+    Assignment,
+    AssignmentCorrection,
+    AssignmentReturn,
+    AssignmentTransfer,
+    AssignmentUnit,
+    DeadlineAdjustment,
+    DifficultyReport,
+    StatusUpdate,
+    Urging,
+)
+from engine.auth.service import Principal
+from engine.calendar import WorkCalendar
+from engine.directory.models import Unit
+from engine.documents.models import Document
+from engine.errors import NotFoundError, PermissionDeniedError
+from engine.feedback.models import DataCorrection, LocalFeedback
+from engine.files import binding as files
+from engine.files.binding import file_list
+from engine.history import ChangeRecord
+from engine.reports import buckets
+from engine.reports.buckets import Period
+from engine.search import sql as search_sql
+from engine.search.sql import DEFAULT_SORT, Sort
+from engine.validation import validate
+
+# The lists of the "Nhiệm vụ" menu (DOMAIN.md §8), as `view` values.
+VIEWS = ("assigned", "lead", "coordinating", "tracking")
+# Rows that belong to one assignment, shown on its page and in its history.
+RELATED = (
+    StatusUpdate,
+    AssignmentReturn,
+    AssignmentTransfer,
+    Urging,
+    DifficultyReport,
+    DeadlineAdjustment,
+    AssignmentCorrection,
+    DataCorrection,
+    LocalFeedback,
+)
+COORDINATING_UPDATE = {
+    "type": "object",
+    "title": "Thông tin của đơn vị phối hợp",
+    "additionalProperties": False,
+    "required": ["situation"],
+    "properties": {
+        "situation": {"type": "string", "minLength": 1, "maxLength": 8000, "title": "Tình hình thực hiện"},
+        "difficulties": {"type": ["string", "null"], "maxLength": 8000, "title": "Khó khăn, vướng mắc"},
+        "proposals": {"type": ["string", "null"], "maxLength": 8000, "title": "Đề xuất, kiến nghị"},
+        "attachments": file_list(
+            "Tệp đính kèm",
+            "Tải từng tệp lên trước (POST /api/v1/files với assignment_id), rồi ghi file_id của tệp vào đây.",
+        ),
+    },
+}
+
+
+STAGE_ORDER = (AWAITING_ACCEPTANCE, RETURNED, ACCEPTED, RESULT_REPORTED, CONFIRMED)
+# ?sort= keys of the lists -> columns (names by correlated lookups, so the list needs no join); by
+# default the soonest due first, tasks without a deadline last.
+SORTS = {
+    "number": select(Document.number).where(Document.id == Assignment.document_id).scalar_subquery(),
+    "content": Assignment.content,
+    "lead": select(Unit.name).where(Unit.code == Assignment.lead_unit_code).scalar_subquery(),
+    "due": Assignment.effective_due_date,
+    # The steps in the order a task walks them, not in the alphabet of their codes.
+    "stage": case({s: i for i, s in enumerate(STAGE_ORDER)}, value=Assignment.stage, else_=len(STAGE_ORDER)),
+}
+DEFAULT_ORDER = (Assignment.effective_due_date.is_(None), Assignment.effective_due_date, Assignment.id)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a list of assignments asks for, all optional: a tab's view ("lead", "coordinating",
+    "tracking") and stage, today's bucket, the lead unit, the document's signer, folded search words (in the
+    number, content, units, signer or specialist) and a range of the effective due date."""
+
+    view: str | None = None
+    stage: str | None = None
+    bucket: str | None = None
+    unit: str | None = None
+    signer: str | None = None
+    words: Sequence[str] = ()
+    due_from: date | None = None
+    due_to: date | None = None
+
+    def query(self, user: Principal, period: Period) -> Select:
+        """(assignment, bucket, due soon) rows of what `user` may see, narrowed to these filters."""
+        rows = buckets.classified(period).subquery("classified")
+        query = scope.visible(
+            select(Assignment, rows.c.bucket, rows.c.due_soon).join(rows, rows.c.id == Assignment.id), user
+        )
+        if self.view == "lead":
+            query = query.where(Assignment.lead_unit_code == user.unit_code)
+        elif self.view == "coordinating":
+            coordinated = select(AssignmentUnit.assignment_id).where(
+                AssignmentUnit.unit_code == user.unit_code, AssignmentUnit.role == COORDINATING
+            )
+            query = query.where(Assignment.id.in_(coordinated))
+        elif self.view == "tracking":
+            query = query.where(Assignment.tracking_specialist == user.username)
+        if self.stage:
+            query = query.where(Assignment.stage == self.stage)
+        if self.bucket == "due_soon":
+            query = query.where(rows.c.due_soon)
+        elif self.bucket:
+            query = query.where(rows.c.bucket == self.bucket)
+        if self.unit:
+            query = query.where(Assignment.lead_unit_code == self.unit)
+        if self.signer:  # Bảng điều hành drills down by Người ký văn bản
+            query = query.where(
+                Assignment.document_id.in_(select(Document.id).where(Document.signer == self.signer))
+            )
+        if self.words:
+            query = query.where(search_sql.matching(Assignment.search_text, self.words))
+        if self.due_from:
+            query = query.where(Assignment.effective_due_date >= self.due_from)
+        if self.due_to:
+            query = query.where(Assignment.effective_due_date <= self.due_to)
+        return query
+
+
+def list_(
+    session: Session,
+    *,
+    user: Principal,
+    calendar: WorkCalendar,
+    today: date,
+    soon_days: int,
+    filters: Filters = Filters(),
+    sort: Sort = DEFAULT_SORT,
+    limit: int = 50,
+    offset: int = 0,
+) -> list[tuple[Assignment, str, bool]]:
+    """(assignment, bucket today, due soon) of what `user` may see, filtered, soonest due first unless
+    sorted."""
+    query = filters.query(user, Period.of(calendar, today, None, soon_days))
+    query = query.order_by(*sort.order_by(SORTS, default=DEFAULT_ORDER, tiebreak=Assignment.id))
+    return [tuple(row) for row in session.execute(query.limit(limit).offset(offset))]
+
+
+def count_(
+    session: Session,
+    *,
+    user: Principal,
+    calendar: WorkCalendar,
+    today: date,
+    soon_days: int,
+    filters: Filters,
+) -> int:
+    """How many assignments list_ finds with the same filters (for the pager's total)."""
+    return search_sql.count(session, filters.query(user, Period.of(calendar, today, None, soon_days)))
+
+
+def get_or_raise(session: Session, *, user: Principal, assignment_id: int) -> Assignment:
+    assignment = session.get(Assignment, assignment_id)
+    if assignment is None:
+        raise NotFoundError(f"no assignment {assignment_id}")
+    scope.check_can_see(session, user, assignment_id)
+    return assignment
+
+
+def bucket_of(session: Session, *, assignment_id: int, calendar: WorkCalendar, today: date, soon_days: int):
+    """(bucket, due soon) of one assignment today."""
+    rows = buckets.classified(buckets.Period.of(calendar, today, None, soon_days)).subquery("classified")
+    found = session.execute(select(rows.c.bucket, rows.c.due_soon).where(rows.c.id == assignment_id)).first()
+    return (found.bucket, bool(found.due_soon)) if found else (None, False)
+
+
+def related(session: Session, assignment_id: int) -> dict[str, list[Any]]:
+    """Every row about the assignment, by table, oldest first."""
+    return {
+        model.__tablename__: list(
+            session.scalars(select(model).where(model.assignment_id == assignment_id).order_by(model.id))
+        )
+        for model in RELATED
+    }
+
+
+def history(session: Session, *, assignment_id: int) -> list[ChangeRecord]:
+    """Lịch sử xử lý: the changes of the assignment, its units and every row about it, oldest first."""
+    conditions = [
+        and_(ChangeRecord.entity == "assignments", ChangeRecord.entity_id == str(assignment_id)),
+        and_(ChangeRecord.entity == "assignment_units", ChangeRecord.entity_id.like(f"{assignment_id}/%")),
+    ]
+    for table, rows in related(session, assignment_id).items():
+        if rows:
+            ids = [str(row.id) for row in rows]
+            conditions.append(and_(ChangeRecord.entity == table, ChangeRecord.entity_id.in_(ids)))
+    return list(session.scalars(select(ChangeRecord).where(or_(*conditions)).order_by(ChangeRecord.id)))
+
+
+def add_coordinating_update(
+    session: Session, *, user: Principal, assignment_id: int, payload: dict[str, Any], now
+) -> StatusUpdate:
+    """Đ9.2.b: a coordinating unit feeds its part to the lead unit. The lead unit reports through its
+    process task instead, so its deadlines and VP's confirmation follow."""
+    get_or_raise(session, user=user, assignment_id=assignment_id)
+    if scope.role_of(session, user, assignment_id) != COORDINATING:
+        raise PermissionDeniedError(
+            "Chỉ đơn vị phối hợp gửi thông tin tại đây; đơn vị chủ trì cập nhật qua việc cần làm của mình"
+        )
+    validate(COORDINATING_UPDATE, payload, message="Thông tin cập nhật không hợp lệ")
+    # Its files: uploaded by this user for this assignment's coordination, with the server's metadata.
+    payload = files.attach_coordination_files(
+        session=session, data=payload, assignment_id=assignment_id, username=user.username, now=now
+    )
+    update = StatusUpdate(
+        assignment_id=assignment_id,
+        unit_code=user.unit_code,
+        role=COORDINATING,
+        progress="in_progress",
+        situation=payload["situation"],
+        difficulties=payload.get("difficulties"),
+        proposals=payload.get("proposals"),
+        attachments=payload.get("attachments", []),
+        reported_by=user.username,
+        reported_at=now,
+    )
+    session.add(update)
+    session.flush()
+    return update
+
+
+def assignments_of(*, session: Session, document_id: int) -> list[Assignment]:
+    return list(
+        session.scalars(
+            select(Assignment).where(Assignment.document_id == document_id).order_by(Assignment.seq)
+        )
+    )
+
+
+def units_of(*, session: Session, assignment_ids: list[int]) -> dict[int, list[AssignmentUnit]]:
+    rows = session.scalars(select(AssignmentUnit).where(AssignmentUnit.assignment_id.in_(assignment_ids)))
+    found: dict[int, list[AssignmentUnit]] = {i: [] for i in assignment_ids}
+    for row in rows:
+        found[row.assignment_id].append(row)
+    return found

@@ -1,0 +1,1 @@
+"""P4 data corrections (Đ8) and P6 local feedback (Đ21.3)."""

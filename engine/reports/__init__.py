@@ -1,0 +1,1 @@
+"""Reports: the bucket figures, P9 periodic rounds (Đ22), publication, the workbook."""

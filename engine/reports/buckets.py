@@ -1,0 +1,243 @@
+"""The Government Office's four buckets, "Không có thời hạn" and "Sắp đến hạn", computed by SQL from the
+tracking tables as of any date (DOMAIN.md §4).
+
+"As of" D means as the tables stood at 24:00 local of D: an assignment exists once created; it is done
+once VP confirmed it; its lead unit and its deadline are those in force then. Transfers and deadline
+adjustments keep the old value, so a report for 30/9 recomputed in December gives the same answer:
+the value in force at D is the *old* value of the first change made after D, or else the current value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy.orm import Session
+
+from engine.assignments.models import (
+    COORDINATING,
+    Assignment,
+    AssignmentTransfer,
+    AssignmentUnit,
+    DeadlineAdjustment,
+    StatusUpdate,
+)
+from engine.calendar import WorkCalendar
+from engine.directory.models import Unit
+from engine.documents.models import Document
+
+# Bucket names as reports print them.
+DONE_ON_TIME = "Hoàn thành đúng hạn"
+DONE_LATE = "Hoàn thành quá hạn"
+OPEN_IN_TIME = "Đang thực hiện trong hạn"
+OPEN_LATE = "Đang thực hiện quá hạn"
+NO_DEADLINE = "Không có thời hạn"
+DUE_SOON = "Sắp đến hạn"
+BUCKETS = {
+    "done_on_time": DONE_ON_TIME,
+    "done_late": DONE_LATE,
+    "open_in_time": OPEN_IN_TIME,
+    "open_late": OPEN_LATE,
+    "no_deadline": NO_DEADLINE,
+}
+
+
+@dataclass(frozen=True)
+class Period:
+    """What a report covers: tasks that exist at 24:00 of `as_of` and were not already done before
+    `window_from` (tasks carried over from earlier periods stay in until they are done)."""
+
+    as_of: date
+    window_from: date | None
+    end: datetime  # 24:00 local of as_of, in UTC
+    start: datetime | None  # 00:00 local of window_from, in UTC
+    soon_until: date  # due on or before this, and not yet overdue: "Sắp đến hạn"
+
+    @classmethod
+    def of(cls, calendar: WorkCalendar, as_of: date, window_from: date | None, soon_days: int) -> Period:
+        start = calendar.end_of_day(window_from) - timedelta(days=1) if window_from else None
+        return cls(
+            as_of,
+            window_from,
+            calendar.end_of_day(as_of),
+            start,
+            calendar.add_working_days(as_of, soon_days),
+        )
+
+
+def lead_unit_as_of(end: datetime):
+    """The lead unit in force at `end`: the from_unit of the first transfer after it, else the current."""
+    first_later = (
+        select(AssignmentTransfer.from_unit)
+        .where(AssignmentTransfer.assignment_id == Assignment.id, AssignmentTransfer.transferred_at > end)
+        .order_by(AssignmentTransfer.transferred_at, AssignmentTransfer.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    return func.coalesce(first_later, Assignment.lead_unit_code)
+
+
+def due_as_of(end: datetime):
+    """The effective due date in force at `end` (R4), by the same rule over deadline adjustments."""
+    first_later = (
+        select(DeadlineAdjustment.old_effective_due_date)
+        .where(DeadlineAdjustment.assignment_id == Assignment.id, DeadlineAdjustment.decided_at > end)
+        .order_by(DeadlineAdjustment.decided_at, DeadlineAdjustment.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    later_exists = (
+        select(DeadlineAdjustment.id)
+        .where(DeadlineAdjustment.assignment_id == Assignment.id, DeadlineAdjustment.decided_at > end)
+        .exists()
+    )
+    # An adjustment may also have given a deadline to a task that had none: then the old value is NULL.
+    return case((later_exists, first_later), else_=Assignment.effective_due_date)
+
+
+def classified(period: Period) -> Select:
+    """One row per assignment in the period: id, lead unit, due date, completion date, bucket, due soon."""
+    due = due_as_of(period.end).label("due")
+    lead = lead_unit_as_of(period.end).label("lead_unit")
+    done = and_(Assignment.confirmed_at.is_not(None), Assignment.confirmed_at <= period.end)
+    inner = select(
+        Assignment.id.label("id"),
+        lead,
+        due,
+        case((done, Assignment.completed_on), else_=None).label("completed_on"),
+        done.label("done"),
+    ).where(Assignment.created_at <= period.end)
+    if period.start is not None:
+        inner = inner.where(or_(Assignment.confirmed_at.is_(None), Assignment.confirmed_at >= period.start))
+    rows = inner.subquery("as_of")
+    bucket = case(
+        (and_(rows.c.done, or_(rows.c.due.is_(None), rows.c.completed_on <= rows.c.due)), "done_on_time"),
+        (rows.c.done, "done_late"),
+        (rows.c.due.is_(None), "no_deadline"),
+        (rows.c.due < period.as_of, "open_late"),  # R9: overdue once today is past the due date
+        else_="open_in_time",
+    ).label("bucket")
+    due_soon = and_(
+        ~rows.c.done, rows.c.due.is_not(None), rows.c.due >= period.as_of, rows.c.due <= period.soon_until
+    ).label("due_soon")
+    return select(rows.c.id, rows.c.lead_unit, rows.c.due, rows.c.completed_on, bucket, due_soon)
+
+
+def per_unit(
+    session: Session,
+    *,
+    as_of: date,
+    window_from: date | None = None,
+    calendar: WorkCalendar,
+    soon_days: int = 3,
+    unit_codes: list[str] | None = None,
+) -> list[dict]:
+    """The report table: one row per lead unit (Biểu tổng hợp), in the unit directory's order.
+
+    "Chưa hoàn thành" counts tasks in time, overdue and without deadline; the on-time rate is the share
+    of all the unit's tasks in the period completed on time (tasks without deadline count as on time)."""
+    period = Period.of(calendar, as_of, window_from, soon_days)
+    rows = classified(period).subquery("classified")
+    counts = {key: func.sum(case((rows.c.bucket == key, 1), else_=0)) for key in BUCKETS}
+    query = select(
+        rows.c.lead_unit,
+        func.count().label("total"),
+        *(value.label(key) for key, value in counts.items()),
+        func.sum(case((rows.c.due_soon, 1), else_=0)).label("due_soon"),
+    ).group_by(rows.c.lead_unit)
+    if unit_codes is not None:
+        query = query.where(rows.c.lead_unit.in_(unit_codes))
+    found = {row.lead_unit: row for row in session.execute(query)}
+    units = session.execute(select(Unit.code, Unit.name).order_by(Unit.unit_type, Unit.name)).all()
+    table = []
+    for code, name in units:
+        row = found.get(code)
+        if row is None:
+            continue
+        done = row.done_on_time + row.done_late
+        table.append(
+            {
+                "unit_code": code,
+                "unit_name": name,
+                "total": row.total,
+                "done": done,
+                "done_on_time": row.done_on_time,
+                "done_late": row.done_late,
+                "open": row.total - done,
+                "open_in_time": row.open_in_time,
+                "open_late": row.open_late,
+                "no_deadline": row.no_deadline,
+                "due_soon": row.due_soon,
+                "on_time_rate": round(100 * row.done_on_time / row.total, 2),
+            }
+        )
+    return table
+
+
+def detail(
+    session: Session,
+    *,
+    unit_code: str,
+    as_of: date,
+    window_from: date | None = None,
+    calendar: WorkCalendar,
+    soon_days: int = 3,
+) -> list[dict]:
+    """The detail appendix (Phụ lục chi tiết) for one lead unit: one row per task, by document."""
+    period = Period.of(calendar, as_of, window_from, soon_days)
+    rows = classified(period).subquery("classified")
+    query = (
+        select(rows, Assignment.content, Document.number, Document.title, Assignment.seq)
+        .join(Assignment, Assignment.id == rows.c.id)
+        .join(Document, Document.id == Assignment.document_id)
+        .where(rows.c.lead_unit == unit_code)
+        .order_by(Document.issued_on, Document.id, Assignment.seq)
+    )
+    found = session.execute(query).all()
+    ids = [row.id for row in found]
+    coordinating = _coordinating(session, ids)
+    latest = _latest_updates(session, ids, period.end)
+    return [
+        {
+            "assignment_id": row.id,
+            "document_number": row.number,
+            "document_title": row.title,
+            "content": row.content,
+            "lead_unit": row.lead_unit,
+            "coordinating_units": coordinating.get(row.id, []),
+            "due_date": row.due,
+            "bucket": row.bucket,
+            "bucket_label": BUCKETS[row.bucket],
+            "due_soon": bool(row.due_soon),
+            "completed_on": row.completed_on,
+            "situation": latest.get(row.id, (None, None))[0],
+            "difficulties": latest.get(row.id, (None, None))[1],
+        }
+        for row in found
+    ]
+
+
+def _coordinating(session: Session, ids: list[int]) -> dict[int, list[str]]:
+    found: dict[int, list[str]] = {}
+    query = (
+        select(AssignmentUnit.assignment_id, AssignmentUnit.unit_code)
+        .where(AssignmentUnit.assignment_id.in_(ids), AssignmentUnit.role == COORDINATING)
+        .order_by(AssignmentUnit.unit_code)
+    )
+    for assignment_id, code in session.execute(query):
+        found.setdefault(assignment_id, []).append(code)
+    return found
+
+
+def _latest_updates(session: Session, ids: list[int], end: datetime) -> dict[int, tuple[str, str | None]]:
+    """The last situation and difficulties each task's units reported up to `end` (Đ5.1.g-h)."""
+    latest = (
+        select(func.max(StatusUpdate.id))
+        .where(StatusUpdate.assignment_id.in_(ids), StatusUpdate.reported_at <= end)
+        .group_by(StatusUpdate.assignment_id)
+    )
+    query = select(StatusUpdate.assignment_id, StatusUpdate.situation, StatusUpdate.difficulties).where(
+        StatusUpdate.id.in_(latest)
+    )
+    return {row.assignment_id: (row.situation, row.difficulties) for row in session.execute(query)}

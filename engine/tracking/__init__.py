@@ -1,1 +1,0 @@
-"""The tracking database (Đ3.3): units, directive documents, assignments."""

@@ -1,8 +1,0 @@
-"""Operators of the `assignment` diagram (P2 review, P3 updates, P5 urging, P7 difficulties).
-
-Importing the package registers them all. Most return the assignment as the diagram sees it
-(`common.view`), read back from the tables, so the diagram never decides on a stale copy."""
-
-from engine.tracking.assignment_operators import deadlines, review, updates
-
-__all__ = ["deadlines", "review", "updates"]
