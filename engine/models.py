@@ -14,7 +14,7 @@ from engine.assignments.models import (
 from engine.auth.models import ApiToken, User
 from engine.db import Base
 from engine.definitions.models import ProcessDefinition
-from engine.directory.models import TrackingRoom, Unit, UnitType
+from engine.directory.models import Leader, LeaderSector, Sector, TrackingRoom, Unit, UnitType
 from engine.documents.models import Document
 from engine.feedback.models import DataCorrection, LocalFeedback
 from engine.files.models import StoredFile
@@ -44,6 +44,8 @@ __all__ = [
     "Document",
     "Inspection",
     "InstanceEvent",
+    "Leader",
+    "LeaderSector",
     "LocalFeedback",
     "Notification",
     "ProcessDefinition",
@@ -53,6 +55,7 @@ __all__ = [
     "ReportSubmission",
     "SecretReportObligation",
     "SecretReportPeriod",
+    "Sector",
     "StatusUpdate",
     "StoredFile",
     "TrackingRoom",

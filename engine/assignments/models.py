@@ -58,6 +58,9 @@ class Assignment(Tracked, Base):
     effective_due_date: Mapped[date | None] = mapped_column(Date, nullable=True, index=True)
     tracking_room: Mapped[str] = mapped_column(String(200))
     tracking_specialist: Mapped[str] = mapped_column(String(100))
+    # Who gave the task (Đ1.1) and its sector (lĩnh vực, Đ9.2.a): lists, filters and reports group by them.
+    leader_code: Mapped[str | None] = mapped_column(ForeignKey("leaders.code"), nullable=True, index=True)
+    sector_code: Mapped[str | None] = mapped_column(ForeignKey("sectors.code"), nullable=True, index=True)
     progress: Mapped[str] = mapped_column(String(20), default=NOT_STARTED)
     stage: Mapped[str] = mapped_column(String(30), default=AWAITING_ACCEPTANCE, index=True)
     # The completion date the unit reports (Đ5.1.g); the task counts as done from VP's confirmation on,

@@ -17,6 +17,10 @@ ROLES = {
     "vp_specialist": "Chuyên viên theo dõi (Văn phòng UBND tỉnh)",
     "vp_leadership": "Lãnh đạo Văn phòng UBND tỉnh",
     "province_leadership": "Lãnh đạo UBND tỉnh",
+    # Within the leadership, the two whose decisions the regulation names (Đ15.1: the Chánh VP proposes an
+    # inspection, the Chairman decides); they hold these roles besides vp_leadership / province_leadership.
+    "chairman": "Chủ tịch UBND tỉnh",
+    "vp_chief": "Chánh Văn phòng UBND tỉnh",
     "unit_leader": "Lãnh đạo đơn vị",
     "unit_staff": "Cán bộ đầu mối của đơn vị",
 }

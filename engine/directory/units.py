@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from engine import history
 from engine.directory import service
-from engine.directory.models import TrackingRoom, Unit, UnitType
+from engine.directory.models import APPROVING_TYPES, TrackingRoom, Unit, UnitType
 from engine.directory.rows import LABELS, UNIT_FIELDS, InvalidDirectoryError, Parsed, Source, UnitRow
 from engine.errors import NotFoundError, ValidationError
 
@@ -138,7 +138,12 @@ def set_type(
     row = session.get(UnitType, unit_type)
     with history.acting_as(actor):
         if row is None:
-            row = UnitType(name=unit_type, sends_reports=True, local_government=False)
+            row = UnitType(
+                name=unit_type,
+                sends_reports=True,
+                local_government=False,
+                leader_approval=unit_type in APPROVING_TYPES,
+            )
             session.add(row)
         if sends_reports is not None:
             row.sends_reports = sends_reports
@@ -146,6 +151,16 @@ def set_type(
             row.local_government = local_government
         session.flush()
     return row
+
+
+def leader_approves(*, session: Session, unit_code: str) -> bool:
+    """Whether the unit's leader approves what it sends to VP (Đ8.1.c): its type's setting; a type without
+    a row approves when it is one of APPROVING_TYPES."""
+    unit = session.get(Unit, unit_code)
+    if unit is None:
+        return False
+    row = session.get(UnitType, unit.unit_type)
+    return row.leader_approval if row is not None else unit.unit_type in APPROVING_TYPES
 
 
 def local_government_types(*, session: Session) -> set[str]:

@@ -32,6 +32,8 @@ class Document(Tracked, Base):
     issued_on: Mapped[date] = mapped_column(Date, index=True)
     signer: Mapped[str] = mapped_column(String(200), default="")
     submitting_agency: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    # The leader who gave the document's tasks (Đ1.1); its assignments take it unless VP names another.
+    leader_code: Mapped[str | None] = mapped_column(ForeignKey("leaders.code"), nullable=True)
     urgency: Mapped[str | None] = mapped_column(String(50), nullable=True)
     needs_consultation: Mapped[bool] = mapped_column(Boolean, default=False)
     draft_tasks: Mapped[list] = mapped_column(JSON, default=list)

@@ -137,7 +137,8 @@ def test_an_empty_cell_clears_a_stored_value(system, load):
 
 
 ROLE_KEYS = (
-    "admin, analyst, monitor, vp_specialist, vp_leadership, province_leadership, unit_leader, unit_staff"
+    "admin, analyst, monitor, vp_specialist, vp_leadership, province_leadership, chairman, vp_chief, "
+    "unit_leader, unit_staff"
 )
 
 
