@@ -122,13 +122,13 @@ UNITS = [
 ]
 USERS = [
     ("cv", "Nguyễn Thị Theo Dõi", ["vp_specialist"], "VP_UBND"),
-    ("ldvp", "Trần Văn Chánh", ["vp_leadership"], "VP_UBND"),
+    ("ldvp", "Trần Văn Chánh", ["vp_leadership", "vp_chief"], "VP_UBND"),
     ("analyst", "Lê Quy Trình", ["analyst"], "VP_UBND"),
     ("monitor", "Phạm Giám Sát", ["monitor"], "VP_UBND"),
     ("sotc", "Đỗ Tài Chính", ["unit_staff"], "SO_TC"),
     ("ldsotc", "Hoàng Lãnh Đạo", ["unit_leader"], "SO_TC"),
     ("soxd", "Vũ Xây Dựng", ["unit_staff"], "SO_XD"),
-    ("ct", "Đinh Chủ Tịch", ["province_leadership"], None),
+    ("ct", "Đinh Chủ Tịch", ["province_leadership", "chairman"], None),
     ("xabx", "Lò Văn Xã", ["unit_staff"], "XA_BX"),
     ("admin", "Quản Trị", ["admin"], None),
 ]
