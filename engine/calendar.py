@@ -45,7 +45,7 @@ class WorkCalendar:
         """The package's name for `day` if it is a day off there (the culture-day switch applied)."""
         for when, name in _package_year(day.year)[2]:
             if when == day:
-                if name == CULTURE_DAY and not self.culture_day_is_holiday:
+                if name.startswith(CULTURE_DAY) and not self.culture_day_is_holiday:  # also "(observed)"
                     return None
                 return name
         return None

@@ -57,6 +57,13 @@ def test_culture_day_is_off_by_default_and_one_switch_turns_it_on():
     assert not WorkCalendar(KNOWN, culture_day_is_holiday=True).is_working_day(date(2026, 11, 24))
 
 
+@pytest.mark.parametrize("observed", [date(2029, 11, 26), date(2035, 11, 26)])
+def test_the_culture_day_s_observed_monday_follows_the_same_switch(observed):
+    # 24/11 falls on a Saturday; the package moves it to Monday as "Vietnam Cultural Day (observed)".
+    assert CAL.is_working_day(observed)
+    assert not WorkCalendar(KNOWN, culture_day_is_holiday=True).is_working_day(observed)
+
+
 def test_an_override_beats_the_package():
     assert WorkCalendar().is_working_day(date(2025, 2, 3))
     assert not WorkCalendar({date(2025, 2, 3): False}).is_working_day(date(2025, 2, 3))
