@@ -49,12 +49,21 @@ class Settings:
     verify_persistence: bool = False
     culture_day_is_holiday: bool = False  # 24/11 Ngày Văn hóa Việt Nam: listed, not yet law
     due_soon_days: int = 3
+    # Đ19.3: working days a unit has to update after an urging letter before VP proposes measures to the
+    # Chairman.
+    escalation_days: int = 5
     # R7: "trước ngày 20" read as the 19th (default) or, inclusive, the 20th (25th for T7).
     report_deadline_inclusive: bool = False
+    # P10 (Đ26.1): the day ("MM-DD") each year's report on implementing the regulation opens, moved to the
+    # next working day.
+    regulation_report_day: str = "12-01"
     # Reminders before deadlines (engine/reminders): how many working days before each deadline one goes
     # out ("3,1"; empty: none), on working days from this local hour on.
     reminder_days: str = "3,1"
     reminder_hour: int = 7
+    # Đ9.2.b: a coordinating unit that has not sent its contribution is reminded this many working days
+    # before the lead unit's deadline (and again on it).
+    coordination_lead_days: int = 5
     broker_url: str = ""  # empty: jobs run inline (embedded mode)
     deploy_on_start: bool = True
     # Sign-in (engine/auth). A page session ends after this long without a request, and at the latest this

@@ -16,14 +16,15 @@ from engine.db import Base
 from engine.definitions.models import ProcessDefinition
 from engine.directory.models import Leader, LeaderSector, Sector, TrackingRoom, Unit, UnitType
 from engine.documents.models import Document
-from engine.feedback.models import DataCorrection, LocalFeedback
+from engine.feedback.models import DataCorrection, Divergence, DivergencePosition, LocalFeedback
 from engine.files.models import StoredFile
 from engine.history import ChangeRecord
-from engine.inspections.models import Inspection
+from engine.inspections.models import Inspection, InspectionMember, InspectionPlan, InspectionPlanItem
 from engine.instances.models import InstanceEvent, ProcessInstance, WaitingTimer
 from engine.notifications.models import Notification
 from engine.reminders.models import DeadlineReminder, ReminderPass
 from engine.reports.models import ReportRound, ReportSubmission, SecretReportObligation, SecretReportPeriod
+from engine.reports.regulation_report import RegulationReport
 from engine.usertasks.models import UserTaskGroup, UserTaskRow
 from engine.workdays.models import CalendarOverride
 
@@ -41,8 +42,13 @@ __all__ = [
     "DeadlineReminder",
     "DeadlineAdjustment",
     "DifficultyReport",
+    "Divergence",
+    "DivergencePosition",
     "Document",
     "Inspection",
+    "InspectionMember",
+    "InspectionPlan",
+    "InspectionPlanItem",
     "InstanceEvent",
     "Leader",
     "LeaderSector",
@@ -50,6 +56,7 @@ __all__ = [
     "Notification",
     "ProcessDefinition",
     "ProcessInstance",
+    "RegulationReport",
     "ReminderPass",
     "ReportRound",
     "ReportSubmission",

@@ -7,14 +7,19 @@ from dataclasses import dataclass
 
 from engine import history as _history  # noqa: F401
 from engine import operators
+from engine.assignments import coordination as _coordination_operators  # noqa: F401
+from engine.assignments import internal as _internal_operators  # noqa: F401
 from engine.assignments import operators as _assignments_operators  # noqa: F401
 from engine.bpmn.runtime import Runtime, install_clock
 from engine.config import Settings
 from engine.db import Database
 from engine.definitions import service as definitions
 from engine.documents import operators as _document_operators  # noqa: F401
+from engine.feedback import divergence as _divergence_operators  # noqa: F401
 from engine.feedback import operators as _feedback_operators  # noqa: F401
+from engine.feedback import requests as _correction_request_operators  # noqa: F401
 from engine.inspections import operators as _inspection_operators  # noqa: F401
+from engine.inspections import routing as _inspection_routing  # noqa: F401
 
 # The `_`-named modules are imported for their side effect: they register the operators that diagrams
 # call, the change-history hook and the search-text hook.
@@ -22,7 +27,9 @@ from engine.instances import operators as _instance_operators  # noqa: F401
 from engine.instances.service import Engine
 from engine.notifications import operators as _notification_operators  # noqa: F401
 from engine.reminders import operators as _reminder_operators  # noqa: F401
+from engine.reports import approval as _report_approval_operators  # noqa: F401
 from engine.reports import periodic as _reporting_operators  # noqa: F401
+from engine.reports import regulation_report as _regulation_report_operators  # noqa: F401
 from engine.search import upkeep as _search_upkeep  # noqa: F401
 
 

@@ -140,11 +140,14 @@ def directory(system):
     """processes/ deployed, four units and one user per role; returns {username: Principal}."""
     from engine.auth import service as auth
     from engine.definitions import service as definitions
-    from engine.directory.models import Unit
+    from engine.directory.models import Unit, UnitType
 
     with system.db.transaction() as session:
         definitions.deploy_directory(session=session, settings=system.settings, actor="test")
         session.add_all(Unit(code=c, name=n, unit_type=t) for c, n, t in UNITS)
+        # The sở's leader approving what it sends (Đ8.1.c) is on in a new installation; the procedures'
+        # tests run without it, and the tests of the approval steps switch it on.
+        session.add(UnitType(name="Sở, ban, ngành", sends_reports=True, leader_approval=False))
         session.flush()
         users = {
             u: auth.principal(

@@ -2,7 +2,8 @@
 know of it (the document's number, the task's content, the lead unit), never by its internal id, which
 the form still stores, since the processes use it.
 
-What is offered depends on the form's purpose. "data_correction" (P4, VP): every assignment the user sees.
+What is offered depends on the form's purpose. "data_correction" (P4, VP) and "divergence" (Đ9.1.c, VP):
+every assignment the user sees.
 "local_feedback" (P6, Đ21.3): a local government (a unit whose type is marked so) tells VP that a sở, ngành
 is late on a task concerning the locality, and may pick among the open assignments led by other units that
 are not local governments, which it otherwise cannot see (engine.assignments.scope); it learns only the label
@@ -26,7 +27,11 @@ from engine.search.sql import matching
 from engine.validation import MAX_INT
 
 DATA_CORRECTION, LOCAL_FEEDBACK = "data_correction", "local_feedback"
-PURPOSES = (DATA_CORRECTION, LOCAL_FEEDBACK)
+# Đ8.1.b: a lead unit flags wrong data of the assignments it leads.
+CORRECTION_REQUEST = "data_correction_request"
+# Đ9.1.c: VP reports units' divergent opinions on an assignment it sees.
+DIVERGENCE = "divergence"
+PURPOSES = (DATA_CORRECTION, LOCAL_FEEDBACK, CORRECTION_REQUEST, DIVERGENCE)
 LIMIT = 20  # a picker shows a screenful; typing narrows it
 CONTENT_SHOWN = 160  # characters of the content in a label: enough to tell two tasks apart
 NOT_LOCAL = (
@@ -115,7 +120,9 @@ def is_local_government(session: Session, unit_code: str | None) -> bool:
 def _allowed(query: Select, user: Principal, purpose: str, *, listing: bool) -> Select:
     """`query` narrowed to what `user` may pick. A value already chosen keeps its label when its task has
     been completed since (`listing` False): the form that chose it still reads it."""
-    if purpose == DATA_CORRECTION or scope.sees_all(user):
+    if purpose == CORRECTION_REQUEST:
+        query = query.where(Assignment.lead_unit_code == (user.unit_code or ""))
+    elif purpose in (DATA_CORRECTION, DIVERGENCE) or scope.sees_all(user):
         query = scope.visible(query, user)
     else:
         local_types = select(UnitType.name).where(UnitType.local_government.is_(True))

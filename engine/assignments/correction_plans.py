@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from engine.assignments.models import COORDINATING, RETURNED, Assignment, AssignmentUnit
 from engine.auth.models import User
+from engine.directory import leaders
 from engine.directory.checks import inactive_message
 from engine.directory.models import Unit
 from engine.documents.models import Document
@@ -22,6 +23,8 @@ DEADLINE_KINDS = {"completion": "Hạn hoàn thành", "report": "Hạn báo cáo
 # What may be corrected, in the order the page and the summary show it, with the words staff know.
 LABELS = {
     "content": "Nội dung nhiệm vụ",
+    "sector_code": "Lĩnh vực",
+    "leader_code": "Lãnh đạo giao nhiệm vụ",
     "lead_unit": "Đơn vị chủ trì",
     "coordinating_units": "Đơn vị phối hợp",
     "has_deadline": "Có thời hạn",
@@ -41,6 +44,8 @@ CORRECTION_IN = {
         # Emptiness of these two is plan()'s to refuse, in Vietnamese, with the other problems.
         "reason": {"type": "string", "maxLength": 2000, "title": "Lý do điều chỉnh"},
         "content": {"type": "string", "maxLength": 5000, "title": LABELS["content"]},
+        "sector_code": {**_TEXT, "maxLength": 50, "title": LABELS["sector_code"]},
+        "leader_code": {**_TEXT, "maxLength": 50, "title": LABELS["leader_code"]},
         "lead_unit": {**_TEXT, "maxLength": 50, "title": LABELS["lead_unit"]},
         "coordinating_units": {
             "type": "array",
@@ -100,7 +105,12 @@ def plan(session: Session, a: Assignment, given: dict[str, Any], reason: str, to
     wanted["coordinating_units"] = sorted(wanted["coordinating_units"] or [])
     _check_deadline(wanted, session.get(Document, a.document_id), today, problems)
     _check_units(session, a, current, wanted, today, problems)
-    for field, check in (("tracking_room", room_problem), ("tracking_specialist", specialist_problem)):
+    for field, check in (
+        ("tracking_room", room_problem),
+        ("tracking_specialist", specialist_problem),
+        ("sector_code", leaders.sector_problem),
+        ("leader_code", leaders.leader_problem),
+    ):
         if wanted[field] != current[field] and (problem := check(session, wanted[field])):
             problems[field] = problem
     if problems:
@@ -131,6 +141,8 @@ def current_values(session: Session, a: Assignment) -> dict[str, Any]:
     )
     return {
         "content": a.content,
+        "sector_code": a.sector_code,
+        "leader_code": a.leader_code,
         "lead_unit": a.lead_unit_code,
         "coordinating_units": sorted(coordinating),
         "has_deadline": a.has_deadline,
@@ -192,6 +204,8 @@ class _Texts:
     def __init__(self, session: Session, states: list[dict[str, Any]]) -> None:
         codes = {s["lead_unit"] for s in states} | {c for s in states for c in s["coordinating_units"]}
         self.units = dict(session.execute(select(Unit.code, Unit.name).where(Unit.code.in_(codes))).all())
+        self.leaders = leaders.leader_names(session=session)
+        self.sectors = leaders.sector_names(session=session)
         names = {s["tracking_specialist"] for s in states}
         self.people = dict(
             session.execute(select(User.username, User.full_name).where(User.username.in_(names))).all()
@@ -210,4 +224,7 @@ class _Texts:
             return f"{date.fromisoformat(value):%d/%m/%Y}" if value else "Không có thời hạn"
         if field == "tracking_specialist":
             return self.people.get(value, value)
+        if field in ("sector_code", "leader_code"):
+            names = self.sectors if field == "sector_code" else self.leaders
+            return names.get(value, value) if value else "(chưa xác định)"
         return value

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import clock, history
+from engine.assignments import coordination
 from engine.assignments.correction_plans import CORRECTION_IN, DEADLINE_FIELDS, Change, plan
 from engine.assignments.models import (
     CONFIRMED,
@@ -142,6 +143,10 @@ def correct_assignment(
         )
         if outcome.changed("lead_unit"):
             release_claims(session, instance.id, a.lead_unit_code, user.username, now)
+    if a.instance_id is not None and outcome.changed("coordinating_units"):
+        # A unit added as coordinating gets its own procedure (Đ9.2.b); one removed sees its procedure
+        # end at its next check (engine/assignments/coordination.py).
+        coordination.start_missing(session=session, engine=engine, assignment_id=a.id, actor=user.username)
     _notify(session, a, outcome, old_lead, now)
     session.flush()
     return outcome
@@ -188,7 +193,7 @@ def _apply(ctx: StepContext, a: Assignment, planned: Outcome) -> Outcome:
         a.deadline_kind = new["deadline_kind"]
     if a.deadline_kind in ("report", "submission"):
         a.must_report = True  # as classification demands of these kinds (forms/intake/classify.schema.json)
-    for field in ("tracking_room", "tracking_specialist"):
+    for field in ("tracking_room", "tracking_specialist", "sector_code", "leader_code"):
         if field in new:
             setattr(a, field, new[field])
     correction = AssignmentCorrection(

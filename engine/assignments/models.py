@@ -4,6 +4,7 @@ deadline changes, corrections."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     JSON,
@@ -18,6 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from engine.config import Settings
 from engine.db import Base, UTCDateTime
 from engine.history import Tracked
 from engine.search.columns import SEARCH_TEXT, SEARCH_TEXT_OPTIONS
@@ -36,6 +38,39 @@ AWAITING_ACCEPTANCE, RETURNED, ACCEPTED, RESULT_REPORTED, CONFIRMED = (
 
 # The kinds of đôn đốc (Urging.kind): a reminder to update (T2, R8), a letter, a request for direction.
 UPDATE_REMINDER, URGING_LETTER, DIRECTION_REQUEST = "update_reminder", "urging_letter", "direction_request"
+# An urging VP made by phone, at a meeting or by e-mail outside any process, recorded afterwards (Đ11.3-4).
+URGING_CONTACT = "urging_contact"
+# How a unit was urged (Đ11.3-4): a closed list; automatic reminders are "he_thong".
+VAN_BAN, DIEN_THOAI, CUOC_HOP, THU_DIEN_TU, HE_THONG = (
+    "van_ban",
+    "dien_thoai",
+    "cuoc_hop",
+    "thu_dien_tu",
+    "he_thong",
+)
+URGING_CHANNELS = {
+    VAN_BAN: "Văn bản",
+    DIEN_THOAI: "Điện thoại",
+    CUOC_HOP: "Cuộc họp",
+    THU_DIEN_TU: "Thư điện tử",
+    HE_THONG: "Hệ thống",
+}
+# Đ9.1.b: what VP proposes to the leadership about a difficulty.
+ADVICE_PROPOSALS = {
+    "extend": "Gia hạn",
+    "keep": "Giữ nguyên thời hạn",
+    "adjust": "Điều chỉnh nội dung nhiệm vụ",
+    "coordinate": "Giao đơn vị khác phối hợp",
+    "other": "Ý kiến khác",
+}
+# Đ19.3, Đ10.4: what the Chairman directs about a unit that does not update after an urging letter.
+ESCALATION_DIRECTIONS = {
+    "extend": "Gia hạn",
+    "reassign": "Giao đơn vị khác",
+    "explain": "Yêu cầu báo cáo giải trình",
+    "discipline": "Kiểm điểm trách nhiệm",
+    "other": "Ý kiến khác",
+}
 # Đ6.2.a: why a unit returns an assignment to VP.
 RETURN_REASONS = {"wrong_content": "Nội dung chưa đúng", "not_our_mandate": "Không thuộc chức năng, nhiệm vụ"}
 
@@ -108,6 +143,9 @@ class StatusUpdate(Tracked, Base):
     is_result_report: Mapped[bool] = mapped_column(Boolean, default=False)
     reported_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
     reported_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Đ8.1.c: the unit leader who approved a result written by the unit's staff, when its type asks so.
+    approved_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class AssignmentReturn(Tracked, Base):
@@ -144,13 +182,26 @@ class AssignmentTransfer(Tracked, Base):
     transferred_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+def _default_channel(context) -> str:
+    """Rows written without a channel: a reminder is the system's, anything else a letter."""
+    return HE_THONG if context.get_current_parameters().get("kind") == UPDATE_REMINDER else VAN_BAN
+
+
+def _default_urged_on(context) -> date | None:
+    """Rows written without urged_on: the local (Vietnam) date of issued_at."""
+    issued_at = context.get_current_parameters().get("issued_at")
+    return issued_at.astimezone(ZoneInfo(Settings.timezone)).date() if issued_at else None
+
+
 class Urging(Tracked, Base):
-    """Đôn đốc (Đ9-11, Đ19): a T2 reminder, an urging letter, or a request for the Chairman's direction."""
+    """Đôn đốc (Đ9-11, Đ19): a T2 reminder, an urging letter, a request for the Chairman's direction, or an
+    urging VP made by phone, meeting or e-mail (Đ11.3-4). Compliance counts read this table alone."""
 
     __tablename__ = "urgings"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(30))  # update_reminder | urging_letter | direction_request
+    # update_reminder | urging_letter | direction_request | urging_contact
+    kind: Mapped[str] = mapped_column(String(30))
     assignment_id: Mapped[int | None] = mapped_column(ForeignKey("assignments.id"), nullable=True, index=True)
     feedback_id: Mapped[int | None] = mapped_column(ForeignKey("local_feedbacks.id"), nullable=True)
     unit_code: Mapped[str] = mapped_column(ForeignKey("units.code"), index=True)
@@ -158,6 +209,10 @@ class Urging(Tracked, Base):
     content: Mapped[str] = mapped_column(Text)
     issued_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    channel: Mapped[str] = mapped_column(String(20), default=_default_channel)  # a key of URGING_CHANNELS
+    urged_on: Mapped[date] = mapped_column(Date, default=_default_urged_on)
+    person: Mapped[str | None] = mapped_column(String(200), nullable=True)  # who was contacted
+    recorded_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
 
 
 class DifficultyReport(Tracked, Base):
@@ -177,6 +232,19 @@ class DifficultyReport(Tracked, Base):
     direction: Mapped[str | None] = mapped_column(Text, nullable=True)
     decided_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Đ8.1.c: the unit leader who approved the report written by the unit's staff.
+    approved_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Đ9.1.b, Đ21.2: VP's assessment and proposal (ADVICE_PROPOSALS) before the leadership directs, and the
+    # sở in charge of the sector when the reporting unit is a local government; that unit may see the task.
+    advice: Mapped[str | None] = mapped_column(Text, nullable=True)
+    proposal: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    advised_due_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    concerned_unit_code: Mapped[str | None] = mapped_column(
+        ForeignKey("units.code"), nullable=True, index=True
+    )
+    advised_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    advised_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class DeadlineAdjustment(Tracked, Base):
@@ -212,3 +280,42 @@ class AssignmentCorrection(Tracked, Base):
     changes: Mapped[dict] = mapped_column(JSON)  # {field: [old, new]} as the API reports it
     corrected_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
     corrected_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Escalation(Tracked, Base):
+    """Đ19.3, Đ10.4: a unit silent after an urging letter; VP proposes measures, the Chairman directs."""
+
+    __tablename__ = "escalations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id"), index=True)
+    urging_id: Mapped[int] = mapped_column(ForeignKey("urgings.id"), unique=True)
+    unit_code: Mapped[str] = mapped_column(ForeignKey("units.code"))
+    measures: Mapped[str] = mapped_column(Text)
+    proposed_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    proposed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    direction_kind: Mapped[str | None] = mapped_column(String(30), nullable=True)  # ESCALATION_DIRECTIONS
+    direction: Mapped[str | None] = mapped_column(Text, nullable=True)
+    new_due_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    directed_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    directed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class InternalTask(Tracked, Base):
+    """Đ9.2.c, Đ26.2: a unit's leader gives its part of an assignment to one of its officials, with an
+    internal deadline no later than the assignment's; seen only inside that unit."""
+
+    __tablename__ = "internal_tasks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id"), index=True)
+    unit_code: Mapped[str] = mapped_column(ForeignKey("units.code"), index=True)
+    assignee: Mapped[str] = mapped_column(String(100))
+    due_on: Mapped[date] = mapped_column(Date)
+    instructions: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="open")  # open | done
+    report: Mapped[str | None] = mapped_column(Text, nullable=True)
+    instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instances.id"), nullable=True)
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

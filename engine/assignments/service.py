@@ -36,6 +36,7 @@ from engine.errors import NotFoundError, PermissionDeniedError
 from engine.feedback.models import DataCorrection, LocalFeedback
 from engine.files import binding as files
 from engine.files.binding import file_list
+from engine.files.models import ASSIGNMENT, StoredFile
 from engine.history import ChangeRecord
 from engine.reports import buckets
 from engine.reports.buckets import Period
@@ -91,14 +92,17 @@ DEFAULT_ORDER = (Assignment.effective_due_date.is_(None), Assignment.effective_d
 @dataclass(frozen=True)
 class Filters:
     """What a list of assignments asks for, all optional: a tab's view ("lead", "coordinating",
-    "tracking") and stage, today's bucket, the lead unit, the document's signer, folded search words (in the
-    number, content, units, signer or specialist) and a range of the effective due date."""
+    "tracking") and stage, today's bucket, the lead unit, the document's signer, the leader who gave the
+    task and its sector, folded search words (in the number, content, units, signer or specialist) and a
+    range of the effective due date."""
 
     view: str | None = None
     stage: str | None = None
     bucket: str | None = None
     unit: str | None = None
     signer: str | None = None
+    leader: str | None = None
+    sector: str | None = None
     words: Sequence[str] = ()
     due_from: date | None = None
     due_to: date | None = None
@@ -130,6 +134,10 @@ class Filters:
             query = query.where(
                 Assignment.document_id.in_(select(Document.id).where(Document.signer == self.signer))
             )
+        if self.leader:  # who gave the task (Đ1.1)
+            query = query.where(Assignment.leader_code == self.leader)
+        if self.sector:  # its lĩnh vực (Đ9.2.a)
+            query = query.where(Assignment.sector_code == self.sector)
         if self.words:
             query = query.where(search_sql.matching(Assignment.search_text, self.words))
         if self.due_from:
@@ -210,20 +218,31 @@ def history(session: Session, *, assignment_id: int) -> list[ChangeRecord]:
 
 
 def add_coordinating_update(
-    session: Session, *, user: Principal, assignment_id: int, payload: dict[str, Any], now
+    session: Session,
+    *,
+    user: Principal,
+    assignment_id: int,
+    payload: dict[str, Any],
+    now,
+    checked_files: list[dict[str, Any]] | None = None,
 ) -> StatusUpdate:
     """Đ9.2.b: a coordinating unit feeds its part to the lead unit. The lead unit reports through its
-    process task instead, so its deadlines and VP's confirmation follow."""
+    process task instead, so its deadlines and VP's confirmation follow. `checked_files`: the files of the
+    coordination user task's form, already checked against that task when it was completed."""
     get_or_raise(session, user=user, assignment_id=assignment_id)
     if scope.role_of(session, user, assignment_id) != COORDINATING:
         raise PermissionDeniedError(
             "Chỉ đơn vị phối hợp gửi thông tin tại đây; đơn vị chủ trì cập nhật qua việc cần làm của mình"
         )
     validate(COORDINATING_UPDATE, payload, message="Thông tin cập nhật không hợp lệ")
-    # Its files: uploaded by this user for this assignment's coordination, with the server's metadata.
-    payload = files.attach_coordination_files(
-        session=session, data=payload, assignment_id=assignment_id, username=user.username, now=now
-    )
+    if checked_files is None:
+        # Its files: uploaded by this user for this assignment's coordination, with the server's metadata.
+        payload = files.attach_coordination_files(
+            session=session, data=payload, assignment_id=assignment_id, username=user.username, now=now
+        )
+    else:
+        payload = {**payload, "attachments": list(checked_files)}
+        _belong_to_assignment(session, checked_files, assignment_id)
     update = StatusUpdate(
         assignment_id=assignment_id,
         unit_code=user.unit_code,
@@ -239,6 +258,14 @@ def add_coordinating_update(
     session.add(update)
     session.flush()
     return update
+
+
+def _belong_to_assignment(session: Session, refs: list[dict[str, Any]], assignment_id: int) -> None:
+    """A user task's files, uploaded for the coordinating unit's own process, become the assignment's: its
+    readers, the lead unit first, may open them (engine.files.scope)."""
+    ids = [ref["file_id"] for ref in refs]
+    for row in session.scalars(select(StoredFile).where(StoredFile.id.in_(ids))):
+        row.subject, row.subject_id = ASSIGNMENT, assignment_id
 
 
 def assignments_of(*, session: Session, document_id: int) -> list[Assignment]:

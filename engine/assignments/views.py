@@ -8,7 +8,7 @@ from datetime import date
 from flask import Blueprint, jsonify, request
 
 from engine import clock, history
-from engine.assignments import choices, corrections, scope
+from engine.assignments import choices, corrections, internal, scope, urgings
 from engine.assignments import service as assignments
 from engine.assignments.models import (
     ACCEPTED,
@@ -39,6 +39,8 @@ ASSIGNMENT = {
         "content": {"type": "string"},
         "lead_unit": {"type": "string"},
         "coordinating_units": {"type": "array", "items": {"type": "string"}},
+        "leader_code": {"type": ["string", "null"], "description": "lãnh đạo giao nhiệm vụ"},
+        "sector_code": {"type": ["string", "null"], "description": "lĩnh vực"},
         "has_deadline": {"type": "boolean"},
         "must_report": {"type": "boolean"},
         "deadline_kind": {"type": ["string", "null"]},
@@ -88,6 +90,8 @@ def present_assignment(a: Assignment, units: list[AssignmentUnit]) -> dict:
         "content": a.content,
         "lead_unit": a.lead_unit_code,
         "coordinating_units": sorted(u.unit_code for u in units if u.role == "coordinating"),
+        "leader_code": a.leader_code,
+        "sector_code": a.sector_code,
         "has_deadline": a.has_deadline,
         "must_report": a.must_report,
         "deadline_kind": a.deadline_kind,
@@ -152,13 +156,15 @@ def _today_and_calendar(session):
         "bucket": {"type": "string", "enum": [*buckets.BUCKETS, "due_soon"]},
         "unit": {"type": "string"},
         "signer": {"type": "string", "maxLength": 200, "description": "người ký văn bản, như trên văn bản"},
+        "leader": {"type": "string", "maxLength": 50, "description": "mã lãnh đạo giao nhiệm vụ"},
+        "sector": {"type": "string", "maxLength": 50, "description": "mã lĩnh vực"},
         "q": {
             **params.Q,
             "description": params.Q["description"]
             + ": số văn bản, nội dung, đơn vị chủ trì và phối hợp, người ký, chuyên viên theo dõi",
         },
-        "due_from": {"type": "string", "format": "date", "description": "hạn hiệu lực từ ngày"},
-        "due_to": {"type": "string", "format": "date", "description": "hạn hiệu lực đến ngày"},
+        "due_from": {"type": "string", "format": "date", "description": "ngày hết hạn từ ngày"},
+        "due_to": {"type": "string", "format": "date", "description": "ngày hết hạn đến ngày"},
         **params.sorting(assignments.SORTS),
         "limit": {"type": "integer"},
         "offset": {"type": "integer"},
@@ -196,6 +202,8 @@ def list_assignments():
                 bucket=args.get("bucket"),
                 unit=args.get("unit"),
                 signer=args.get("signer", "").strip()[:200] or None,
+                leader=args.get("leader", "").strip()[:50] or None,
+                sector=args.get("sector", "").strip()[:50] or None,
                 words=searched,
                 due_from=due_from,
                 due_to=due_to,
@@ -286,6 +294,76 @@ def add_update(assignment_id: int, body: dict):
             session, user=principal, assignment_id=assignment_id, payload=body, now=clock.now()
         )
         return jsonify(present_row(update)), 201
+
+
+INTERNAL_TASK = {"type": "object"}
+
+
+@bp.post("/assignments/<int:assignment_id>/internal-tasks")
+@operation(
+    summary="Lãnh đạo đơn vị chủ trì hoặc phối hợp giao cán bộ của đơn vị xử lý nhiệm vụ, với hạn xử lý "
+    "trong đơn vị (không sau thời hạn của nhiệm vụ) và nội dung chỉ đạo (điểm c khoản 2 Điều 9, khoản 2 "
+    "Điều 26)",
+    tag="assignments",
+    roles=set(internal.DELEGATORS),
+    body=internal.INTERNAL_TASK_IN,
+    response=INTERNAL_TASK,
+    status=201,
+)
+def add_internal_task(assignment_id: int, body: dict):
+    principal = user()
+    with history.acting_as(principal.username), transaction() as session:
+        assignments.get_or_raise(session, user=principal, assignment_id=assignment_id)
+        today, _ = _today_and_calendar(session)
+        row = internal.create(
+            session,
+            engine=system().engine,
+            user=principal,
+            assignment_id=assignment_id,
+            payload=body,
+            today=today,
+            now=clock.now(),
+        )
+        return jsonify(internal.present(row)), 201
+
+
+@bp.get("/assignments/<int:assignment_id>/internal-tasks")
+@operation(
+    summary="Giao xử lý trong đơn vị: chỉ đơn vị của người xem thấy việc giao nội bộ của mình",
+    tag="assignments",
+    response={"type": "array", "items": INTERNAL_TASK},
+)
+def list_internal_tasks(assignment_id: int):
+    principal = user()
+    with reading() as session:
+        assignments.get_or_raise(session, user=principal, assignment_id=assignment_id)
+        rows = internal.visible_to(session, user=principal, assignment_id=assignment_id)
+        return jsonify([internal.present(row) for row in rows])
+
+
+@bp.post("/assignments/<int:assignment_id>/urgings")
+@operation(
+    summary="Văn phòng ghi nhận việc đôn đốc đã thực hiện ngoài quy trình (khoản 3, 4 Điều 11): bằng văn "
+    "bản, điện thoại, cuộc họp hoặc thư điện tử; ngày đôn đốc không sau hôm nay, không trước ngày ban hành "
+    "văn bản",
+    tag="assignments",
+    roles=set(urgings.RECORDERS),
+    body=urgings.URGING_IN,
+    response={"type": "object"},
+    status=201,
+)
+def record_urging(assignment_id: int, body: dict):
+    principal = user()
+    with history.acting_as(principal.username), transaction() as session:
+        row = urgings.record(
+            session,
+            user=principal,
+            assignment_id=assignment_id,
+            payload=body,
+            now=clock.now(),
+            calendar=workdays.calendar(session=session, settings=system().settings),
+        )
+        return jsonify(urgings.present(row)), 201
 
 
 CORRECTION_OUT = {

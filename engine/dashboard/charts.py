@@ -80,25 +80,30 @@ def unit_bars(units: Sequence[UnitFigures], *, link: Link) -> Markup:
     return _markup(svg)
 
 
-def signer_bars(signers: Sequence[SignerFigures], *, link: Link) -> Markup:
+def signer_bars(
+    signers: Sequence[SignerFigures],
+    *,
+    link: Link,
+    title: str = "Nhiệm vụ đang thực hiện quá hạn theo người ký văn bản",
+    hrefs: Sequence[str | None] | None = None,
+) -> Markup:
     """One bar per signer: the overdue tasks (linking to the list filtered by signer and overdue), then
-    the rest of the open tasks in grey; labelled "overdue / open"."""
+    the rest of the open tasks in grey; labelled "overdue / open". The leader chart draws the same bars
+    with its own `title` and `hrefs` (one per row, None: no link)."""
+    if hrefs is None:
+        hrefs = [link(signer=s.signer, bucket="open_late") if s.signer else None for s in signers]
     scale = max((s.open for s in signers), default=0)
     summary = "; ".join(
         f"{_signer(s)}: {vn_number(s.open_late)} quá hạn trên {_tasks(s.open)} đang thực hiện"
         for s in signers
     )
-    svg = _svg(len(signers) * ROW, f"Nhiệm vụ đang thực hiện quá hạn theo người ký văn bản. {summary}")
+    svg = _svg(len(signers) * ROW, f"{title}. {summary}")
     for row, signer in enumerate(signers):
         top = row * ROW
         _name(svg, _signer(signer), top)
         late = _width(signer.open_late, scale)
         what = f"{_signer(signer)} — {BUCKETS['open_late']}: {_tasks(signer.open_late)}"
-        parent = (
-            add(svg, "a", href=link(signer=signer.signer, bucket="open_late"), aria_label=what)
-            if signer.signer
-            else svg
-        )
+        parent = add(svg, "a", href=hrefs[row], aria_label=what) if hrefs[row] else svg
         rect = add(
             parent,
             "rect",

@@ -1,6 +1,6 @@
 """The figures of Bảng điều hành, as SQL aggregates over engine.reports.buckets.classified, the one place
-where the bucket rules live: today's buckets overall, per lead unit and per signer of the document, and
-what happened in each of the last twelve months.
+where the bucket rules live: today's buckets overall, per lead unit, per leader who gave the task (and per
+signer of the document), and what happened in each of the last twelve months.
 
 "Today" is a buckets.Period with no window: every assignment given so far, as the Nhiệm vụ list shows it,
 so that a figure and the list it links to count the same tasks. `unit` narrows everything to the tasks
@@ -22,6 +22,7 @@ from engine.reports import buckets
 KEYS = tuple(buckets.BUCKETS)  # done_on_time, done_late, open_in_time, open_late, no_deadline: a partition
 DONE_KEYS = ("done_on_time", "done_late")
 LATE_KEYS = ("done_late", "open_late")
+NO_LEADER = "Chưa ghi lãnh đạo giao"
 MONTHS = 12  # the trend covers the current month and the eleven before it
 
 # Issue 12 will revise how rates are computed: the formula and the sentence the page prints under it
@@ -162,6 +163,50 @@ def overdue_by_signer(
         query = query.where(rows.c.lead_unit == unit)
     found = [SignerFigures(row.signer or "", row.open, row.open_late) for row in session.execute(query)]
     return sorted(found, key=lambda s: (-s.open_late, -s.open, s.signer))
+
+
+@dataclass(frozen=True)
+class LeaderFigures:
+    """Open tasks one leader gave (Đ1.1): how many, how many overdue; `code` None for those recorded
+    without a leader (given before the list existed)."""
+
+    code: str | None
+    name: str
+    open: int
+    open_late: int
+
+
+def overdue_by_leader(
+    session: Session, *, period: buckets.Period, names: dict[str, str], unit: str | None = None
+) -> list[LeaderFigures]:
+    """Open tasks per leader who gave them (Assignment.leader_code, named by `names`), those with overdue
+    tasks only, most overdue first."""
+    rows = buckets.classified(period).subquery("classified")
+    open_late = func.sum(case((rows.c.bucket == "open_late", 1), else_=0))
+    query = (
+        select(
+            Assignment.leader_code,
+            func.sum(case((rows.c.bucket.in_(DONE_KEYS), 0), else_=1)).label("open"),
+            open_late.label("open_late"),
+        )
+        .select_from(rows)
+        .join(Assignment, Assignment.id == rows.c.id)
+        .where(or_(Assignment.confirmed_at.is_(None), Assignment.confirmed_at > period.end))
+        .group_by(Assignment.leader_code)
+        .having(open_late > 0)
+    )
+    if unit is not None:
+        query = query.where(rows.c.lead_unit == unit)
+    found = [
+        LeaderFigures(
+            row.leader_code,
+            names.get(row.leader_code, row.leader_code) if row.leader_code else NO_LEADER,
+            row.open,
+            row.open_late,
+        )
+        for row in session.execute(query)
+    ]
+    return sorted(found, key=lambda s: (-s.open_late, -s.open, s.code is None, s.name))
 
 
 def by_month(

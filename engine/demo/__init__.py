@@ -17,6 +17,7 @@ from engine.definitions import scheduled
 from engine.demo.days import Days
 from engine.demo.replay import Replay
 from engine.demo.story import Story
+from engine.directory import leaders
 from engine.directory import service as directory
 from engine.directory.rows import Parsed, Source, UnitRow, UserRow
 from engine.system import System
@@ -49,6 +50,7 @@ def load_demo(system: System) -> list[str]:
                 actor=None,
                 new_password=lambda: DEMO_PASSWORD,
             )
+            load_leaders(session, spec)
             # The system went live then: its scheduled processes (periodic reports) started with it.
             scheduled.ensure_running(session=session, engine=system.engine)
         story = Story(system=system, spec=spec, days=days)
@@ -89,3 +91,11 @@ def directory_rows(spec: dict) -> Parsed:
         for n, u in enumerate(spec["users"], start=1)
     ]
     return Parsed(units=units, users=users)
+
+
+def load_leaders(session, spec: dict) -> None:
+    """The demo's lĩnh vực and the leaders who give tasks (the collective, the Chairman, his deputies)."""
+    for sector in spec["sectors"]:
+        leaders.create_sector(session=session, code=sector["code"], name=sector["name"], actor=None)
+    for leader in spec["leaders"]:
+        leaders.create_leader(session=session, values=leader, actor=None)

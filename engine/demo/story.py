@@ -115,6 +115,7 @@ class Story:
                 "title": doc["title"],
                 "issued_on": self.days.iso(doc["issued"]),
                 "signer": doc["signer"],
+                "leader_code": doc["leader"],
                 "urgency": doc["urgency"],
                 "tasks": [
                     {
@@ -145,6 +146,7 @@ class Story:
                 {
                     "content": t["content"],
                     "lead_unit": t["lead_unit"],
+                    "sector_code": t["sector"],
                     "coordinating_units": t.get("coordinating_units", []),
                     "has_deadline": t["due"] is not None,
                     "due_date": self.days.iso(t["due"]),

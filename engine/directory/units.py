@@ -128,10 +128,12 @@ def set_type(
     actor: str | None,
     sends_reports: bool | None = None,
     local_government: bool | None = None,
+    leader_approval: bool | None = None,
 ) -> UnitType:
     """Set what a unit type is, leaving a flag given as None as it was: whether its units send the periodic
-    reports (Đ22), whether they are local governments (Đ21.3). A type without a row sends reports and is
-    not a local government."""
+    reports (Đ22), whether they are local governments (Đ21.3), whether their leader approves what they send
+    to VP (Đ8.1.c). A type without a row sends reports, is not a local government and approves when it is
+    one of APPROVING_TYPES."""
     unit_type = (unit_type or "").strip()
     if not unit_type or len(unit_type) > UnitType.__table__.c.name.type.length:
         raise ValidationError("Loại đơn vị không hợp lệ", fields={"unit_type": "1..100 ký tự"})
@@ -149,6 +151,8 @@ def set_type(
             row.sends_reports = sends_reports
         if local_government is not None:
             row.local_government = local_government
+        if leader_approval is not None:
+            row.leader_approval = leader_approval
         session.flush()
     return row
 
@@ -161,6 +165,13 @@ def leader_approves(*, session: Session, unit_code: str) -> bool:
         return False
     row = session.get(UnitType, unit.unit_type)
     return row.leader_approval if row is not None else unit.unit_type in APPROVING_TYPES
+
+
+def approving_types(*, session: Session) -> set[str]:
+    """The unit types, in use or configured, whose leader approves what their units send to VP (Đ8.1.c)."""
+    rows = dict(session.execute(select(UnitType.name, UnitType.leader_approval)).all())
+    names = set(rows) | set(session.scalars(select(Unit.unit_type).distinct()))
+    return {n for n in names if rows.get(n, n in APPROVING_TYPES)}
 
 
 def local_government_types(*, session: Session) -> set[str]:

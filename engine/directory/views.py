@@ -84,6 +84,11 @@ UNIT_TYPE = {
         "name": {"type": "string"},
         "sends_reports": {"type": "boolean"},
         "local_government": {"type": "boolean", "description": "chính quyền địa phương (khoản 3 Điều 21)"},
+        "leader_approval": {
+            "type": "boolean",
+            "description": "lãnh đạo đơn vị phê duyệt báo cáo trước khi gửi Văn phòng "
+            "(điểm c khoản 1 Điều 8)",
+        },
         "unit_count": {"type": "integer"},
     },
 }
@@ -98,6 +103,12 @@ UNIT_TYPE_IN = {
             "type": "boolean",
             "title": "Chính quyền địa phương",
             "description": "Đơn vị loại này chọn được nhiệm vụ của sở, ngành để phản hồi (khoản 3 Điều 21)",
+        },
+        "leader_approval": {
+            "type": "boolean",
+            "title": "Lãnh đạo đơn vị phê duyệt báo cáo",
+            "description": "Báo cáo do cán bộ lập (báo cáo kết quả, khó khăn, vướng mắc, báo cáo định kỳ) "
+            "được lãnh đạo đơn vị phê duyệt trước khi gửi Văn phòng UBND tỉnh (điểm c khoản 1 Điều 8)",
         },
     },
 }
@@ -222,9 +233,16 @@ def list_unit_types():
     with reading() as session:
         found = units.unit_types(session=session)
         local = units.local_government_types(session=session)
+        approving = units.approving_types(session=session)
     return jsonify(
         items=[
-            {"name": n, "sends_reports": r, "local_government": n in local, "unit_count": c}
+            {
+                "name": n,
+                "sends_reports": r,
+                "local_government": n in local,
+                "leader_approval": n in approving,
+                "unit_count": c,
+            }
             for n, r, c in found
         ]
     )
@@ -232,7 +250,8 @@ def list_unit_types():
 
 @bp.put("/unit-types")
 @operation(
-    summary="Đặt một loại đơn vị có (hay không) phải gửi báo cáo định kỳ, có là chính quyền địa phương không",
+    summary="Đặt một loại đơn vị có (hay không) phải gửi báo cáo định kỳ, có là chính quyền địa phương "
+    "không, lãnh đạo đơn vị có phê duyệt báo cáo trước khi gửi Văn phòng không",
     tag="units",
     roles=ADMINS,
     body=UNIT_TYPE_IN,
@@ -245,6 +264,7 @@ def put_unit_type(body: dict):
             unit_type=body["name"],
             sends_reports=body["sends_reports"],
             local_government=body.get("local_government"),
+            leader_approval=body.get("leader_approval"),
             actor=user().username,
         )
         count = sum(c for n, _, c in units.unit_types(session=session) if n == row.name)
@@ -252,6 +272,7 @@ def put_unit_type(body: dict):
             name=row.name,
             sends_reports=row.sends_reports,
             local_government=row.local_government,
+            leader_approval=row.leader_approval,
             unit_count=count,
         )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from engine.assignments import coordination
 from engine.assignments.models import (
     AWAITING_ACCEPTANCE,
     COORDINATING,
@@ -13,6 +14,7 @@ from engine.assignments.models import (
     Assignment,
     AssignmentUnit,
 )
+from engine.directory import leaders
 from engine.documents.models import Document
 from engine.documents.secrecy import refuse_secret
 from engine.documents.service import (
@@ -49,10 +51,12 @@ def create_assignments(
     if wrong_dates:
         raise ValidationError("Thời hạn nằm ngoài khoảng cho phép", fields=wrong_dates)
     _check_references(session, tasks, tracking_room, tracking_specialist, today)
+    # A task's leader defaults to the document's: most documents are given by one leader.
+    given_by = [t.get("leader_code") or document.leader_code for t in tasks]
     if submitting_agency is not None:
         document.submitting_agency = submitting_agency
     rows = []
-    for seq, task in enumerate(tasks, start=1):
+    for seq, (task, leader_code) in enumerate(zip(tasks, given_by, strict=True), start=1):
         due = (
             date.fromisoformat(task["due_date"])
             if task.get("has_deadline") and task.get("due_date")
@@ -64,6 +68,8 @@ def create_assignments(
                 seq=seq,
                 content=task["content"],
                 lead_unit_code=task["lead_unit"],
+                leader_code=leader_code,
+                sector_code=task.get("sector_code") or None,
                 has_deadline=bool(task.get("has_deadline")),
                 must_report=bool(task.get("must_report")),
                 deadline_kind=task.get("deadline_kind"),
@@ -113,6 +119,10 @@ def start_assignment_processes(ctx: StepContext, *, assignment_ids: list[int]) -
         )
         assignment.instance_id = instance.id
         started.append(instance.id)
+        # Đ9.2.b: each coordinating unit's own procedure, run after this step like a scheduled successor.
+        coordination.start_missing(
+            session=ctx.session, engine=ctx.engine, assignment_id=assignment_id, actor=ctx.actor
+        )
     ctx.session.flush()
     return started
 
@@ -120,12 +130,17 @@ def start_assignment_processes(ctx: StepContext, *, assignment_ids: list[int]) -
 def _check_references(
     session, tasks: list[dict[str, Any]], tracking_room: str, tracking_specialist: str, today: date
 ) -> None:
-    """Units must exist and be active, the room must be an active tracking room of VP, and the
-    specialist a VP specialist; every problem is named at once."""
+    """Units must exist and be active, the room must be an active tracking room of VP, the specialist a
+    VP specialist, each sector (required once the list exists) and leader active; every problem at once."""
     fields = unit_problems(session, tasks, today)
     if problem := room_problem(session, tracking_room):
         fields["tracking_room"] = problem
     if problem := specialist_problem(session, tracking_specialist):
         fields["tracking_specialist"] = problem
+    for i, task in enumerate(tasks):
+        if problem := leaders.sector_problem(session, task.get("sector_code"), required=True):
+            fields[f"tasks/{i}/sector_code"] = problem
+        if problem := leaders.leader_problem(session, task.get("leader_code")):
+            fields[f"tasks/{i}/leader_code"] = problem
     if fields:
         raise ValidationError("Dữ liệu phân loại không hợp lệ", fields=fields)

@@ -52,6 +52,13 @@ DOCUMENT_IN = {
             "description": "Từ ngày 01/01/1990 đến không quá một năm sau ngày hiện tại.",
         },
         "signer": {"type": "string", "maxLength": 200, "title": "Người ký"},
+        "leader_code": {
+            "type": ["string", "null"],
+            "maxLength": 50,
+            "title": "Lãnh đạo giao nhiệm vụ (mã)",
+            "description": "UBND tỉnh (tập thể), Chủ tịch hoặc Phó Chủ tịch UBND tỉnh đã giao các nhiệm vụ "
+            "của văn bản (GET /api/v1/leaders?active=true); bắt buộc khi danh mục lãnh đạo đã có.",
+        },
         "submitting_agency": {"type": ["string", "null"], "maxLength": 300, "title": "Cơ quan trình"},
         "urgency": {"type": ["string", "null"], "maxLength": 50, "title": "Độ khẩn"},
         "secrecy": secrecy.SCHEMA,

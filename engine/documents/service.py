@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from engine import clock, history
 from engine.auth.models import User
+from engine.directory import leaders
 from engine.directory.checks import inactive_message
 from engine.directory.models import TrackingRoom, Unit
 from engine.documents import listing as document_list
@@ -50,6 +51,8 @@ def register_document(
     unknown = unit_problems(session, payload.get("tasks", []), today)
     if unknown:
         raise ValidationError("Đơn vị không có trong danh mục hoặc không còn hoạt động", fields=unknown)
+    if problem := leaders.leader_problem(session, payload.get("leader_code"), required=True):
+        raise ValidationError(problem, fields={"leader_code": problem})
     external_id = payload.get("external_id") or None  # "" from a sender means it has none
     if external_id and session.scalar(select(Document.id).where(Document.external_id == external_id)):
         raise ConflictError(f"document {external_id!r} was already registered")
@@ -75,6 +78,7 @@ def register_document(
         title=payload["title"],
         issued_on=date.fromisoformat(payload["issued_on"]),
         signer=payload.get("signer", ""),
+        leader_code=payload.get("leader_code") or None,
         submitting_agency=payload.get("submitting_agency"),
         urgency=payload.get("urgency"),
         needs_consultation=bool(payload.get("needs_consultation", False)),
@@ -193,6 +197,7 @@ def document_data(document: Document) -> dict[str, Any]:
         "title": document.title,
         "issued_on": document.issued_on.isoformat(),
         "signer": document.signer,
+        "leader_code": document.leader_code,
         "submitting_agency": document.submitting_agency,
         "urgency": document.urgency,
         "needs_consultation": document.needs_consultation,

@@ -10,13 +10,19 @@ from typing import Any
 from sqlalchemy import select
 
 from engine.assignments.models import (
+    DIEN_THOAI,
     DIRECTION_REQUEST,
+    HE_THONG,
+    THU_DIEN_TU,
+    URGING_CHANNELS,
     URGING_LETTER,
+    VAN_BAN,
     Assignment,
     AssignmentUnit,
     StatusUpdate,
     Urging,
 )
+from engine.auth.models import User
 from engine.directory.models import Unit
 from engine.documents.models import Document
 from engine.errors import ValidationError
@@ -38,13 +44,24 @@ def record_local_feedback(
     content: str,
     response_days: int,
     assignment_id: int | None = None,
+    sender_unit: str | None = None,
+    channel: str | None = None,
+    received_on: str | None = None,
+    letter_number: str | None = None,
 ) -> dict[str, Any]:
-    """Store the feedback as received now (R6) and due `response_days` working days later (T5, R2)."""
+    """Store the feedback and its T5 (R2): `response_days` working days after the day VP received it. A unit
+    sends it online (received now, R6); VP registers one that came on paper, by phone or e-mail, naming the
+    `sender_unit`, the channel and the day received (not in the future, at most REGISTER_DAYS_BACK days
+    back)."""
     session = ctx.session
-    fields = {}
+    registering = _is_vp(session, ctx.actor)
+    fields, received = _receipt(ctx, registering, sender_unit, channel, received_on, letter_number)
+    if registering:
+        from_unit = sender_unit
     sender = session.get(Unit, from_unit) if from_unit else None
-    if sender is None:
-        fields["from_unit"] = f"người gửi không thuộc đơn vị nào trong danh mục ({from_unit!r})"
+    if sender is None and "sender_unit" not in fields:
+        key = "sender_unit" if registering else "from_unit"
+        fields[key] = f"người gửi không thuộc đơn vị nào trong danh mục ({from_unit!r})"
     subject = session.get(Unit, about_unit)
     if subject is None:
         fields["about_unit"] = f"không có đơn vị mã {about_unit!r}"
@@ -58,15 +75,18 @@ def record_local_feedback(
         fields["assignment_id"] = f"nhiệm vụ đã chọn không do {subject.name} chủ trì hoặc phối hợp thực hiện"
     if fields:
         raise ValidationError("Thông tin phản hồi không hợp lệ", fields=fields)
-    received_on = ctx.calendar.local_date(ctx.now)
     row = LocalFeedback(
         from_unit=from_unit,
         about_unit=about_unit,
         assignment_id=assignment_id,
         content=content,
         received_at=ctx.now,
-        response_due=ctx.calendar.add_working_days(received_on, response_days),
-        submitted_by=ctx.actor,
+        received_on=received,
+        response_due=ctx.calendar.add_working_days(received, response_days),
+        submitted_by=None if registering else ctx.actor,
+        registered_by=ctx.actor if registering else None,
+        channel=channel if registering else HE_THONG,
+        letter_number=(letter_number or None) if registering and channel == VAN_BAN else None,
         instance_id=ctx.instance_id,
     )
     session.add(row)
@@ -79,9 +99,62 @@ def record_local_feedback(
         "about_unit_name": subject.name,
         "assignment_id": assignment_id,
         "assignment_content": assignment.content if assignment else None,
-        "received_on": received_on,
+        "received_on": received,
         "response_due": row.response_due,
+        "channel": row.channel,
+        "channel_label": URGING_CHANNELS[row.channel],
+        "letter_number": row.letter_number,
+        "registered_by_name": _full_name(session, ctx.actor) if registering else None,
     }
+
+
+# VP registers feedback received outside the system within a month of receipt: older paper would make T5 a
+# formality, and a typo in the year is caught.
+REGISTER_DAYS_BACK = 30
+RECEIPT_CHANNELS = (VAN_BAN, DIEN_THOAI, THU_DIEN_TU)  # Đ19.5: how feedback reaches VP outside the system
+
+
+def _receipt(
+    ctx: StepContext,
+    registering: bool,
+    sender_unit: str | None,
+    channel: str | None,
+    received_on: str | None,
+    letter_number: str | None,
+) -> tuple[dict[str, str], date]:
+    """The problems of the receipt fields and the day received: today for a unit sending online."""
+    today = ctx.calendar.local_date(ctx.now)
+    fields: dict[str, str] = {}
+    if not registering:
+        for name, value in (("sender_unit", sender_unit), ("channel", channel), ("received_on", received_on)):
+            if value:
+                fields[name] = "chỉ Văn phòng UBND tỉnh ghi nhận phản hồi nhận ngoài hệ thống"
+        return fields, today
+    if not sender_unit:
+        fields["sender_unit"] = "chọn đơn vị đã gửi phản hồi"
+    if channel not in RECEIPT_CHANNELS:
+        fields["channel"] = "chọn một trong: " + ", ".join(URGING_CHANNELS[c] for c in RECEIPT_CHANNELS)
+    try:
+        day = date.fromisoformat(received_on) if received_on else None
+    except ValueError:
+        day = None
+    if day is None:
+        fields["received_on"] = "nhập ngày nhận phản hồi (ngày/tháng/năm)"
+    elif day > today:
+        fields["received_on"] = "ngày nhận phản hồi không được sau ngày hôm nay"
+    elif (today - day).days > REGISTER_DAYS_BACK:
+        fields["received_on"] = f"ngày nhận phản hồi không được trước hôm nay quá {REGISTER_DAYS_BACK} ngày"
+    return fields, day or today
+
+
+def _is_vp(session, username: str | None) -> bool:
+    """Whether the starter is Văn phòng's staff, who registers feedback received outside the system."""
+    user = session.scalar(select(User).where(User.username == username)) if username else None
+    return bool(user and set(user.roles) & {"vp_specialist", "vp_leadership"})
+
+
+def _full_name(session, username: str | None) -> str | None:
+    return session.scalar(select(User.full_name).where(User.username == username)) if username else None
 
 
 def _takes_part(session, assignment_id: int, unit_code: str) -> bool:
@@ -133,6 +206,9 @@ def _urging(
         content=content,
         issued_by=ctx.actor,
         issued_at=ctx.now,
+        channel=VAN_BAN,
+        urged_on=ctx.calendar.local_date(ctx.now),
+        recorded_by=ctx.actor,
     )
     ctx.session.add(urging)
     ctx.session.flush()

@@ -4,7 +4,8 @@
 - an assignment's files: whoever may see the assignment (VP, the leadership, monitors, its lead and
   coordinating units: engine.assignments.scope);
 - a document's files: the readers of documents (VP, the leadership, monitors);
-- an inspection's files: VP, the leadership, monitors and the inspected unit;
+- an inspection's files: whoever may open the inspection (engine.inspections.scope: VP, the leadership,
+  monitors, the inspecting and inspected units, the team and its invited members);
 - a report round's files, and those of any other process's work: VP, the leadership, monitors and the
   unit whose user task it was;
 - a file not yet sent with a completed form, an update or a registered document: its uploader only.
@@ -18,6 +19,7 @@ from engine.assignments import scope as tracking_scope
 from engine.auth.service import Principal
 from engine.errors import PermissionDeniedError
 from engine.files.models import ASSIGNMENT, INSPECTION, INSTANCE, REPORT_ROUND, StoredFile
+from engine.inspections import scope as inspection_scope
 from engine.inspections.models import Inspection
 
 REFUSED = "Bạn không có quyền xem tệp này"
@@ -37,7 +39,7 @@ def can_read(session: Session, user: Principal | None, row: StoredFile) -> bool:
         return tracking_scope.role_of(session, user, row.subject_id) is not None
     if row.subject == INSPECTION:
         inspection = session.get(Inspection, row.subject_id)
-        return inspection is not None and user.unit_code == inspection.inspected_unit
+        return inspection is not None and inspection_scope.can_see(session, user, inspection)
     if row.subject in (REPORT_ROUND, INSTANCE):
         return row.unit_code is not None and user.unit_code == row.unit_code
     return False  # a document's files: its readers are exactly those who see all (above)

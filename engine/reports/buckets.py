@@ -139,40 +139,78 @@ def per_unit(
     of all the unit's tasks in the period completed on time (tasks without deadline count as on time)."""
     period = Period.of(calendar, as_of, window_from, soon_days)
     rows = classified(period).subquery("classified")
-    counts = {key: func.sum(case((rows.c.bucket == key, 1), else_=0)) for key in BUCKETS}
-    query = select(
-        rows.c.lead_unit,
-        func.count().label("total"),
-        *(value.label(key) for key, value in counts.items()),
-        func.sum(case((rows.c.due_soon, 1), else_=0)).label("due_soon"),
-    ).group_by(rows.c.lead_unit)
+    query = _counted(rows, rows.c.lead_unit)
     if unit_codes is not None:
         query = query.where(rows.c.lead_unit.in_(unit_codes))
-    found = {row.lead_unit: row for row in session.execute(query)}
+    found = {row.key: row for row in session.execute(query)}
     units = session.execute(select(Unit.code, Unit.name).order_by(Unit.unit_type, Unit.name)).all()
-    table = []
-    for code, name in units:
-        row = found.get(code)
-        if row is None:
-            continue
-        done = row.done_on_time + row.done_late
-        table.append(
-            {
-                "unit_code": code,
-                "unit_name": name,
-                "total": row.total,
-                "done": done,
-                "done_on_time": row.done_on_time,
-                "done_late": row.done_late,
-                "open": row.total - done,
-                "open_in_time": row.open_in_time,
-                "open_late": row.open_late,
-                "no_deadline": row.no_deadline,
-                "due_soon": row.due_soon,
-                "on_time_rate": round(100 * row.done_on_time / row.total, 2),
-            }
-        )
-    return table
+    return [
+        {"unit_code": code, "unit_name": name, **_figures(found[code])}
+        for code, name in units
+        if code in found
+    ]
+
+
+# Biểu tổng hợp grouped otherwise than by lead unit (Đ1.1, Đ9.2.a): by who gave the task, by its sector.
+GROUPINGS = {"unit": "Đơn vị chủ trì", "leader": "Lãnh đạo giao nhiệm vụ", "sector": "Lĩnh vực"}
+UNKNOWN_GROUP = "(Chưa xác định)"
+
+
+def per_group(
+    session: Session,
+    *,
+    by: str,
+    as_of: date,
+    window_from: date | None = None,
+    calendar: WorkCalendar,
+    soon_days: int = 3,
+    order: list[tuple[str, str]],
+    unit_codes: list[str] | None = None,
+) -> list[dict]:
+    """The same table and buckets per leader who gave the task or per sector ("leader", "sector"): one row
+    per (code, name) of `order` that has tasks, then "(Chưa xác định)" for tasks recorded without one;
+    `unit_codes` keeps the tasks those units lead.
+    The leader and sector are the assignment's current ones: VP's correction fixes a mistake, so the
+    corrected value holds for every cut-off date."""
+    column = {"leader": Assignment.leader_code, "sector": Assignment.sector_code}[by]
+    period = Period.of(calendar, as_of, window_from, soon_days)
+    rows = classified(period).subquery("classified")
+    query = _counted(rows, column).join(Assignment, Assignment.id == rows.c.id)
+    if unit_codes is not None:  # a unit sees its own tasks only, however grouped
+        query = query.where(rows.c.lead_unit.in_(unit_codes))
+    found = {row.key: row for row in session.execute(query)}
+    known = [(code, name) for code, name in order if code in found]
+    known += [(code, code) for code in found if code is not None and code not in dict(order)]
+    if None in found:
+        known.append((None, UNKNOWN_GROUP))
+    return [{"group_code": code, "group_name": name, **_figures(found[code])} for code, name in known]
+
+
+def _counted(rows, key) -> Select:
+    """Per `key`: the number of tasks, of each bucket and of those due soon."""
+    counts = {name: func.sum(case((rows.c.bucket == name, 1), else_=0)) for name in BUCKETS}
+    return select(
+        key.label("key"),
+        func.count().label("total"),
+        *(value.label(name) for name, value in counts.items()),
+        func.sum(case((rows.c.due_soon, 1), else_=0)).label("due_soon"),
+    ).group_by(key)
+
+
+def _figures(row) -> dict:
+    done = row.done_on_time + row.done_late
+    return {
+        "total": row.total,
+        "done": done,
+        "done_on_time": row.done_on_time,
+        "done_late": row.done_late,
+        "open": row.total - done,
+        "open_in_time": row.open_in_time,
+        "open_late": row.open_late,
+        "no_deadline": row.no_deadline,
+        "due_soon": row.due_soon,
+        "on_time_rate": round(100 * row.done_on_time / row.total, 2),
+    }
 
 
 def detail(

@@ -210,6 +210,8 @@ def record_report_submission(
     submission.content, submission.difficulties = situation, difficulties or None
     submission.proposals = proposals or None
     submission.figures = {**figures, "as_of": as_of.isoformat()}
+    # Sent = reached VP: where the unit's leader approves (Đ8.1.c, engine.reports.approval) this step runs
+    # on the approval, so the approver and the approval time are recorded and T6 lateness counts from it.
     submission.submitted_by, submission.submitted_at = ctx.actor, ctx.now
     ctx.session.flush()
     return submission.figures

@@ -34,6 +34,7 @@ class Plan:
 class Followed:
     """An assignment as the simulation follows it."""
 
+    instance_id: int
     assignment_id: int
     document: DocumentPlan
     draft: TaskDraft
@@ -45,6 +46,8 @@ class Followed:
     update_task: str | None = None
     updates: int = 0
     awaiting_resubmission: bool = False
+    resubmit: str | None = None  # the kind of report the unit leader returned, to send again
+    pending: tuple[str, date | None] | None = None  # a report awaiting the unit leader: kind, completed_on
     proposed_due: date | None = None
     last_return: str | None = None
 
@@ -142,19 +145,23 @@ class AssignmentPeople:
         rng = sim.rng("update", f.assignment_id, f.updates, plan.version)
         due = sim.ledger.entries[f.assignment_id].dues[-1][1]
         now, time = sim.now, sim.time
-        if f.awaiting_resubmission:
+        if f.resubmit is not None:  # the unit leader returned it: corrected within a few days
+            kind, at = f.resubmit, time.after(now, rng.randint(1, 3), rng)
+        elif f.awaiting_resubmission:
             kind, at = "result", time.after(now, rng.randint(2, 6), rng)
         elif plan.difficulty:
             kind, at = "difficulty", time.after(now, rng.randint(2, 8), rng)
         elif plan.progress > 0:
             kind, at = "progress", time.after(now, rng.randint(3, 15), rng)
         elif plan.outcome == "never":
+            sim.leave(f.update_task, "the unit never reports (scenario)")
             return
         elif due is None:
             kind, at = "result", time.after(now, rng.randint(20, 120), rng)
         else:
             kind, at = "result", self._result_time(plan.outcome, due, rng)
         task_id, version = f.update_task, plan.version
+        sim.expect(task_id, at)
         sim.schedule(
             at, f"{kind} on assignment {f.assignment_id}", lambda: self._update(f, task_id, kind, version)
         )
@@ -205,14 +212,25 @@ class AssignmentPeople:
             }
         if not sim.complete(task_id, self._of_unit(f.lead, rng), data):
             return
-        f.updates, f.update_task = f.updates + 1, None  # the next update task, if any, comes next
+        f.updates, f.update_task, f.resubmit = f.updates + 1, None, None  # the next task comes next
+        completed_on = date.fromisoformat(data["completed_on"]) if kind == "result" else None
         if kind == "progress":
             f.plan.progress -= 1
         elif kind == "difficulty":
             f.plan.difficulty = False
         else:
             f.awaiting_resubmission = False
-            sim.ledger.result_reported(f.assignment_id, completed_on=date.fromisoformat(data["completed_on"]))
+        if kind != "progress" and sim.ready_tasks("assignment", "approve_report", f.instance_id):
+            f.pending = (kind, completed_on)  # Đ8.1.c: it reaches VP once the unit leader approves
+        else:
+            self.reached_vp(f, kind, completed_on)
+
+    def reached_vp(self, f: Followed, kind: str, completed_on: date | None) -> None:
+        """The lead unit's update reached VP now (recorded in the tracking tables)."""
+        sim = self.sim
+        sim.ledger.updated(f.assignment_id, at=sim.now, result=kind == "result", unit=f.lead)
+        if completed_on is not None:
+            sim.ledger.result_reported(f.assignment_id, completed_on=completed_on)
 
     def confirm(self, task: NewTask) -> None:
         """VP confirms the reported result, or sends the first one back (Đ8.2)."""
@@ -247,7 +265,12 @@ class AssignmentPeople:
             "content": f"Đề nghị {sim.province.name_of(f.lead)} khẩn trương cập nhật tình hình, kết quả "
             f"thực hiện nhiệm vụ “{f.content}”.",
         }
-        self.later(task, rng.randint(0, 2), sim.province.people[f.specialist], data)
+        lead = f.lead
+
+        def done() -> None:
+            sim.ledger.urged(at=sim.now, unit=lead, kind="urging_letter", assignment_id=f.assignment_id)
+
+        self.later(task, rng.randint(0, 2), sim.province.people[f.specialist], data, done)
 
     def give_direction(self, task: NewTask) -> None:
         """The Chairman extends the deadline, adjusts the content or keeps both (Đ10.4)."""
@@ -291,6 +314,7 @@ class AssignmentPeople:
     ) -> None:
         """Start following an assignment VP just classified (its instance runs the assignment process)."""
         self.followed[instance_id] = Followed(
+            instance_id,
             assignment_id,
             document,
             draft,
@@ -322,6 +346,7 @@ class AssignmentPeople:
         """Complete `task` as `person` some working days from now; then `done()` if it went through."""
         sim = self.sim
         at = sim.time.after(sim.now, working_days, sim.rng("at", task.key))
+        sim.expect(task.task_id, at)
 
         def act() -> None:
             if sim.complete(task.task_id, person, data) and done is not None:

@@ -94,6 +94,8 @@ class Driver:
         self.live_tables: dict[date, list[dict]] = {}  # bucket tables as printed at each checkpoint
         self.live_calendars: dict[date, WorkCalendar] = {}  # and the calendar they were printed with
         self.on_task: Callable[[NewTask], None] = lambda task: None
+        self.planned: dict[str, datetime] = {}  # user task id -> when someone means to act on it
+        self.left: dict[str, str] = {}  # user task id -> why nobody acts on it on purpose
         self._checkpoints = sorted(checkpoints)
         self._progress = progress
         self._agenda: list[_Action] = []
@@ -123,6 +125,27 @@ class Driver:
     def schedule(self, at: datetime, label: str, run: Callable[[], Any]) -> None:
         """Do `run` at `at` (at once if that is already past)."""
         heapq.heappush(self._agenda, _Action(max(at, self.now), next(self._seq), label, run))
+
+    def expect(self, task_id: str, at: datetime) -> None:
+        """Note that someone means to act on user task `task_id` at `at`."""
+        self.planned[task_id] = max(at, self.now)
+
+    def leave(self, task_id: str, why: str) -> None:
+        """Note that the people leave user task `task_id` undone on purpose (the scenario says so)."""
+        self.left[task_id] = why
+
+    def ready_tasks(self, process_id: str, bpmn_id: str, instance_id: int, unit: str | None = None) -> list:
+        """The open user tasks `bpmn_id` of an instance (of `unit`'s when given)."""
+        query = select(UserTaskRow.id).where(
+            UserTaskRow.instance_id == instance_id,
+            UserTaskRow.process_id == process_id,
+            UserTaskRow.bpmn_id == bpmn_id,
+            UserTaskRow.state == READY,
+        )
+        if unit is not None:
+            query = query.where(UserTaskRow.unit_code == unit)
+        with self.system.db.reading() as session:
+            return list(session.scalars(query))
 
     def run(self) -> None:
         """Move, sweep and act until the end; then sweep once more at the end."""

@@ -64,6 +64,7 @@ class IntakePeople:
             day = today + timedelta(days=rng.randint(0, max(0, (t1_due - today).days)))
             day = min(sim.calendar.effective_due_date(day), max(t1_due, today))
         at = sim.time.on(day, rng, not_before=sim.now)
+        sim.expect(task.task_id, at)
         sim.schedule(at, f"classify {doc.number}", lambda: self._classify(task, intake))
 
     def _classify(self, task: NewTask, intake: Intake) -> None:

@@ -38,6 +38,8 @@ class Check:
 
 def check_all(run) -> list[Check]:
     """Every invariant over a finished run (engine.simulation.runner.Run)."""
+    from engine.simulation import obligations
+
     return [
         timers_fired_once(run),
         no_unplanned_errors(run),
@@ -47,6 +49,9 @@ def check_all(run) -> list[Check]:
         published_rounds_reproducible(run),
         assignments_as_left(run),
         new_version_for_new_instances(run),
+        obligations.tasks_left_ready(run),
+        obligations.escalations_after_silence(run),
+        obligations.regulation_report_matches_ledger(run),
     ]
 
 

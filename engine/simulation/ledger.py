@@ -30,6 +30,8 @@ class Entry:
     reported_on: date | None = None  # the completion date of a result awaiting VP
     completed_on: date | None = None
     confirmed_at: datetime | None = None
+    # What the lead unit sent VP (after its leader's approval where needed): (when, a result, which unit).
+    updates: list[tuple[datetime, bool, str]] = field(default_factory=list)
 
     def lead_at(self, end: datetime) -> str:
         """The lead unit in force at `end`."""
@@ -40,11 +42,24 @@ class Entry:
         return _in_force(self.dues, end)
 
 
+@dataclass
+class Submission:
+    """A unit's periodic report in one round: its T6 and when it reached VP (None: not yet)."""
+
+    unit: str
+    opened_at: datetime
+    due: date
+    submitted_at: datetime | None = None
+
+
 class Ledger:
-    """Every assignment the simulated VP classified, by assignment id."""
+    """Every assignment the simulated VP classified, by assignment id; the urgings VP sent and the
+    periodic reports units sent (for the P10 recount)."""
 
     def __init__(self) -> None:
         self.entries: dict[int, Entry] = {}
+        self.urgings: list[tuple[datetime, str, str, int | None]] = []  # (when, unit, kind, assignment)
+        self.submissions: dict[tuple[int, str], Submission] = {}  # by (round instance, unit)
 
     def created(
         self, *, assignment_id: int, at: datetime, lead: str, due: date | None, calendar: WorkCalendar
@@ -69,6 +84,22 @@ class Ledger:
     def result_reported(self, assignment_id: int, *, completed_on: date) -> None:
         """The lead unit reported the result, completed on `completed_on`."""
         self.entries[assignment_id].reported_on = completed_on
+
+    def updated(self, assignment_id: int, *, at: datetime, result: bool, unit: str) -> None:
+        """The lead unit `unit`'s update (a result when `result`) reached VP at `at`."""
+        self.entries[assignment_id].updates.append((at, result, unit))
+
+    def urged(self, *, at: datetime, unit: str, kind: str, assignment_id: int | None = None) -> None:
+        """VP sent `unit` an urging of `kind` (urging_letter, direction_request) at `at`."""
+        self.urgings.append((at, unit, kind, assignment_id))
+
+    def report_due(self, key: tuple[int, str], *, opened_at: datetime, due: date) -> None:
+        """A round asked the unit for its periodic report by `due` (T6)."""
+        self.submissions.setdefault(key, Submission(key[1], opened_at, due))
+
+    def report_sent(self, key: tuple[int, str], *, at: datetime) -> None:
+        """The unit's periodic report reached VP at `at`."""
+        self.submissions[key].submitted_at = at
 
     def sent_back(self, assignment_id: int) -> None:
         """VP sent the reported result back: nothing awaits confirmation."""
@@ -104,10 +135,16 @@ class Ledger:
         ]
 
     def classified(
-        self, *, as_of: date, calendar: WorkCalendar, window_from: date | None = None
+        self,
+        *,
+        as_of: date,
+        calendar: WorkCalendar,
+        window_from: date | None = None,
+        cut: datetime | None = None,
     ) -> dict[int, tuple[str, str, date | None, bool]]:
-        """Each assignment in the period as of `as_of`: (lead unit, bucket, due date, done), by id."""
-        end = calendar.end_of_day(as_of)
+        """Each assignment in the period as of `as_of`: (lead unit, bucket, due date, done), by id; only
+        what happened by `cut` when given (a figure frozen during the day)."""
+        end = cut or calendar.end_of_day(as_of)
         start = calendar.end_of_day(window_from - timedelta(days=1)) if window_from else None
         found = {}
         for entry in self.entries.values():

@@ -28,16 +28,6 @@ Data = dict | Callable[[], dict]
 
 
 @dataclass
-class InspectionPlan:
-    """The plan of an inspection as VP drew it up, and when the Chairman decided."""
-
-    unit: str
-    planned_from: date
-    planned_to: date
-    decided_on: date | None = None
-
-
-@dataclass
 class Deployment:
     """The analyst's new version of the assignment diagram."""
 
@@ -52,7 +42,10 @@ class OccasionalPeople:
 
     sim: Driver
     rates: Rates
-    inspections: dict[int, InspectionPlan] = field(default_factory=dict)  # by instance id
+    returned_reports: set[tuple[int, str]] = field(default_factory=set)  # (round, unit) sent back
+    feedbacks: dict[int, tuple[str, int | None]] = field(default_factory=dict)  # instance: sở, assignment
+    on_paper: int = 0  # feedbacks VP registered from a letter, a call or an e-mail
+    correction_requests: int = 0
     deployment: Deployment | None = None
     day_off: tuple[datetime, date] | None = None  # when, which day
     moved_by_calendar: list[int] = field(default_factory=list)  # assignments, by the ledger
@@ -63,22 +56,21 @@ class OccasionalPeople:
         """Which method answers which user task (process id, element id)."""
         return {
             ("periodic_report", "submit_report"): self.submit_report,
+            ("periodic_report", "approve_report"): self.approve_periodic,
             ("periodic_report", "consolidate"): self.consolidate,
             ("periodic_report", "publish"): self.publish,
             ("secret_report_reminder", "confirm_sent"): self.confirm_sent,
-            ("inspection", "decide"): self.decide,
-            ("inspection", "fieldwork"): self.fieldwork,
-            ("inspection", "report"): self.inspection_report,
-            ("inspection", "dossier"): self.dossier,
             ("local_feedback", "handle_feedback"): self.handle_feedback,
             ("local_feedback", "give_direction"): self.feedback_direction,
+            ("data_correction_request", "review_request"): self.review_request,
         }
 
     def one_off(self, event: OneOff) -> None:
-        """Do the year's event `event` (an inspection plan, a feedback, the correction, the deploy)."""
+        """Do the year's event `event` (a feedback, a correction request, the calendar correction, the
+        deploy)."""
         {
-            "inspection": self.plan_inspection,
             "feedback": self.send_feedback,
+            "correction_request": self.request_correction,
             "calendar": self.declare_day_off,
             "deploy": self.deploy_new_version,
         }[event.kind](event)
@@ -87,10 +79,49 @@ class OccasionalPeople:
 
     def submit_report(self, task: NewTask) -> None:
         """A unit sends its periodic report by T6, late, or not at all (Đ22.1)."""
-        row = self._row(task)
+        row, sim = self._row(task), self.sim
+        key = (task.instance_id, row.unit_code)
+        due = sim.time.local_date(row.due_at - timedelta(seconds=1))
+        sim.ledger.report_due(key, opened_at=task.at, due=due)
         data = {"situation": "Đơn vị đã triển khai đầy đủ các nhiệm vụ được giao trong kỳ."}
+
+        def done() -> None:  # Đ8.1.c: a sở's report written by its staff reaches VP once approved
+            if not sim.ready_tasks("periodic_report", "approve_report", task.instance_id, row.unit_code):
+                sim.ledger.report_sent(key, at=sim.now)
+
+        if key in self.returned_reports:  # the unit leader sent it back: corrected the next working day
+            self.returned_reports.discard(key)
+            rng = sim.rng("resubmit", *key)
+            self._at(task, sim.time.after(sim.now, 1, rng), self._of(row.unit_code, rng), data, done)
+            return
         self._by_deadline(
-            task, row, "report", self.rates.periodic_report_late, self.rates.periodic_report_missing, data
+            task,
+            row,
+            "report",
+            self.rates.periodic_report_late,
+            self.rates.periodic_report_missing,
+            data,
+            done,
+        )
+
+    def approve_periodic(self, task: NewTask) -> None:
+        """The unit leader approves the periodic report (now and then returns it once) (Đ8.1.c)."""
+        row, sim = self._row(task), self.sim
+        key = (task.instance_id, row.unit_code)
+        rng = sim.rng("approve periodic", *key)
+        leader = sim.province.with_role("unit_leader", row.unit_code)[0]
+        if key not in self.returned_reports and rng.random() < self.rates.report_returned_by_leader:
+            self.returned_reports.add(key)
+            data = {"approval_decision": "return", "approval_remarks": "Bổ sung số liệu phụ lục."}
+            self._at(task, sim.time.after(sim.now, 0, rng), leader, data)
+            return
+        data = {"approval_decision": "approve", "approval_remarks": None}
+        self._at(
+            task,
+            sim.time.after(sim.now, 0, rng),
+            leader,
+            data,
+            lambda: sim.ledger.report_sent(key, at=sim.now),
         )
 
     def confirm_sent(self, task: NewTask) -> None:
@@ -121,93 +152,6 @@ class OccasionalPeople:
             task, 1, self._one("vp_leadership", task), {"approved": True, "note": "Đồng ý công khai."}
         )
 
-    # --- P8 --------------------------------------------------------------------------------------------
-
-    def plan_inspection(self, event: OneOff) -> None:
-        """VP draws up an inspection plan for a unit and starts P8 (Đ12.1.a)."""
-        sim = self.sim
-        rng = sim.rng("inspection", event.key)
-        unit = rng.choice(sim.province.reporting)
-        today = sim.time.local_date(sim.now)
-        planned_from = sim.calendar.add_working_days(today, 8)
-        planned_to = sim.calendar.add_working_days(planned_from, 3)
-        form = {
-            "title": f"Kiểm tra việc thực hiện nhiệm vụ UBND tỉnh giao năm {today.year}, đợt {event.key + 1}",
-            "inspected_unit": unit,
-            "inspection_form": rng.choice(["regular", "ad_hoc"]),
-            "planned_from": planned_from.isoformat(),
-            "planned_to": planned_to.isoformat(),
-            "purpose": "Đánh giá việc triển khai, cập nhật các nhiệm vụ UBND tỉnh giao.",
-            "plan_contents": "Các nội dung tại Điều 13 Quy chế 35/2015/QĐ-UBND.",
-        }
-        instance = self._start("inspection", form, rng.choice(sim.province.with_role("vp_specialist")))
-        self.inspections[instance] = InspectionPlan(unit, planned_from, planned_to)
-
-    def decide(self, task: NewTask) -> None:
-        """The Chairman decides the inspection (contents a-đ, Đ15) or declines it."""
-        sim, plan = self.sim, self.inspections[task.instance_id]
-        rng = sim.rng("decide", task.instance_id)
-        declined = rng.random() < self.rates.inspection_declined
-
-        def data() -> dict:
-            today = sim.time.local_date(sim.now)
-            plan.decided_on = today
-            if declined:
-                return {"outcome": "decline", "decline_reason": "Đơn vị đã được kiểm tra trong năm."}
-            return {
-                "outcome": "inspect",
-                "decision_number": f"{task.instance_id}/QĐ-UBND",
-                "decision_date": today.isoformat(),
-                "legal_basis": "Quy chế 35/2015/QĐ-UBND; kế hoạch kiểm tra năm.",
-                "scope": f"{sim.province.name_of(plan.unit)}; các nhiệm vụ UBND tỉnh giao.",
-                "inspection_contents": "Các nội dung tại Điều 13.",
-                "inspection_duration": "04 ngày làm việc",
-                "team_composition": "Lãnh đạo Văn phòng UBND tỉnh làm Trưởng đoàn; 02 chuyên viên.",
-            }
-
-        self._later(task, rng.randint(1, 3), self._one("province_leadership", task), data)
-
-    def fieldwork(self, task: NewTask) -> None:
-        """The team works from the planned start to the planned end, then records it (Đ16)."""
-        sim, plan = self.sim, self.inspections[task.instance_id]
-        decided = plan.decided_on or sim.time.local_date(sim.now)
-        end = max(plan.planned_to, sim.calendar.add_working_days(decided, 2))
-        at = sim.time.on(end, sim.rng("fieldwork", task.instance_id), not_before=sim.now)
-
-        def data() -> dict:
-            return {
-                "team_leader": "Lãnh đạo Văn phòng UBND tỉnh (Trưởng đoàn)",
-                "team_members": ["Chuyên viên Phòng Tổng hợp", "Chuyên viên Phòng Kinh tế"],
-                "start_date": max(plan.planned_from, decided).isoformat(),
-                "end_date": min(end, sim.time.local_date(sim.now)).isoformat(),
-                "minutes_summary": "Đơn vị đã báo cáo đầy đủ; một số nhiệm vụ còn chậm.",
-            }
-
-        self._at(task, at, self._one("vp_specialist", task), data)
-
-    def inspection_report(self, task: NewTask) -> None:
-        """The team reports within T4 (Đ17), sometimes after it."""
-        row = self._row(task)
-        sim = self.sim
-        rng = sim.rng("inspection report", task.instance_id)
-        due = sim.time.local_date(row.due_at - timedelta(seconds=1))
-        if rng.random() < self.rates.inspection_report_late:  # past T4: the boundary timer reports it
-            at = sim.time.on(sim.calendar.add_working_days(due, rng.randint(1, 3)), rng, not_before=sim.now)
-        else:
-            at = sim.time.before(due, rng.randint(0, 5), rng, not_before=sim.now)
-        data = {
-            "assessment": "Đơn vị triển khai đầy đủ; việc cập nhật trên Hệ thống còn chậm.",
-            "conclusion": "Phần lớn nhiệm vụ hoàn thành đúng hạn.",
-            "recommendations": "Đề nghị đơn vị khẩn trương hoàn thành các nhiệm vụ quá hạn.",
-        }
-        self._at(task, at, self._one("vp_specialist", task), data)
-
-    def dossier(self, task: NewTask) -> None:
-        """VP files the eight items of the dossier (Đ18)."""
-        items = "team_decision assignment_documents urging_documents implementation_reports inspection_plan"
-        items += " minutes_and_records result_report other_documents"
-        self._later(task, 2, self._one("vp_specialist", task), dict.fromkeys(items.split(), True))
-
     # --- P6 --------------------------------------------------------------------------------------------
 
     def send_feedback(self, event: OneOff) -> None:
@@ -231,7 +175,41 @@ class OccasionalPeople:
             "assignment_id": assignment_id,
             "content": f"{sim.province.name_of(about)} chậm triển khai nhiệm vụ liên quan đến địa phương.",
         }
-        self._start("local_feedback", data, sender)
+        if rng.random() < self.rates.feedback_on_paper:  # the commune wrote: VP registers it
+            received = today - timedelta(days=rng.randint(1, 4))
+            data |= {
+                "from_unit": sender.unit_code,
+                "channel": "van_ban",
+                "received_on": received.isoformat(),
+                "letter_number": f"{event.key + 1}/UBND",
+            }
+            sender = rng.choice(sim.province.with_role("vp_specialist"))
+            self.on_paper += 1
+        instance = self._start("local_feedback", data, sender)
+        self.feedbacks[instance] = (about, assignment_id)
+
+    def request_correction(self, event: OneOff) -> None:
+        """A lead unit asks VP to correct a task's data it finds wrong (the task's content)."""
+        sim = self.sim
+        rng = sim.rng("correction request", event.key)
+        open_ = sorted(e.assignment_id for e in sim.ledger.entries.values() if e.confirmed_at is None)
+        if not open_:
+            return
+        entry = sim.ledger.entries[rng.choice(open_)]
+        data = {
+            "assignment_id": entry.assignment_id,
+            "wrong_fields": ["dd"],
+            "proposed": "Nội dung nhiệm vụ theo đúng văn bản giao.",
+            "reason": "Sai sót khi nhập nội dung nhiệm vụ.",
+        }
+        lead = entry.leads[-1][1]
+        self._start("data_correction_request", data, sim.province.with_role("unit_staff", lead)[0])
+        self.correction_requests += 1
+
+    def review_request(self, task: NewTask) -> None:
+        """VP explains why the data stands (the tracked data the ledger witnesses stays as it is)."""
+        data = {"decision": "kept", "explanation": "Nội dung đã khớp với văn bản giao nhiệm vụ."}
+        self._later(task, 2, self._one("vp_specialist", task), data)
 
     def handle_feedback(self, task: NewTask) -> None:
         """VP urges the sở or asks the Chairman, within T5 or after it (Đ19.5)."""
@@ -254,7 +232,13 @@ class OccasionalPeople:
                 "letter_number": f"{task.instance_id}/VP-TH",
                 "letter_content": "Đề nghị sở, ngành khẩn trương thực hiện nhiệm vụ địa phương đã phản hồi.",
             }
-        self._at(task, at, self._one("vp_specialist", task), data)
+        about, assignment_id = self.feedbacks.get(task.instance_id, (None, None))
+
+        def done() -> None:
+            if about is not None:
+                sim.ledger.urged(at=sim.now, unit=about, kind=data["action"], assignment_id=assignment_id)
+
+        self._at(task, at, self._one("vp_specialist", task), data, done)
 
     def feedback_direction(self, task: NewTask) -> None:
         """The Chairman's direction on the feedback (Đ19.5)."""
@@ -326,13 +310,14 @@ class OccasionalPeople:
     # --- helpers -----------------------------------------------------------------------------------------
 
     def _by_deadline(
-        self, task: NewTask, row: UserTaskRow, what: str, late: float, missing: float, data: Data
+        self, task: NewTask, row: UserTaskRow, what: str, late: float, missing: float, data: Data, done=None
     ) -> None:
         """A unit acts before the task's due date, or late (the next working day), or never."""
         sim = self.sim
         rng = sim.rng(what, task.instance_id, row.unit_code)
         draw = rng.random()
         if draw < missing:
+            sim.leave(task.task_id, f"the unit does not send its {what} (scenario)")
             return
         due = sim.time.local_date(row.due_at - timedelta(seconds=1))
         if draw < missing + late:
@@ -340,8 +325,11 @@ class OccasionalPeople:
             at = min(at, sim.time.end_of_working_day(sim.calendar.add_working_days(due, 1)))
         else:
             at = sim.time.before(due, rng.randint(0, 8), rng, not_before=sim.now)
+        self._at(task, at, self._of(row.unit_code, rng), data, done)
+
+    def _of(self, unit: str, rng) -> Person:
         role = "unit_staff" if rng.random() < 0.7 else "unit_leader"
-        self._at(task, at, sim.province.with_role(role, row.unit_code)[0], data)
+        return self.sim.province.with_role(role, unit)[0]
 
     def _start(self, process_id: str, data: dict, person: Person) -> int:
         instance = self.sim.call(
@@ -363,12 +351,16 @@ class OccasionalPeople:
         rng = self.sim.rng("at", task.key)
         self._at(task, self.sim.time.after(self.sim.now, rng.randint(0, working_days), rng), person, data)
 
-    def _at(self, task: NewTask, at: datetime, person: Person, data: Data) -> None:
+    def _at(self, task: NewTask, at: datetime, person: Person, data: Data, done=None) -> None:
         sim = self.sim
+        sim.expect(task.task_id, at)
         label = f"{task.process_id}:{task.bpmn_id} of instance {task.instance_id}"
-        sim.schedule(
-            at, label, lambda: sim.complete(task.task_id, person, data() if callable(data) else data)
-        )
+
+        def act() -> None:
+            if sim.complete(task.task_id, person, data() if callable(data) else data) and done is not None:
+                done()
+
+        sim.schedule(at, label, act)
 
     def _one(self, role: str, task: NewTask) -> Person:
         return self.sim.rng("who", task.key).choice(self.sim.province.with_role(role))

@@ -31,17 +31,22 @@ class Rates:
     # the rest: no result by the end of the run
     backdated_result: float = 0.2  # completed_on a few days before the report
     sent_back: float = 0.1  # VP sends the reported result back (Đ8.2)
+    report_returned_by_leader: float = 0.1  # the unit leader returns a report to the staff (Đ8.1.c)
     progress_updates: float = 1.2  # mean number of progress updates per task
     periodic_report_late: float = 0.1  # a unit reports after T6 (before the receipt closes)
     periodic_report_missing: float = 0.04  # a unit never reports in a round
     secret_report_late: float = 0.1
     secret_report_missing: float = 0.04
     inspections_per_year: float = 4.0
-    inspection_declined: float = 0.2  # the Chairman decides not to inspect
+    inspection_declined: float = 0.2  # the Chairman (or the unit leader) decides not to inspect
+    inspection_by_units: float = 0.4  # of inspections: by a sở or a commune of its own (Đ12.2, Đ12.3)
+    inspection_plan_sent_back: float = 0.2  # the Chánh Văn phòng returns VP's plan once
     inspection_report_late: float = 0.25  # the report comes after T4 (Đ17)
     feedbacks_per_year: float = 12.0  # local feedback about a late sở (Đ21.3)
     feedback_direction_request: float = 0.4  # VP asks the Chairman instead of urging (Đ19.5)
     feedback_handled_late: float = 0.15  # VP answers after T5
+    feedback_on_paper: float = 0.3  # VP registers feedback a commune sent on paper, with its receipt date
+    correction_requests_per_year: float = 4.0  # a lead unit asks VP to correct a task's data
 
     @classmethod
     def with_changes(cls, changes: dict[str, str]) -> Rates:

@@ -116,8 +116,8 @@ class Province:
 
 def generate(units: int, rng: random.Random) -> Province:
     """VP plus about 40% sở, ban, ngành and 60% communes and wards; a leader and a staff member each,
-    VP specialists (one per 15 units), two VP leaders, the Chairman and a Vice-Chairman, an analyst
-    and an administrator."""
+    VP specialists (one per 15 units), two VP leaders (one the Chánh Văn phòng), the Chairman and a
+    Vice-Chairman, an analyst and an administrator."""
     others = units - 1
     departments = min(len(DEPARTMENTS), max(2, round(others * 0.4)))
     communes = others - departments
@@ -137,9 +137,9 @@ def generate(units: int, rng: random.Random) -> Province:
 
     for i in range(max(2, units // 15)):
         add(f"cv{i + 1}", ("vp_specialist",), VP_CODE)
-    add("ldvp1", ("vp_leadership",), VP_CODE)
+    add("ldvp1", ("vp_leadership", "vp_chief"), VP_CODE)  # Chánh Văn phòng
     add("ldvp2", ("vp_leadership",), VP_CODE)
-    add("chutich", ("province_leadership",), VP_CODE)
+    add("chutich", ("province_leadership", "chairman"), VP_CODE)
     add("phochutich", ("province_leadership",), VP_CODE)
     add("nghiepvu", ("analyst",), VP_CODE)
     add("quantri", ("admin",), VP_CODE)

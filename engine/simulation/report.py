@@ -7,12 +7,13 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from engine.assignments.models import Urging
+from engine.assignments.models import Escalation, Urging
 from engine.feedback.models import LocalFeedback
 from engine.inspections.models import Inspection
 from engine.instances.models import InstanceEvent, ProcessInstance
 from engine.notifications.models import Notification
 from engine.reports.models import ReportRound
+from engine.reports.regulation_report import RegulationReport
 from engine.simulation.invariants import SHOWN
 
 # Event kinds that are one executed BPMN step (what "steps" counts).
@@ -80,7 +81,7 @@ def render(run) -> list[str]:
 
 
 def _simulated(run) -> list[str]:
-    m, occasional = run.driver.metrics, run.people.occasional
+    m, occasional, people = run.driver.metrics, run.people.occasional, run.people
     with run.system.db.reading() as session:
         statuses = dict(
             session.execute(
@@ -95,6 +96,15 @@ def _simulated(run) -> list[str]:
             session.execute(select(Inspection.status, func.count()).group_by(Inspection.status)).all()
         )
         feedbacks = session.scalar(select(func.count(LocalFeedback.id)))
+        escalations = session.scalar(select(func.count(Escalation.id)))
+        directed = session.scalar(
+            select(func.count(Escalation.id)).where(Escalation.directed_at.is_not(None))
+        )
+        regulation = dict(
+            session.execute(
+                select(RegulationReport.year, RegulationReport.status).order_by(RegulationReport.year)
+            ).all()
+        )
         notifications = dict(
             session.execute(select(Notification.kind, func.count()).group_by(Notification.kind)).all()
         )
@@ -108,8 +118,12 @@ def _simulated(run) -> list[str]:
         _row("đôn đốc (urgings)", _pairs(urgings)),
         _row("notifications", f"{sum(notifications.values())}: {_pairs(notifications)}"),
         _row("report rounds", _pairs(rounds)),
-        _row("inspections", _pairs(inspections)),
-        _row("local feedbacks", feedbacks),
+        _row("inspections", f"{_pairs(inspections)}; started by level: {_pairs(people.inspections.levels)}"),
+        _row("local feedbacks", f"{feedbacks} ({occasional.on_paper} registered by VP from paper)"),
+        _row("data correction requests", occasional.correction_requests),
+        _row("escalations to the Chairman", f"{escalations} proposed, {directed} directed"),
+        _row("reports returned by unit leaders", people.leadership.leader_returns),
+        _row("P10 reports", _pairs(regulation)),
     ]
     if occasional.day_off:
         at, day = occasional.day_off

@@ -21,8 +21,10 @@ from engine.errors import ConflictError
 from engine.simulation import province as province_module
 from engine.simulation.behaviour import AssignmentPeople
 from engine.simulation.driver import Driver, NewTask
+from engine.simulation.inspections import InspectionPeople
 from engine.simulation.intake import IntakePeople
 from engine.simulation.invariants import Check, check_all
+from engine.simulation.leadership import LeadershipPeople
 from engine.simulation.ledger import Ledger
 from engine.simulation.occasions import OccasionalPeople
 from engine.simulation.options import Options
@@ -41,6 +43,8 @@ class People:
     intake: IntakePeople
     assignment: AssignmentPeople
     occasional: OccasionalPeople
+    leadership: LeadershipPeople
+    inspections: InspectionPeople
     unhandled: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -48,6 +52,8 @@ class People:
             **self.intake.handlers(),
             **self.assignment.handlers(),
             **self.occasional.handlers(),
+            **self.leadership.handlers(),
+            **self.inspections.handlers(),
         }
 
     def on_task(self, task: NewTask) -> None:
@@ -164,12 +170,20 @@ def _prepare(system: System, options: Options, frozen, start: datetime, end: dat
         progress=progress,
     )
     scenario = draw(options, province, driver.time, start, end)
-    assignments = AssignmentPeople(driver, options.rates)
-    people = People(IntakePeople(driver, assignments), assignments, OccasionalPeople(driver, options.rates))
+    rates = options.rates
+    assignments = AssignmentPeople(driver, rates)
+    people = People(
+        IntakePeople(driver, assignments),
+        assignments,
+        OccasionalPeople(driver, rates),
+        LeadershipPeople(driver, rates, assignments),
+        InspectionPeople(driver, rates),
+    )
     driver.on_task = people.on_task
     for document in scenario.documents:
         register = partial(people.intake.register, document)
         driver.schedule(document.registered_at, f"register {document.number}", register)
     for event in scenario.one_offs:
-        driver.schedule(event.at, f"{event.kind} {event.key}", partial(people.occasional.one_off, event))
+        act = people.inspections.plan if event.kind == "inspection" else people.occasional.one_off
+        driver.schedule(event.at, f"{event.kind} {event.key}", partial(act, event))
     return Run(system.settings, options, system, province, scenario, driver, people, start, end, checkpoints)

@@ -98,7 +98,8 @@ class DocumentPlan:
 
 @dataclass(frozen=True)
 class OneOff:
-    """An event that happens once at `at`: kind is inspection, feedback, calendar or deploy."""
+    """An event that happens once at `at`: kind is inspection, feedback, correction_request, calendar or
+    deploy."""
 
     at: datetime
     kind: str
@@ -150,6 +151,7 @@ def draw(options: Options, province: Province, time: WorkingTime, start: datetim
     for kind, per_year in (
         ("inspection", rates.inspections_per_year),
         ("feedback", rates.feedbacks_per_year),
+        ("correction_request", rates.correction_requests_per_year),
     ):
         for key in range(_count(rng, per_year * years)):
             # Inspections and feedbacks look back at work under way: not in the first weeks.

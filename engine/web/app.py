@@ -10,11 +10,14 @@ from engine.auth.user_views import bp as users_bp
 from engine.auth.views import bp as auth_bp
 from engine.config import Settings, load_settings
 from engine.definitions.views import bp as definitions_bp
+from engine.directory.leader_views import bp as leaders_bp
 from engine.directory.views import bp as directory_bp
 from engine.documents.views import bp as documents_bp
 from engine.files.views import bp as files_bp
+from engine.inspections.views import bp as inspections_bp
 from engine.instances.views import bp as instances_bp
 from engine.notifications.views import bp as notifications_bp
+from engine.reports.regulation_views import bp as regulation_reports_bp
 from engine.reports.views import bp as reports_bp
 from engine.system import System, build
 from engine.usertasks.views import bp as usertasks_bp
@@ -53,8 +56,11 @@ def create_app(settings: Settings | None = None, *, system: System | None = None
         directory_bp,
         documents_bp,
         files_bp,
+        inspections_bp,
         instances_bp,
+        leaders_bp,
         notifications_bp,
+        regulation_reports_bp,
         reports_bp,
         usertasks_bp,
         users_bp,

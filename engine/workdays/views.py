@@ -385,7 +385,7 @@ def add():
 
 @bp.get("/due")
 @operation(
-    summary="Hạn hiệu lực của một thời hạn theo ngày (ngày nghỉ thì lùi sang ngày làm việc kế tiếp)",
+    summary="Ngày hết hạn của một thời hạn theo ngày (trùng ngày nghỉ thì là ngày làm việc tiếp theo)",
     tag="calendar",
     query={"date": {"type": "string", "format": "date"}},
     response={"type": "object", "properties": {"date": {"type": "string"}, "result": {"type": "string"}}},

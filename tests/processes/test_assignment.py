@@ -1,5 +1,8 @@
 """P2 review, P3 updates, P5 urging and P7 difficulties of one assignment, through the service layer,
-with the injected clock. Deadlines are checked against DOMAIN.md §6."""
+with the injected clock. Deadlines are checked against DOMAIN.md §6.
+
+Here the units' leaders do not approve their reports (the path of a unit type without `leader_approval`);
+tests/processes/test_assignment_escalation.py covers the approval, VP's advice and the escalation."""
 
 from __future__ import annotations
 
@@ -21,6 +24,7 @@ from engine.assignments.models import (
     Urging,
 )
 from engine.calendar import WorkCalendar
+from engine.directory.models import UnitType
 from engine.documents import service as tracking
 from engine.errors import PermissionDeniedError, ValidationError
 from engine.instances import service as instances
@@ -134,6 +138,27 @@ def status(system, assignment_id: int) -> str:
     with system.db.reading() as session:
         instance_id = session.get(Assignment, assignment_id).instance_id
         return instances.get_or_raise(session=session, instance_id=instance_id).status
+
+
+@pytest.fixture(autouse=True)
+def without_leader_approval(system, directory):
+    """The sở of these tests send their reports to VP without their leader's approval (Đ8.1.c off)."""
+    set_leader_approval(system, "Sở, ban, ngành", False)
+
+
+def set_leader_approval(system, unit_type: str, on: bool) -> None:
+    with system.db.transaction() as session:
+        row = session.get(UnitType, unit_type) or UnitType(name=unit_type, sends_reports=True)
+        row.local_government, row.leader_approval = bool(row.local_government), on
+        session.add(row)
+
+
+def advise(system, directory, proposal: str = "extend", **fields) -> None:
+    """VP's advisory step on a difficulty (Đ9.1.b), before the leadership directs."""
+    data = {"advice": "Lý do chính đáng", "proposal": proposal, **fields}
+    if proposal == "extend":
+        data.setdefault("advised_due_date", "2025-06-30")
+    act(system, directory["cv"], "advise_difficulty", data)
 
 
 # --- P2: review, return, correct, transfer ----------------------------------------------------------------
@@ -444,7 +469,8 @@ def test_missed_due_date_reminds_at_its_end_then_urges_after_t2(system, director
         ("125/VP-TH", "Đề nghị Sở Tài chính cập nhật", "cv")
     ]
     assert any("125/VP-TH" in n.message for n in notes_to(system, "SO_TC") if n.kind == "urging_letter")
-    assert timers(system, a_id) == {}  # nothing more to wait for but a change of the assignment
+    # Đ19.3: 5 working days from Tuesday 29/04/2025, past 30/04-02/05 (off), for the unit to answer.
+    assert timers(system, a_id) == {"escalation_wait": eod(date(2025, 5, 9))}
 
     act(
         system,
@@ -554,6 +580,8 @@ def test_an_extension_moves_the_deadline_timers(system, directory, clock):
     [update] = get(system, StatusUpdate, assignment_id=a_id)
     assert update.difficulties == "Thiếu kinh phí"
     assert len(tasks_of(system, directory["sotc"], "update")) == 1  # the unit is not blocked meanwhile
+    assert tasks_of(system, directory["ct"], "give_direction") == []  # VP advises first (Đ9.1.b)
+    advise(system, directory, advised_due_date="2026-02-17")
     [direction] = tasks_of(system, directory["ct"], "give_direction")
     assert direction.name == "Cho ý kiến chỉ đạo" and "Thiếu kinh phí" in direction.instructions
     assert tasks_of(system, directory["cv"], "give_direction") == []
@@ -602,8 +630,9 @@ def test_an_extension_after_the_urging_restarts_the_watch(system, directory, clo
     sweep(system, clock, after(date(2025, 4, 24)))
     sweep(system, clock, after(T2))
     act(system, directory["cv"], "send_urging", {"number": "130/VP-TH", "content": "Đôn đốc"})
-    assert timers(system, a_id) == {}
+    assert set(timers(system, a_id)) == {"escalation_wait"}
     report_difficulty(system, directory, clock, proposed=None)
+    advise(system, directory)
     act(
         system,
         directory["ct"],
@@ -617,6 +646,7 @@ def test_keeping_the_deadline_changes_no_timer(system, directory, clock):
     [a_id] = classify(system, directory, item("Nhiệm vụ", "SO_TC", DUE))
     accept(system, directory)
     report_difficulty(system, directory, clock)
+    advise(system, directory, "keep")
     act(
         system,
         directory["ct"],
@@ -638,6 +668,7 @@ def test_an_adjustment_changes_the_content(system, directory, clock):
     [a_id] = classify(system, directory, item("Nhiệm vụ cũ", "SO_TC", DUE))
     accept(system, directory)
     report_difficulty(system, directory, clock)
+    advise(system, directory, "adjust")
     act(
         system,
         directory["ct"],

@@ -315,3 +315,123 @@ def test_only_vp_specialists_may_ask_for_a_correction(system, directory, assignm
             user=directory["cv"],
         )
     assert correction_row(system).requested_by == "cv"
+
+
+# --- the lead unit flags wrong data itself (Đ8.1.b): data_correction_request -----------------------------
+
+FLAG = {
+    "wrong_fields": ["e"],
+    "proposed": "Thời hạn 27/02/2026 theo văn bản đính chính.",
+    "reason": "Văn bản đính chính số 20/KH-UBND đã lùi thời hạn.",
+}
+
+
+def flag(system, principal, assignment_id, **form) -> int:
+    """Start the unit's request as its start form would."""
+    with system.db.transaction() as session:
+        instance = starting.start_on_demand(
+            session=session,
+            engine=system.engine,
+            process_id="data_correction_request",
+            data={"assignment_id": assignment_id, **FLAG, **form},
+            user=principal,
+        )
+        return instance.id
+
+
+def test_the_lead_unit_flags_wrong_data_and_vp_explains_why_it_stands(
+    system, directory, clock, assignment_id
+):
+    clock.move_to(REQUESTED_BEFORE_TET)
+    instance_id = flag(system, directory["sotc"], assignment_id)
+    row = correction_row(system)
+    assert (row.requested_by_unit, row.unit_code, row.wrong_fields, row.proposed, row.problem) == (
+        "SO_TC",
+        "SO_TC",
+        ["e"],
+        FLAG["proposed"],
+        FLAG["reason"],
+    )
+    [task] = inbox(system, directory["cv"])
+    assert (task.bpmn_id, task.name) == ("review_request", "Xem xét đề nghị điều chỉnh thông tin của đơn vị")
+    assert f"/assignments/{assignment_id}/correct" in task.instructions and "e) Thời hạn" in task.instructions
+    assert inbox(system, directory["sotc"]) == []
+    with pytest.raises(ValidationError) as refused:  # keeping the data needs a reason
+        complete_task(system, task.id, directory["cv"], {"decision": "kept"})
+    assert "explanation" in refused.value.fields
+    clock.move_to(datetime(2026, 2, 24, 2, 0, tzinfo=UTC))  # after Tết
+    why = "Văn bản đính chính chưa được ban hành; thời hạn giữ nguyên 30/01/2026."
+    complete_task(system, task.id, directory["cv"], {"decision": "kept", "explanation": why})
+    row = correction_row(system)
+    assert (row.status, row.explanation, row.corrected_by) == ("kept", why, "cv")
+    with system.db.reading() as session:
+        [note] = notifications.for_user(session=session, user=directory["sotc"])
+    assert note.kind == "data_correction_outcome" and why in note.message
+    assert status(system, instance_id) == "completed"
+
+
+def test_vp_says_corrected_only_once_the_assignment_was_corrected_after_the_request(
+    system, directory, clock, assignment_id
+):
+    from engine.assignments.models import AssignmentCorrection
+
+    clock.move_to(REQUESTED_BEFORE_TET)
+    instance_id = flag(system, directory["ldsotc"], assignment_id)
+    [task] = inbox(system, directory["cv"])
+    with system.db.transaction() as session:  # a correction made before the request does not count
+        session.add(
+            AssignmentCorrection(
+                assignment_id=assignment_id,
+                reason="Nhập nhầm",
+                summary="Nội dung: cũ → mới",
+                changes={},
+                corrected_by="cv",
+                corrected_at=REQUESTED_BEFORE_TET - timedelta(days=1),
+            )
+        )
+    with pytest.raises(ValidationError) as refused:
+        complete_task(system, task.id, directory["cv"], {"decision": "corrected"})
+    assert "decision" in refused.value.fields
+    assert correction_row(system).status == "requested"
+    assert [t.id for t in inbox(system, directory["cv"])] == [task.id]
+    corrected_at = datetime(2026, 2, 23, 3, 0, tzinfo=UTC)
+    with system.db.transaction() as session:
+        session.add(
+            AssignmentCorrection(
+                assignment_id=assignment_id,
+                reason="Theo đề nghị của Sở Tài chính",
+                summary="Thời hạn: 30/01/2026 → 27/02/2026",
+                changes={},
+                corrected_by="cv",
+                corrected_at=corrected_at,
+            )
+        )
+    clock.move_to(corrected_at + timedelta(hours=1))
+    complete_task(system, task.id, directory["cv"], {"decision": "corrected"})
+    row = correction_row(system)
+    assert (row.status, row.correction) == ("corrected", "Thời hạn: 30/01/2026 → 27/02/2026")
+    with system.db.reading() as session:
+        [note] = notifications.for_user(session=session, user=directory["ldsotc"])
+    assert "27/02/2026" in note.message
+    assert status(system, instance_id) == "completed"
+
+
+@pytest.mark.parametrize(
+    ("starter", "form", "field"),
+    [("soxd", {}, "assignment_id"), ("sotc", {"wrong_fields": ["z"]}, "wrong_fields/0")],
+    ids=["unit_not_leading", "unknown_field"],
+)
+def test_a_bad_request_is_refused_and_nothing_is_stored(
+    system, directory, assignment_id, starter, form, field
+):
+    with pytest.raises(ValidationError) as refused:
+        flag(system, directory[starter], assignment_id, **form)
+    assert field in refused.value.fields
+    with system.db.reading() as session:
+        for model in (DataCorrection, ProcessInstance):
+            assert session.scalar(select(func.count()).select_from(model)) == 0
+
+
+def test_vp_cannot_start_the_units_request(system, directory, assignment_id):
+    with pytest.raises(PermissionDeniedError):
+        flag(system, directory["cv"], assignment_id)

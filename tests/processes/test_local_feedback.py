@@ -49,6 +49,10 @@ def send_feedback(system, principal, **form) -> int:
         "about_unit": "SO_TC",
         "assignment_id": None,
         "content": "Sở Tài chính chưa giải ngân vốn hỗ trợ cho xã.",
+        "from_unit": None,
+        "channel": None,
+        "received_on": None,
+        "letter_number": None,
         **form,
         "starter": {
             "username": principal.username,
@@ -252,7 +256,7 @@ def test_bad_feedback_is_refused_naming_the_field_and_nothing_is_stored(
             assert session.scalar(select(func.count()).select_from(model)) == 0
 
 
-def test_only_unit_staff_and_leaders_may_send_feedback_through_the_start_form(system, directory):
+def test_unit_staff_and_vp_specialists_may_start_but_not_the_leadership(system, directory):
     form = {"about_unit": "SO_TC", "assignment_id": None, "content": "Sở Tài chính chưa giải ngân."}
     with system.db.transaction() as session:
         starting.start_on_demand(
@@ -268,7 +272,111 @@ def test_only_unit_staff_and_leaders_may_send_feedback_through_the_start_form(sy
             engine=system.engine,
             process_id="local_feedback",
             data=form,
-            user=directory["cv"],
+            user=directory["ldvp"],
         )
     row = feedback_row(system)
-    assert (row.from_unit, row.submitted_by) == ("XA_BX", "xabx")
+    assert (row.from_unit, row.submitted_by, row.channel, row.registered_by) == (
+        "XA_BX",
+        "xabx",
+        "he_thong",
+        None,
+    )
+
+
+# --- feedback VP received on paper, by phone or e-mail (Đ19.5, Đ21.3) ---------------------------------------
+
+# Wednesday 25/02/2026, 09:00 local: the paper letter arrived Thursday 12/02/2026, before Tết (16-20/02).
+REGISTERED_AFTER_TET = datetime(2026, 2, 25, 2, 0, tzinfo=UTC)
+PAPER = {
+    "from_unit": "XA_BX",
+    "channel": "van_ban",
+    "received_on": "2026-02-12",
+    "letter_number": "45/UBND-VP",
+}
+
+
+def test_vp_registers_paper_feedback_and_t5_counts_from_receipt_across_tet(system, directory, clock):
+    clock.move_to(REGISTERED_AFTER_TET)
+    instance_id = send_feedback(system, directory["cv"], **{**PAPER, "received_on": "2026-02-23"})
+    row = feedback_row(system)
+    assert (row.from_unit, row.channel, row.letter_number, row.received_on) == (
+        "XA_BX",
+        "van_ban",
+        "45/UBND-VP",
+        date(2026, 2, 23),
+    )
+    assert (row.registered_by, row.submitted_by, row.received_at) == ("cv", None, REGISTERED_AFTER_TET)
+    # 24, 25, 26, 27/02, 02/03/2026: five working days after the Monday it arrived, not after today.
+    assert row.response_due == date(2026, 3, 2)
+    [task] = inbox(system, directory["cv"])
+    assert task.due_at == datetime(2026, 3, 2, 17, 0, tzinfo=UTC)
+    assert "23/02/2026" in task.instructions and "văn bản số 45/UBND-VP" in task.instructions
+    assert "Nguyễn Thị Theo Dõi ghi nhận" in task.instructions
+    assert sweep(system, clock, REGISTERED_AFTER_TET + timedelta(minutes=1)).advanced == []
+    assert status(system, instance_id) == "running"
+
+
+def test_feedback_registered_after_its_t5_is_overdue_at_once_and_the_leadership_is_told(
+    system, directory, clock
+):
+    clock.move_to(REGISTERED_AFTER_TET)
+    instance_id = send_feedback(
+        system, directory["cv"], **{**PAPER, "channel": "dien_thoai", "letter_number": None}
+    )
+    row = feedback_row(system)
+    # Received Thursday 12/02/2026: 13/02, Tết 16-20/02, then 23, 24, 25, 26/02.
+    assert (row.channel, row.letter_number, row.response_due) == ("dien_thoai", None, date(2026, 2, 26))
+    [task] = inbox(system, directory["cv"])
+    assert task.due_at == datetime(2026, 2, 26, 17, 0, tzinfo=UTC)
+    assert sweep(system, clock, REGISTERED_AFTER_TET).advanced == []  # still within T5 this morning
+    late = datetime(2026, 2, 26, 17, 0, 1, tzinfo=UTC)
+    assert sweep(system, clock, late).advanced == [instance_id]
+    [note] = notes_for(system, directory["ldvp"])
+    assert (
+        note.kind == "local_feedback_overdue"
+        and "12/02/2026" in note.message
+        and "26/02/2026" in note.message
+    )
+    # An e-mail of Friday 20/02 (Tết) registered on 10/03: T5 ended 27/02, so the overdue path runs at once.
+    registered = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
+    clock.move_to(registered)
+    second = send_feedback(
+        system,
+        directory["cv"],
+        **{**PAPER, "channel": "thu_dien_tu", "received_on": "2026-02-20", "letter_number": None},
+    )
+    sweep(system, clock, registered + timedelta(seconds=1))
+    notes = notes_for(system, directory["ldvp"])
+    assert len(notes) == 2 and "27/02/2026" in notes[0].message and "20/02/2026" in notes[0].message
+    [overdue] = [t for t in inbox(system, directory["cv"]) if t.instance_id == second]
+    assert overdue.due_at == datetime(2026, 2, 27, 17, 0, tzinfo=UTC) < registered
+    assert status(system, second) == "running"  # the handling task stays open, overdue
+
+
+@pytest.mark.parametrize(
+    ("form", "starter", "field"),
+    [
+        ({**PAPER, "received_on": "2026-02-26"}, "cv", "received_on"),
+        ({**PAPER, "received_on": "2026-01-25"}, "cv", "received_on"),
+        ({**PAPER, "channel": "bo_cau"}, "cv", "channel"),
+        ({**PAPER, "channel": "he_thong"}, "cv", "channel"),
+        ({**PAPER, "from_unit": None}, "cv", "sender_unit"),
+        ({"channel": "dien_thoai", "received_on": "2026-02-24"}, "xabx", "channel"),
+    ],
+    ids=[
+        "future",
+        "more_than_30_days_back",
+        "unknown_channel",
+        "system_channel",
+        "no_sender",
+        "unit_registers",
+    ],
+)
+def test_bad_registration_is_refused_and_nothing_is_stored(system, directory, clock, form, starter, field):
+    clock.move_to(REGISTERED_AFTER_TET)
+    with pytest.raises(ValidationError) as refused:
+        send_feedback(system, directory[starter], **form)
+    assert field in refused.value.fields
+    with system.db.reading() as session:
+        for model in (LocalFeedback, ProcessInstance, Notification, Urging):
+            assert session.scalar(select(func.count()).select_from(model)) == 0

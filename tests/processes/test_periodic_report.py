@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from engine.assignments.models import DONE, IN_PROGRESS, Assignment
 from engine.definitions import scheduled
+from engine.directory import units
 from engine.directory.models import Unit
 from engine.errors import ValidationError
 from engine.instances import service as instances
@@ -21,6 +22,8 @@ from engine.usertasks import service as usertasks
 from engine.workdays import corrections
 from engine.workdays import service as workdays
 from tests.conftest import complete_task
+from tests.engine.files import samples
+from tests.engine.files.helpers import upload
 from tests.factories import add_assignment, add_document
 
 JULY = datetime(2026, 7, 10, 2, 0, tzinfo=UTC)
@@ -32,7 +35,7 @@ END_OF_T7 = datetime(2026, 9, 24, 17, 0, tzinfo=UTC)
 Q4_OPENS = datetime(2026, 12, 1, 1, 0, tzinfo=UTC)
 KEY = "scheduled:periodic_report"
 # The secret-report reminder runs by itself too: these tests look at periodic_report's own output only.
-OWN_TASKS = {"submit_report", "consolidate", "publish"}
+OWN_TASKS = {"submit_report", "approve_report", "consolidate", "publish"}
 OVERDUE_NOTICES = select(Notification).where(Notification.kind == "periodic_report_overdue")
 BUCKET_KEYS = ["total", "done_on_time", "done_late", "open_in_time", "open_late", "no_deadline"]
 
@@ -72,6 +75,21 @@ def submit(system, clock, principal, at, **data):
     clock.move_to(at)
     task = report_task(system, principal)
     complete_task(system, task.id, principal, {"situation": "Đã triển khai đầy đủ", **data})
+
+
+def leader_approval(system, on: bool) -> None:
+    """The administrator switches the approval of the sở's reports by their leader (Đ8.1.c) on or off."""
+    with system.db.transaction() as session:
+        units.set_type(session=session, unit_type="Sở, ban, ngành", leader_approval=on, actor="admin")
+
+
+def submission(session, unit_code: str, period: int = 3) -> ReportSubmission:
+    query = select(ReportSubmission).join(ReportRound, ReportRound.id == ReportSubmission.round_id)
+    return session.scalar(
+        query.where(
+            ReportRound.year == 2026, ReportRound.period == period, ReportSubmission.unit_code == unit_code
+        )
+    )
 
 
 def the_round(session) -> ReportRound:
@@ -339,3 +357,109 @@ def test_the_q1_round_waits_across_tet_and_a_day_off_declared_on_the_19th_moves_
         date(2026, 3, 14),
         date(2026, 3, 20),
     )
+
+
+def test_a_sos_report_reaches_vp_when_its_leader_approves_it_and_a_returned_one_comes_back(
+    system, directory, clock
+):
+    # Started in January: the Q1 round opens after Tết (16-20/02).
+    leader_approval(system, True)
+    clock.move_to(datetime(2026, 1, 12, 2, 0, tzinfo=UTC))
+    with system.db.transaction() as session:
+        scheduled.ensure_running(session=session, engine=system.engine)
+    assert sweep(system, clock, datetime(2026, 2, 18, 3, 0, tzinfo=UTC)).advanced == []
+    sweep(system, clock, datetime(2026, 3, 1, 1, 0, 1, tzinfo=UTC))
+
+    clock.move_to(local(10, 3))
+    task = report_task(system, directory["sotc"])
+    stored = upload(system, directory["sotc"], samples.pdf(), "bao-cao-quy-1.pdf", task_id=task.id)
+    first = {
+        "situation": "Bản đầu",
+        "difficulties": "Thiếu kinh phí",
+        "attachments": [{"file_id": stored.id}],
+    }
+    complete_task(system, task.id, directory["sotc"], first)
+    submit(system, clock, directory["xabx"], local(10, 3))  # a commune's type does not approve: sent at once
+    with system.db.reading() as session:
+        assert submission(session, "SO_TC", 1).submitted_at is None  # not at VP until approved
+        assert submission(session, "XA_BX", 1).submitted_at == local(10, 3)
+    assert inbox(system, directory["sotc"]) == []
+    [approval] = inbox(system, directory["ldsotc"])
+    assert (approval.bpmn_id, approval.name) == ("approve_report", "Phê duyệt báo cáo định kỳ của đơn vị")
+    assert approval.candidate_groups == ["unit_leader"] and approval.unit_code == "SO_TC"
+    assert approval.due_at == datetime(2026, 3, 19, 17, 0, tzinfo=UTC)  # T6, Thursday 19/03
+    assert "Đỗ Tài Chính đã lập" in approval.instructions and "Thiếu kinh phí" in approval.instructions
+    assert f"[bao-cao-quy-1.pdf](/tep-dinh-kem/{stored.id})" in approval.instructions
+    with pytest.raises(ValidationError):
+        complete_task(system, approval.id, directory["ldsotc"], {"approval_decision": "return"})
+
+    clock.move_to(local(11, 3))
+    returned = {"approval_decision": "return", "approval_remarks": "Bổ sung số liệu giải ngân"}
+    complete_task(system, approval.id, directory["ldsotc"], returned)
+    with system.db.reading() as session:
+        [told] = session.scalars(select(Notification).where(Notification.kind == "periodic_report_returned"))
+        assert submission(session, "SO_TC", 1).submitted_at is None
+    assert (told.recipient_group, told.recipient_unit) == ("unit_staff", "SO_TC")
+    assert told.message.endswith("lãnh đạo Sở Tài chính trả lại báo cáo định kỳ: Bổ sung số liệu giải ngân")
+    again = report_task(system, directory["sotc"])
+    assert "**Lãnh đạo đơn vị trả lại báo cáo**: Bổ sung số liệu giải ngân" in again.instructions
+    assert "bao-cao-quy-1.pdf" in again.instructions  # the file sent before, to upload again if still wanted
+    with system.db.reading() as session:
+        row = usertasks.get_or_raise(session=session, task_id=again.id)
+        kept = usertasks.form_data(session=session, engine=system.engine, row=row)
+    assert (kept["situation"], kept["difficulties"], kept["attachments"]) == ("Bản đầu", "Thiếu kinh phí", [])
+
+    submit(
+        system,
+        clock,
+        directory["sotc"],
+        local(12, 3),
+        situation="Bản đã bổ sung",
+        difficulties="Thiếu kinh phí",
+    )
+    [approval] = inbox(system, directory["ldsotc"])
+    assert "Bản đã bổ sung" in approval.instructions
+    clock.move_to(local(13, 3, hour=15))
+    complete_task(system, approval.id, directory["ldsotc"], {"approval_decision": "approve"})
+    with system.db.reading() as session:
+        sent = submission(session, "SO_TC", 1)
+    # The approved text, sent when approved: that is when it reached VP.
+    assert (sent.content, sent.difficulties) == ("Bản đã bổ sung", "Thiếu kinh phí")
+    assert (sent.submitted_by, sent.submitted_at) == ("ldsotc", local(13, 3, hour=15))
+    assert inbox(system, directory["ldsotc"]) == [] and inbox(system, directory["sotc"]) == []
+
+
+def test_t6_lateness_counts_from_the_approval_and_a_switched_off_type_sends_at_once(system, directory, clock):
+    # Saturday 19/09/2026 declared a make-up working day: "trước ngày 20" is that Saturday itself.
+    leader_approval(system, True)
+    clock.move_to(JULY)
+    with system.db.transaction() as session:
+        corrections.change_override(
+            session=session,
+            engine=system.engine,
+            day=date(2026, 9, 19),
+            working=True,
+            note="Làm bù (thử)",
+            actor="admin",
+            now=clock.now(),
+        )
+    start_scheduler(system, clock)
+    sweep(system, clock, Q3_OPENS + timedelta(seconds=1))
+    end_of_t6 = datetime(2026, 9, 19, 17, 0, tzinfo=UTC)
+    assert report_task(system, directory["sotc"]).due_at == end_of_t6
+
+    submit(system, clock, directory["sotc"], local(18))  # Friday: written, awaiting the leader
+    sweep(system, clock, end_of_t6 + timedelta(minutes=1))
+    with system.db.reading() as session:
+        [notice] = session.scalars(OVERDUE_NOTICES).all()
+    assert "Sở Tài chính" in notice.message  # not approved by T6: not sent
+
+    [approval] = inbox(system, directory["ldsotc"])
+    clock.move_to(local(21))
+    complete_task(system, approval.id, directory["ldsotc"], {"approval_decision": "approve"})
+    leader_approval(system, False)  # the administrator switches it off: the next sở report goes at once
+    submit(system, clock, directory["soxd"], local(21))
+    with system.db.reading() as session:
+        so_tc, so_xd = submission(session, "SO_TC"), submission(session, "SO_XD")
+    assert so_tc.submitted_at == local(21) and so_tc.submitted_at.date() > so_tc.due_date  # late, by approval
+    assert (so_xd.submitted_by, so_xd.submitted_at) == ("soxd", local(21))

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
-from engine.assignments.models import AssignmentTransfer, DeadlineAdjustment, Urging
+from engine.assignments.models import AssignmentTransfer, DeadlineAdjustment, Escalation, Urging
 from engine.cli import main
 from engine.db import Database
 from engine.errors import ConflictError
@@ -18,10 +18,12 @@ from engine.feedback.models import LocalFeedback
 from engine.inspections.models import Inspection
 from engine.notifications.models import Notification
 from engine.reports.models import ReportRound
-from engine.simulation import invariants
+from engine.reports.regulation_report import RegulationReport
+from engine.simulation import invariants, obligations
 from engine.simulation.options import Options
 from engine.simulation.runner import simulation
 from engine.simulation.timers import DEFERRED_START, DueTimer, TimerWatch
+from engine.usertasks.models import UserTaskRow
 from tests.factories import add_document
 
 SHORT = Options(units=10, documents=200, days=90, start=date(2027, 1, 1), seed=35)
@@ -38,7 +40,7 @@ def test_a_quarter_of_a_small_province_keeps_every_invariant(settings):
     with simulation(settings, SHORT) as run:
         run.execute()
         assert {c.name: c.problems[:5] for c in run.failed} == {}
-        assert len(run.checks) == 8
+        assert len(run.checks) == 11
         counts = run.driver.metrics.counts
         assert counts["documents"] == 200 and counts["assignments"] > 300
         assert counts["user tasks completed"] > 1000
@@ -55,6 +57,62 @@ def test_a_quarter_of_a_small_province_keeps_every_invariant(settings):
         assert count(run, Inspection) >= 1 and count(run, LocalFeedback) >= 1
         assert run.people.unhandled == {}
         assert len(run.driver.live_tables) == 1  # 31/03/2027 as printed that day, then recomputed
+
+
+# From mid-November across 1 December: the P10 report is frozen, assessed and approved in the run.
+ACROSS_P10 = Options(units=8, documents=60, days=45, start=date(2026, 11, 16), seed=11)
+
+
+@pytest.mark.postgres
+def test_a_run_across_1_december_drives_every_new_step_and_the_p10_recount_holds(settings):
+    with simulation(settings, ACROSS_P10) as run:
+        run.execute()
+        assert {c.name: c.problems[:5] for c in run.failed} == {}
+        assert run.people.unhandled == {}
+        with run.system.db.reading() as session:
+            report = session.scalar(select(RegulationReport).where(RegulationReport.year == 2026))
+            assert report is not None and report.status == "submitted"
+            steps = set(session.scalars(select(UserTaskRow.bpmn_id).where(UserTaskRow.state == "completed")))
+        assert {"assess", "approve", "approve_report", "send_contribution", "advise_difficulty"} <= steps
+        p10 = next(c for c in run.checks if c.name.startswith("every P10 report"))
+        assert "2026 frozen 01/12/2026" in p10.looked_at
+        # The recount is no echo of the report: a letter the report does not count is caught.
+        unit = run.province.departments[0]
+        run.ledger.urged(at=report.opened_at - timedelta(days=3), unit=unit, kind="urging_letter")
+        broken = obligations.regulation_report_matches_ledger(run)
+        assert [
+            p for p in broken.problems if p.startswith(f"P10 2026 as of 01/12/2026: {unit}: urgings_letter")
+        ]
+
+
+def test_an_escalation_the_ledger_cannot_explain_and_a_forgotten_task_are_reported(settings):
+    with simulation(settings, SMALL) as run:
+        run.execute()
+        assert obligations.tasks_left_ready(run).ok
+        forgotten = next(iter(run.driver.left))
+        del run.driver.left[forgotten]
+        problems = obligations.tasks_left_ready(run).problems
+        assert [p for p in problems if f"({forgotten})" in p and p.endswith("nobody planned to act")]
+        with run.system.db.reading() as session:
+            letter = session.scalars(
+                select(Urging).where(
+                    Urging.kind == "urging_letter", Urging.id.not_in(select(Escalation.urging_id))
+                )
+            ).first()
+        assert letter is not None
+        with run.system.db.transaction() as session:
+            session.add(
+                Escalation(
+                    assignment_id=letter.assignment_id,
+                    urging_id=letter.id,
+                    unit_code=letter.unit_code,
+                    measures="Đề xuất biện pháp.",
+                    proposed_by="cv1",
+                    proposed_at=letter.issued_at + timedelta(hours=2),
+                )
+            )
+        check = obligations.escalations_after_silence(run)
+        assert any("before the unit's 5 working days" in p for p in check.problems)
 
 
 def test_a_broken_ledger_is_reported_by_the_bucket_and_assignment_checks(settings):
@@ -160,7 +218,7 @@ def test_the_command_runs_on_a_fresh_sqlite_file_and_prints_its_report(tmp_path,
     assert f"database: sqlite:///{database}" in result.output
     for heading in ("Simulated", "Throughput", "Latency of service calls", "Memory", "Invariants"):
         assert f"\n{heading}" in result.output
-    assert result.output.rstrip().endswith("OK: all 8 invariants hold")
+    assert result.output.rstrip().endswith("OK: all 11 invariants hold")
     assert "03/2027" in result.output  # the month's line of the memory table
 
 

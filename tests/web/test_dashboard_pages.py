@@ -13,8 +13,12 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from lxml import etree
+from sqlalchemy import select
 
+from engine.assignments.models import Assignment
 from engine.dashboard import figures
+from engine.directory import leaders
+from engine.documents.models import Document
 from engine.workdays import service as workdays
 from tests.engine.test_dashboard_figures import CHAIRMAN, CONTENT, VICE, build_known_set
 from tests.web.test_pages import html, login
@@ -28,9 +32,27 @@ def client(app, directory):
     return app.test_client()
 
 
+# The leaders who gave the known set's tasks: each document's signer (a document without one: none).
+LEADERS = {CHAIRMAN: ("CT", "chairman"), VICE: ("PCT", "vice_chairman")}
+
+
 @pytest.fixture
 def known(system, directory, clock):
-    return build_known_set(system, directory, clock)
+    built = build_known_set(system, directory, clock)
+    with system.db.transaction() as session:
+        for name, (code, kind) in LEADERS.items():
+            leaders.create_leader(
+                session=session, values={"code": code, "kind": kind, "person_name": name}, actor=None
+            )
+        for assignment in session.scalars(select(Assignment)):
+            signer = session.get(Document, assignment.document_id).signer
+            assignment.leader_code = LEADERS[signer][0] if signer else None
+    return built
+
+
+def leader_label(name: str) -> str:
+    code, kind = LEADERS[name]
+    return f"{'Chủ tịch' if code == 'CT' else 'Phó Chủ tịch'} UBND tỉnh {name}"
 
 
 def charts(page: str) -> list[etree._Element]:
@@ -136,12 +158,16 @@ def test_the_charts_are_accessible_svg_linking_to_exactly_the_listed_tasks(clien
     names = [t.text for t in units.iter(f"{SVG}text") if not t.text[0].isdigit()]
     assert names == ["Sở Tài chính", "Sở Xây dựng", "Sở Nội vụ"]  # most overdue first, then the busiest
 
-    signer_links = segment_links(signers)
-    queries = [parse_qs(urlsplit(href).query) for href in signer_links]
-    assert queries == [{"signer": [s], "bucket": ["open_late"]} for s in (VICE, CHAIRMAN)]  # most open first
-    for href, count in signer_links.items():
+    leader_links = segment_links(signers)  # the chart by leader who gave the tasks
+    queries = [parse_qs(urlsplit(href).query) for href in leader_links]
+    expected = [
+        {"leader": [LEADERS[s][0]], "bucket": ["open_late"]} for s in (VICE, CHAIRMAN)
+    ]  # most open first
+    assert queries == expected
+    for href, count in leader_links.items():
         assert listed(client, href) == count == 1
-    assert "Chưa ghi người ký" in page  # the document without a signer is shown, not linked
+    assert leader_label(VICE) in signers.get("aria-label")
+    assert "Chưa ghi lãnh đạo giao" in page  # the task without a leader is shown, not linked
 
     assert [t.text for t in months.iter(f"{SVG}text") if t.text.startswith("T")][-3:] == ["T4", "T5", "T6"]
     tooltips = [t.text for t in months.iter(f"{SVG}title")]
@@ -170,7 +196,7 @@ def test_a_unit_leader_sees_his_unit_and_drills_into_its_chu_tri_list(client, kn
     assert re.search(r'<span class="value">3</span>\s*<span class="label">Tổng số nhiệm vụ', page)
     signers, months = charts(page)
     [(href, count)] = segment_links(signers).items()
-    assert parse_qs(urlsplit(href).query) == {"signer": [CHAIRMAN], "bucket": ["open_late"], "tab": ["lead"]}
+    assert parse_qs(urlsplit(href).query) == {"leader": ["CT"], "bucket": ["open_late"], "tab": ["lead"]}
     assert listed(client, href) == count == 1
     assert listed(client, "/assignments?tab=lead&bucket=done_late") == 1
 

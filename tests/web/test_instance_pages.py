@@ -38,7 +38,7 @@ def test_registering_through_the_page_with_a_faulty_intake_keeps_the_document_an
     answer = client.post("/documents/new", json=two_task_document(), headers={"X-CSRF-Token": csrf(client)})
     assert answer.status_code == 200 and answer.get_json()["ok"]
     page = html(client.get(answer.get_json()["redirect"]))
-    assert "Quy trình gặp lỗi ở bước “Tính thời hạn phân loại (T1)”" in page
+    assert "Quy trình gặp lỗi ở bước “Xác định thời hạn phân loại (T1)”" in page
     assert "dữ liệu của bạn đã được lưu và lỗi đã được báo cho bộ phận quản trị quy trình" in page
     assert "KeyError" not in page and "Traceback" not in page  # no Python for the VP specialist
     with system.db.reading() as session:
@@ -48,7 +48,7 @@ def test_registering_through_the_page_with_a_faulty_intake_keeps_the_document_an
     client.post("/logout", data={"csrf_token": csrf(client)})
 
     login(client, "monitor")  # the monitor sees it at once: a notification and the incident in the list
-    assert "Tính thời hạn phân loại (T1)" in html(client.get("/"))
+    assert "Xác định thời hạn phân loại (T1)" in html(client.get("/"))
     listed = html(client.get("/instances?status=error"))
     assert f"#{parked.id}" in listed and f">v{faulty.version}</a>" in listed
 
@@ -60,7 +60,7 @@ def test_the_api_answers_the_registration_as_done_and_names_the_incident(system,
     body = answer.get_json()
     [incident] = body["incidents"]
     assert incident["instance_id"] == body["intake_instance_id"] and incident["element_id"] == "compute_t1"
-    assert incident["message"].startswith("Quy trình gặp lỗi ở bước “Tính thời hạn phân loại (T1)”")
+    assert incident["message"].startswith("Quy trình gặp lỗi ở bước “Xác định thời hạn phân loại (T1)”")
     deploy_intake(system, intake_xml())  # the fix: the next registration runs through
     healthy = client.post(
         "/api/v1/documents", json=two_task_document(number="13/QĐ-UBND"), headers=auth_headers("cv")

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from engine import clock as clock_module
 from engine.assignments.models import Assignment, AssignmentTransfer
 from engine.cli import main
+from engine.directory import units
 from engine.documents import service as tracking
 from engine.usertasks.models import UserTaskRow
 from tests.conftest import classification, complete_task, two_task_document
@@ -105,16 +106,46 @@ def test_the_api_adds_changes_and_ends_units_for_administrators_only(system, cli
         "name": "Sở, ban, ngành",
         "sends_reports": False,
         "local_government": False,
+        "leader_approval": False,  # the tests' directory has it off; left as it was
         "unit_count": 3,
     }
+    on = {"name": "Sở, ban, ngành", "sends_reports": False, "leader_approval": True}
+    assert client.put("/api/v1/unit-types", json=on, headers=auth_headers("cv")).status_code == 403
+    assert client.put("/api/v1/unit-types", json=on, headers=admin).get_json()["leader_approval"] is True
+    bad = client.put("/api/v1/unit-types", json={**on, "leader_approval": "co"}, headers=admin)
+    assert bad.status_code == 422
     local = {"name": "UBND cấp xã/phường", "sends_reports": True, "local_government": False}
     assert client.put("/api/v1/unit-types", json=local, headers=admin).get_json()["local_government"] is False
     listed = client.get("/api/v1/unit-types", headers=admin).get_json()["items"]
     assert {t["name"]: t["local_government"] for t in listed}["UBND cấp xã/phường"] is False
+    approving = {t["name"]: t["leader_approval"] for t in listed}
+    assert approving["Sở, ban, ngành"] is True and approving["UBND cấp xã/phường"] is False
     room = client.post("/api/v1/tracking-rooms", json={"name": "Phòng Đổi mới"}, headers=admin)
     assert room.status_code == 201
     listed = client.get("/api/v1/tracking-rooms", headers=auth_headers("cv")).get_json()["items"]
     assert {"name": "Phòng Đổi mới", "active": True} in listed
+
+
+def test_the_administrator_switches_the_leaders_approval_per_unit_type(system, client, directory):
+    login(client, "admin")
+    page = client.get("/units").get_data(as_text=True)
+    assert "Lãnh đạo phê duyệt báo cáo" in page and ">Lãnh đạo phê duyệt</button>" in page
+    form = {"csrf_token": csrf(client), "unit_type": "Sở, ban, ngành", "leader_approval": "1"}
+    assert client.post("/units/types/approval", data={**form, "csrf_token": ""}).status_code == 400
+    switched = client.post("/units/types/approval", data=form, follow_redirects=True)
+    text = switched.get_data(as_text=True)
+    assert "Lãnh đạo các đơn vị loại Sở, ban, ngành phê duyệt báo cáo trước khi gửi" in text
+    assert ">Không cần phê duyệt</button>" in text
+    with system.db.reading() as session:
+        assert units.leader_approves(session=session, unit_code="SO_TC")
+        assert units.approving_types(session=session) == {"Sở, ban, ngành"}
+    form = {**form, "leader_approval": "0"}
+    client.post("/units/types/approval", data=form)
+    with system.db.reading() as session:
+        assert not units.leader_approves(session=session, unit_code="SO_TC")
+    client.post("/logout", data={"csrf_token": csrf(client)})
+    login(client, "cv")
+    assert client.post("/units/types/approval", data={**form, "csrf_token": csrf(client)}).status_code == 403
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 Importing the package registers them all. Most return the assignment as the diagram sees it
 (`common.view`), read back from the tables, so the diagram never decides on a stale copy."""
 
-from engine.assignments.operators import deadlines, review, updates
+from engine.assignments import escalations
+from engine.assignments.operators import advice, deadlines, review, updates
 
-__all__ = ["deadlines", "review", "updates"]
+__all__ = ["advice", "deadlines", "escalations", "review", "updates"]

@@ -7,6 +7,7 @@ from typing import Any
 
 from engine.assignments.models import Assignment, DeadlineAdjustment
 from engine.directory.models import Unit
+from engine.directory.units import leader_approves
 from engine.documents.models import Document
 from engine.errors import ConflictError, NotFoundError, ValidationError
 from engine.operators import StepContext
@@ -34,6 +35,8 @@ def view(ctx: StepContext, a: Assignment, **extra: Any) -> dict[str, Any]:
         "t2_text": f"{t2:%d/%m/%Y}" if t2 else None,
         "stage": a.stage,
         "progress": a.progress,
+        # Đ8.1.c: the lead unit's leader approves its results and difficulty reports before they go to VP.
+        "leader_approval": leader_approves(session=ctx.session, unit_code=a.lead_unit_code),
         **extra,
     }
 

@@ -12,10 +12,12 @@ from sqlalchemy import select
 
 from engine.assignments.models import (
     CONFIRMED,
+    HE_THONG,
     LEAD,
     RESULT_REPORTED,
     UPDATE_REMINDER,
     URGING_LETTER,
+    VAN_BAN,
     Assignment,
     StatusUpdate,
     Urging,
@@ -74,7 +76,7 @@ def record_urging_letter(ctx: StepContext, *, assignment_id: int, number: str, c
     return _urge(ctx, a, URGING_LETTER, content, number=number, message=message).id
 
 
-@operator("next_update_obligation", title="Tính hạn cập nhật định kỳ kế tiếp của nhiệm vụ không có thời hạn")
+@operator("next_update_obligation", title="Xác định hạn cập nhật định kỳ kế tiếp của nhiệm vụ không có thời hạn")
 def next_update_obligation(ctx: StepContext) -> str:
     """R7, R8: the next quarterly update date of a task without deadline that has not ended yet."""
     today = ctx.calendar.local_date(ctx.now)
@@ -148,7 +150,8 @@ def _urge(
     number: str | None = None,
     message: str | None = None,
 ) -> Urging:
-    """An Urging row and its notification to the lead unit (the letter's text, or `message`)."""
+    """An Urging row and its notification to the lead unit (the letter's text, or `message`): a reminder
+    goes through the system (channel he_thong), a letter is văn bản recorded by whoever sent it (Đ11.3)."""
     row = Urging(
         kind=kind,
         assignment_id=a.id,
@@ -157,6 +160,9 @@ def _urge(
         content=content,
         issued_by=ctx.actor,
         issued_at=ctx.now,
+        channel=HE_THONG if kind == UPDATE_REMINDER else VAN_BAN,
+        urged_on=ctx.calendar.local_date(ctx.now),
+        recorded_by=None if kind == UPDATE_REMINDER else ctx.actor,
     )
     ctx.session.add(row)
     notify_unit(ctx, unit=a.lead_unit_code, kind=kind, message=message or content)

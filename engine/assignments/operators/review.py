@@ -30,7 +30,7 @@ from engine.errors import ConflictError, ValidationError
 from engine.operators import StepContext, operator
 
 
-@operator("load_assignment", title="Đọc thông tin hiện tại của nhiệm vụ")
+@operator("load_assignment", title="Tra cứu thông tin hiện tại của nhiệm vụ")
 def load_assignment(ctx: StepContext, *, assignment_id: int) -> dict[str, Any]:
     """The assignment as it stands now."""
     return view(ctx, get_assignment(ctx, assignment_id))

@@ -55,8 +55,11 @@ def record_result(
     completed_on: str,
     situation: str | None = None,
     attachments: list[dict[str, Any]] | None = None,
+    reporter: str | None = None,
+    approval: str | None = None,
 ) -> dict[str, Any]:
-    """The lead unit reports the result (Báo cáo kết quả); VP confirms it before it counts as done."""
+    """The lead unit reports the result (Báo cáo kết quả); VP confirms it before it counts as done.
+    `reporter` wrote it when the unit leader approved it (`approval`, Đ8.1.c) in this step."""
     a = get_assignment(ctx, assignment_id)
     require_stage(a, ACCEPTED)
     done_on = parse_day(completed_on, "completed_on")
@@ -74,6 +77,7 @@ def record_result(
         completed_on=done_on,
         attachments=attachments or [],
         is_result_report=True,
+        **_authors(ctx, reporter, approval),
     )
     a.progress, a.stage = IN_PROGRESS, RESULT_REPORTED
     ctx.session.flush()
@@ -90,15 +94,18 @@ def record_difficulty(
     proposed_due_date: str | None = None,
     situation: str | None = None,
     attachments: list[dict[str, Any]] | None = None,
+    reporter: str | None = None,
+    approval: str | None = None,
 ) -> int:
-    """Đ20.2, Đ21.2: the lead unit reports difficulties and proposals (with files if any); returns the
-    report's id."""
+    """Đ20.2, Đ21.2: the lead unit reports difficulties and proposals (with files if any), approved by
+    its leader where `approval` says so (Đ8.1.c); returns the report's id."""
     a = get_assignment(ctx, assignment_id)
     require_stage(a, ACCEPTED)
     difficulties = required(difficulties, "difficulties")
     proposed = parse_day(proposed_due_date, "proposed_due_date") if proposed_due_date else None
     if proposed is not None:
         check_later_deadline(ctx, a, proposed, "proposed_due_date", "thời hạn đề nghị")
+    authors = _authors(ctx, reporter, approval)
     _status_update(
         ctx,
         a,
@@ -107,6 +114,7 @@ def record_difficulty(
         difficulties=difficulties,
         proposals=(proposals or "").strip() or None,
         attachments=attachments or [],
+        **authors,
     )
     report = DifficultyReport(
         assignment_id=a.id,
@@ -114,8 +122,8 @@ def record_difficulty(
         difficulties=difficulties,
         proposals=(proposals or "").strip(),
         proposed_due_date=proposed,
-        reported_by=ctx.actor,
         reported_at=ctx.now,
+        **authors,
     )
     ctx.session.add(report)
     ctx.session.flush()
@@ -195,15 +203,16 @@ def record_direction(
     return view(ctx, a)
 
 
+def _authors(ctx: StepContext, reporter: str | None, approval: str | None) -> dict[str, Any]:
+    """Who wrote a report and, when the unit leader approved it in this step (Đ8.1.c), who approved."""
+    if approval == "approve":
+        return {"reported_by": reporter or ctx.actor, "approved_by": ctx.actor, "approved_at": ctx.now}
+    return {"reported_by": ctx.actor}
+
+
 def _status_update(ctx: StepContext, a: Assignment, **fields: Any) -> None:
+    fields.setdefault("reported_by", ctx.actor)
     ctx.session.add(
-        StatusUpdate(
-            assignment_id=a.id,
-            unit_code=a.lead_unit_code,
-            role=LEAD,
-            reported_by=ctx.actor,
-            reported_at=ctx.now,
-            **fields,
-        )
+        StatusUpdate(assignment_id=a.id, unit_code=a.lead_unit_code, role=LEAD, reported_at=ctx.now, **fields)
     )
     a.last_update_at = ctx.now

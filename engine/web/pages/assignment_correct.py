@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from engine.assignments import corrections
 from engine.assignments import service as assignments
 from engine.assignments.correction_plans import DEADLINE_KINDS, current_values
+from engine.directory import leaders
 from engine.directory import units as directory
 from engine.documents import service as tracking
 from engine.errors import ValidationError
@@ -83,6 +84,8 @@ def _typed() -> tuple[dict, str]:
         "due_date": due.isoformat() if due and has_deadline else None,
         "tracking_room": form.get("tracking_room", ""),
         "tracking_specialist": form.get("tracking_specialist", ""),
+        # Lĩnh vực and Lãnh đạo giao: left unchosen, they stay as they are (they cannot be emptied).
+        **{f: form[f] for f in ("sector_code", "leader_code") if form.get(f)},
     }
     return changes, form.get("reason", "")
 
@@ -120,6 +123,12 @@ def _page(
             rooms=rooms if current["tracking_room"] in rooms else [*rooms, current["tracking_room"]],
             specialists=specialists,
             people=people,
+            sector_choices=_with_current(
+                leaders.sector_choices(session=session), current["sector_code"], session
+            ),
+            leader_choices=_with_current(
+                leaders.leader_choices(session=session), current["leader_code"], session
+            ),
             deadline_kinds=DEADLINE_KINDS,
             reason=request.form.get("reason", "") if typed else "",
             preview=preview,
@@ -141,7 +150,17 @@ def _shown(form) -> dict:
         "due_date": form.get("due_date") or None,
         "tracking_room": form.get("tracking_room", ""),
         "tracking_specialist": form.get("tracking_specialist", ""),
+        "sector_code": form.get("sector_code") or None,
+        "leader_code": form.get("leader_code") or None,
     }
+
+
+def _with_current(choices: list, code: str | None, session: Session) -> list:
+    """The active entries, and the current one kept choosable when it has been retired since."""
+    if code and code not in {c.code for c in choices}:
+        names = {**leaders.leader_names(session=session), **leaders.sector_names(session=session)}
+        choices = [*choices, leaders.Choice(code, f"{names.get(code, code)} (đã ngừng sử dụng)")]
+    return choices
 
 
 def _grouped(units: list[dict]) -> list[tuple[str, list[dict]]]:

@@ -4,11 +4,12 @@ engine.assignments.scope."""
 
 from __future__ import annotations
 
-from flask import render_template, request
+from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.assignments import scope
+from engine import clock, history
+from engine.assignments import internal, scope, urgings
 from engine.assignments import service as assignments
 from engine.assignments.models import (
     ACCEPTED,
@@ -21,22 +22,27 @@ from engine.assignments.models import (
     RETURN_REASONS,
     RETURNED,
     UPDATE_REMINDER,
+    URGING_CHANNELS,
+    URGING_CONTACT,
     URGING_LETTER,
 )
+from engine.directory import leaders
 from engine.documents import service as tracking
 from engine.documents.models import Document
-from engine.errors import PermissionDeniedError
+from engine.errors import PermissionDeniedError, ValidationError
+from engine.feedback import divergence
 from engine.history import ChangeRecord
 from engine.reports import buckets
 from engine.usertasks import service as usertasks
 from engine.usertasks.models import READY
-from engine.web.api import reading, system
+from engine.web.api import reading, system, transaction
 from engine.web.pages import filters, listing
 from engine.web.pages.common import (
     DOCUMENT_READERS,
     INSTANCE_WATCHERS,
     PAGE_SIZE,
     bp,
+    form_day,
     full_names,
     me,
     page_offset,
@@ -96,11 +102,13 @@ FIELDS = {
     "seq": "Số thứ tự",
     "content": "Nội dung nhiệm vụ",
     "lead_unit_code": "Đơn vị chủ trì",
+    "leader_code": "Lãnh đạo giao nhiệm vụ",
+    "sector_code": "Lĩnh vực",
     "has_deadline": "Có thời hạn",
     "must_report": "Phải trình, báo cáo",
     "deadline_kind": "Loại thời hạn",
     "due_date": "Thời hạn",
-    "effective_due_date": "Hạn hiệu lực",
+    "effective_due_date": "Ngày hết hạn",
     "tracking_room": "Phòng theo dõi",
     "tracking_specialist": "Chuyên viên theo dõi",
     "progress": "Tiến độ",
@@ -142,9 +150,9 @@ FIELDS = {
     "decided_by": "Người quyết định",
     "decided_at": "Quyết định lúc",
     "old_due_date": "Thời hạn cũ",
-    "old_effective_due_date": "Hạn hiệu lực cũ",
+    "old_effective_due_date": "Ngày hết hạn cũ",
     "new_due_date": "Thời hạn mới",
-    "new_effective_due_date": "Hạn hiệu lực mới",
+    "new_effective_due_date": "Ngày hết hạn mới",
     "basis": "Căn cứ điều chỉnh",
     "problem": "Nội dung cần điều chỉnh",
     "requested_by": "Người đề nghị",
@@ -162,10 +170,21 @@ FIELDS = {
     "responded_at": "Trả lời lúc",
     "submitted_by": "Người gửi",
     "summary": "Thông tin được điều chỉnh",
+    "channel": "Hình thức",
+    "urged_on": "Ngày đôn đốc",
+    "person": "Người được liên hệ",
+    "recorded_by": "Người ghi nhận",
+    "received_on": "Ngày nhận",
+    "letter_number": "Số, ký hiệu văn bản",
+    "registered_by": "Người ghi nhận",
+    "requested_by_unit": "Đơn vị đề nghị",
+    "wrong_fields": "Thông tin chưa đúng",
+    "proposed": "Đề nghị sửa thành",
+    "explanation": "Giải thích của Văn phòng",
 }
 # The same column name means something else in these tables.
 TABLE_FIELDS = {
-    "urgings": {"content": "Nội dung đôn đốc", "unit_code": "Đơn vị được đôn đốc"},
+    "urgings": {"content": "Nội dung đôn đốc", "unit_code": "Đơn vị được đôn đốc", "kind": "Loại"},
     "local_feedbacks": {"content": "Nội dung phản hồi", "from_unit": "Đơn vị phản hồi"},
     "assignment_corrections": {"reason": "Lý do điều chỉnh"},
     "assignment_transfers": {"reason": "Lý do chuyển"},
@@ -174,6 +193,7 @@ URGING_KINDS = {
     UPDATE_REMINDER: "Nhắc cập nhật",
     URGING_LETTER: "Văn bản đôn đốc",
     DIRECTION_REQUEST: "Xin ý kiến chỉ đạo",
+    URGING_CONTACT: "Đôn đốc",
 }
 VALUES = {
     "progress": PROGRESS,
@@ -183,11 +203,17 @@ VALUES = {
     "reason_kind": RETURN_REASONS,
     "resolution": {"corrected": "Văn phòng điều chỉnh", "transferred": "Chuyển đơn vị khác"},
     "kind": URGING_KINDS,
+    "channel": URGING_CHANNELS,
     "response_kind": URGING_KINDS,
     "decision": {"extend": "Gia hạn", "keep": "Giữ nguyên thời hạn", "adjust": "Điều chỉnh nhiệm vụ"},
-    "status": {"requested": "Đã yêu cầu", "corrected": "Đơn vị đã điều chỉnh", "accepted": "Đã chấp nhận"},
+    "status": {
+        "requested": "Đã yêu cầu",
+        "corrected": "Đã điều chỉnh",
+        "accepted": "Đã chấp nhận",
+        "kept": "Giải thích, giữ nguyên",
+    },
 }
-UNIT_FIELDS = {"lead_unit_code", "unit_code", "from_unit", "to_unit", "about_unit"}
+UNIT_FIELDS = {"lead_unit_code", "unit_code", "from_unit", "to_unit", "about_unit", "requested_by_unit"}
 
 
 @bp.get("/assignments")
@@ -199,6 +225,8 @@ def assignment_list():
     sees_all = scope.sees_all(me())
     unit = (request.args.get("unit") or None) if sees_all else None  # units only ever see their own
     signer = request.args.get("signer", "").strip()[:200] or None  # Người ký văn bản, as on the document
+    leader = request.args.get("leader", "").strip()[:50] or None  # Lãnh đạo giao nhiệm vụ
+    sector = request.args.get("sector", "").strip()[:50] or None  # Lĩnh vực
     typed, words = listing.search_box()
     due_from, due_to = listing.day_range("due_from", "due_to")
     sort = listing.chosen_sort(assignments.SORTS)
@@ -210,6 +238,8 @@ def assignment_list():
         bucket=bucket,
         unit=unit,
         signer=signer,
+        leader=leader,
+        sector=sector,
         words=words,
         due_from=due_from,
         due_to=due_to,
@@ -230,6 +260,8 @@ def assignment_list():
             "bucket": bucket,
             "unit": unit,
             "signer": signer,
+            "leader": leader,
+            "sector": sector,
             "due_from": due_from.isoformat() if due_from else None,
             "due_to": due_to.isoformat() if due_to else None,
         }
@@ -246,6 +278,10 @@ def assignment_list():
             bucket=bucket,
             unit=unit,
             signer=signer,
+            leader=leader,
+            sector=sector,
+            leader_names=leaders.leader_names(session=session),
+            sector_names=leaders.sector_names(session=session),
             q=typed,
             due_from=due_from,
             due_to=due_to,
@@ -262,14 +298,80 @@ def assignment_list():
 @bp.get("/assignments/<int:assignment_id>")
 def assignment(assignment_id: int):
     """One assignment: its document, fields a–h, bucket today, every related row and Lịch sử xử lý."""
+    return _assignment_page(assignment_id)
+
+
+@bp.post("/assignments/<int:assignment_id>/urgings")
+def record_urging(assignment_id: int):
+    """Ghi nhận đôn đốc: VP records an urging made by phone, meeting, e-mail or letter (Đ11.3-4); a refusal
+    shows the page again with the form open and each problem beside its field (422)."""
+    form = request.form
+    typed = {k: form.get(k, "") for k in ("channel", "person", "content", "number", "unit_code")}
+    try:
+        urged_on = form_day(form.get("urged_on"), "urged_on")
+        with history.acting_as(me().username), transaction() as session:
+            urgings.record(
+                session,
+                user=me(),
+                assignment_id=assignment_id,
+                payload={**typed, "urged_on": urged_on.isoformat() if urged_on else ""},
+                now=clock.now(),
+                calendar=workdays.calendar(session=session, settings=system().settings),
+            )
+    except ValidationError as exc:
+        return _assignment_page(assignment_id, urging={"errors": exc.fields, "typed": dict(form)}, status=422)
+    flash("Đã ghi nhận việc đôn đốc.", "success")
+    return redirect(url_for("pages.assignment", assignment_id=assignment_id) + "#don-doc")
+
+
+@bp.post("/assignments/<int:assignment_id>/internal-tasks")
+def give_internal_task(assignment_id: int):
+    """Giao cán bộ xử lý: a unit's leader gives the work to an official (Đ9.2.c); a refusal shows the page
+    again with the form open and each problem beside its field (422)."""
+    typed = {k: request.form.get(k, "") for k in ("assignee", "due_on", "instructions")}
+    try:
+        due_on = form_day(typed["due_on"], "due_on")
+        with history.acting_as(me().username), transaction() as session:
+            assignments.get_or_raise(session, user=me(), assignment_id=assignment_id)
+            calendar = workdays.calendar(session=session, settings=system().settings)
+            internal.create(
+                session,
+                engine=system().engine,
+                user=me(),
+                assignment_id=assignment_id,
+                payload={**typed, "due_on": due_on.isoformat() if due_on else ""},
+                today=calendar.local_date(clock.now()),
+                now=clock.now(),
+            )
+    except ValidationError as exc:
+        delegation = {"errors": exc.fields, "typed": typed}
+        return _assignment_page(assignment_id, delegation=delegation, status=422)
+    flash("Đã giao cán bộ xử lý.", "success")
+    return redirect(url_for("pages.assignment", assignment_id=assignment_id) + "#giao-xu-ly")
+
+
+def _assignment_page(
+    assignment_id: int, *, urging: dict | None = None, delegation: dict | None = None, status: int = 200
+):
     with reading() as session:
         a = assignments.get_or_raise(session, user=me(), assignment_id=assignment_id)
         bucket, due_soon = assignments.bucket_of(session, assignment_id=a.id, **_today_and_calendar(session))
         related = assignments.related(session, a.id)
         changes = assignments.history(session, assignment_id=a.id)
         names_of_units = unit_names(session)
+        named = {
+            "leader_code": leaders.leader_names(session=session),
+            "sector_code": leaders.sector_names(session=session),
+        }
         open_tasks = _open_tasks(session, a, related)
-        people = full_names(session, _usernames(a, related, changes) | {t.assignee for t in open_tasks})
+        # Giao xử lý trong đơn vị: only the viewer's own unit's rows, never another unit's or for VP.
+        internal_tasks = internal.visible_to(session, user=me(), assignment_id=a.id)
+        can_delegate = internal.may_delegate(session, user=me(), assignment_id=a.id)
+        officials = internal.officials(session, unit_code=me().unit_code) if can_delegate else []
+        inside = {t.assignee for t in internal_tasks} | {t.created_by for t in internal_tasks}
+        people = full_names(
+            session, _usernames(a, related, changes) | {t.assignee for t in open_tasks} | inside
+        )
         return render_template(
             "assignment.html",
             a=a,
@@ -279,15 +381,29 @@ def assignment(assignment_id: int):
             coordinating=_coordinating(session, [a.id]).get(a.id, []),
             related=related,
             latest=_latest_lead_update(related["status_updates"]),
-            history=_history_rows(changes, names_of_units, people),
+            history=_history_rows(changes, names_of_units, people, named),
             open_tasks=open_tasks,
             unit_names=names_of_units,
+            leader_name=named["leader_code"].get(a.leader_code) if a.leader_code else None,
+            sector_name=named["sector_code"].get(a.sector_code) if a.sector_code else None,
             people=people,
             values=VALUES,
             stages=STAGES,
             can_read_documents=me().in_any(tuple(DOCUMENT_READERS)),
             can_watch=me().in_any(tuple(INSTANCE_WATCHERS)),
-        )
+            can_record_urging=me().in_any(urgings.RECORDERS),
+            # Đ8.1.b: the lead unit's own staff flag wrong data of a task it leads.
+            can_flag_data=me().unit_code == a.lead_unit_code and me().in_any(("unit_staff", "unit_leader")),
+            urging_channels=urgings.RECORDED_CHANNELS,
+            urging=urging or {"errors": {}, "typed": {}},
+            internal_tasks=internal_tasks,
+            can_delegate=can_delegate,
+            officials=officials,
+            delegation=delegation or {"errors": {}, "typed": {}},
+            # Đ9.1.c: units' divergent opinions, VP's proposal and the Chairman's direction.
+            divergences=divergence.for_assignment(session, assignment_id=a.id, today=today()),
+            can_report_divergence=me().in_any(("vp_specialist",)) and a.stage != "confirmed",
+        ), status
 
 
 bp.add_app_template_filter(filters.bucket_badge, "bucket_badge")
@@ -335,20 +451,25 @@ def names_a_person(field: str) -> bool:
     return field.endswith("_by") or field == "tracking_specialist"
 
 
-def _history_rows(changes: list[ChangeRecord], unit_names: dict[str, str], people: dict[str, str]) -> list:
+def _history_rows(
+    changes: list[ChangeRecord], unit_names: dict[str, str], people: dict[str, str], named: dict | None = None
+) -> list:
     """Lịch sử xử lý, leaving out updates that only linked rows together (nothing a reader would see)."""
-    rows = [change_row(c, unit_names, people) for c in changes]
+    rows = [change_row(c, unit_names, people, named) for c in changes]
     return [row for row in rows if row["items"] or row["action"] != "update"]
 
 
-def change_row(change: ChangeRecord, unit_names: dict[str, str], people: dict[str, str]) -> dict:
-    """One line of Lịch sử xử lý: what changed, each field by its Vietnamese name, old → new."""
+def change_row(
+    change: ChangeRecord, unit_names: dict[str, str], people: dict[str, str], named: dict | None = None
+) -> dict:
+    """One line of Lịch sử xử lý: what changed, each field by its Vietnamese name, old → new; `named` maps
+    a field to the names of its codes (leader_code, sector_code)."""
     labels = {**FIELDS, **TABLE_FIELDS.get(change.entity, {})}
     items = []
     for field, (old, new) in change.changes.items():
         if field in HIDDEN_FIELDS:
             continue
-        shown = [_value(field, v, unit_names, people) for v in (old, new)]
+        shown = [_value(field, v, unit_names, people, named or {}) for v in (old, new)]
         items.append({"label": labels.get(field, field), "old": shown[0], "new": shown[1]})
     return {
         "at": change.at,
@@ -359,9 +480,11 @@ def change_row(change: ChangeRecord, unit_names: dict[str, str], people: dict[st
     }
 
 
-def _value(field: str, value, unit_names: dict[str, str], people: dict[str, str]) -> str:
+def _value(field: str, value, unit_names: dict[str, str], people: dict[str, str], named: dict) -> str:
     if isinstance(value, str):
-        if field in UNIT_FIELDS:
+        if field in named:
+            value = named[field].get(value, value)
+        elif field in UNIT_FIELDS:
             value = unit_names.get(value, value)
         elif names_a_person(field):
             value = people.get(value, value)

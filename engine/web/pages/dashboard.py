@@ -5,10 +5,12 @@ and chart segment links to the Nhiệm vụ list that shows exactly those tasks.
 from __future__ import annotations
 
 from flask import render_template, url_for
+from markupsafe import Markup
 
 from engine.assignments import scope
 from engine.auth.service import Principal
 from engine.dashboard import charts, figures
+from engine.directory import leaders
 from engine.directory.models import Unit
 from engine.usertasks import inbox
 from engine.web.api import reading, system
@@ -37,7 +39,8 @@ def dashboard_menu() -> dict:
 
 @bp.get("/dieu-hanh")
 def dashboard():
-    """Tình hình thực hiện nhiệm vụ: the buckets today, per unit, per signer, and the last 12 months."""
+    """Tình hình thực hiện nhiệm vụ: the buckets today, per unit, per leader who gave the tasks, and the
+    last 12 months."""
     require(DASHBOARD_VIEWERS)
     unit = _unit_of(me())
     with reading() as session:
@@ -50,7 +53,8 @@ def dashboard():
             overview = sum((u.counts for u in units), figures.Counts())
         else:
             units, overview = [], figures.overview(session, period=period, unit=unit)
-        signers = figures.overdue_by_signer(session, period=period, unit=unit)
+        names = leaders.leader_names(session=session)
+        given_by = figures.overdue_by_leader(session, period=period, names=names, unit=unit)[:TOP_SIGNERS]
         months = figures.by_month(session, **today_, unit=unit)
         task_count = inbox.count(session, user=me(), filters=inbox.InboxFilters(), windows=None)
         unit_row = session.get(Unit, unit) if unit else None
@@ -67,14 +71,23 @@ def dashboard():
         units=units[:TOP_UNITS],
         unit_count=len(units),
         unit_chart=charts.unit_bars(units[:TOP_UNITS], link=link) if units else None,
-        signers=signers[:TOP_SIGNERS],
-        signer_chart=charts.signer_bars(signers[:TOP_SIGNERS], link=link) if signers else None,
+        given_by=given_by,
+        leader_chart=_leader_chart(given_by, link) if given_by else None,
         months=months,
         trend_chart=charts.trend_bars(months),
         bucket_legend=charts.bucket_legend(),
         trend_legend=charts.trend_legend(),
-        no_signer=charts.NO_SIGNER,
         link=link,
+    )
+
+
+def _leader_chart(given_by: list[figures.LeaderFigures], link) -> Markup:
+    """The overdue bars per leader who gave the tasks, each linking to the list filtered by that leader."""
+    return charts.signer_bars(
+        [figures.SignerFigures(g.name, g.open, g.open_late) for g in given_by],
+        link=link,
+        title="Nhiệm vụ đang thực hiện quá hạn theo lãnh đạo giao nhiệm vụ",
+        hrefs=[link(leader=g.code, bucket="open_late") if g.code else None for g in given_by],
     )
 
 
@@ -112,8 +125,8 @@ def _today(session) -> dict:
 
 
 def _list_link(unit: str | None):
-    """link(unit=, bucket=, signer=) -> the Nhiệm vụ list filtered so; a unit leader's go to his unit's
-    Chủ trì list (the tasks the figures count), where a unit filter is not needed."""
+    """link(unit=, bucket=, signer=, leader=) -> the Nhiệm vụ list filtered so; a unit leader's go to his
+    unit's Chủ trì list (the tasks the figures count), where a unit filter is not needed."""
 
     def link(**filters: str) -> str:
         if unit is not None:

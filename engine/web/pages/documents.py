@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from engine.assignments import service as assignment_service
 from engine.assignments.models import COORDINATING
+from engine.directory import leaders
 from engine.directory import units as directory_units
 from engine.documents import listing as document_list
 from engine.documents import secrecy
@@ -129,6 +130,8 @@ def document(document_id: int):
                 i: sorted(u.unit_code for u in rows if u.role == COORDINATING) for i, rows in units.items()
             },
             unit_names={u.code: u.name for u in directory_units.list_units(session=session)},
+            leader_names=leaders.leader_names(session=session),
+            sector_names=leaders.sector_names(session=session),
             intake=intake,
             progress=PROGRESS,
             deadline_kind=DEADLINE_KIND,
@@ -157,7 +160,8 @@ def new_document():
         return jsonify(ok=True, redirect=url_for("pages.document", document_id=doc_id))
     with reading() as session:
         units = unit_directory(session)
-    schema, ui = document_form()
+        given_by = leaders.leader_choices(session=session)
+    schema, ui = document_form(given_by)
     form = {
         "schema": schema,
         "ui": ui,
@@ -180,11 +184,22 @@ def duplicate_on_page(exc: DuplicateDocumentError) -> ValidationError:
     return ValidationError("Văn bản này có thể đã được tiếp nhận", fields=fields)
 
 
-def document_form() -> tuple[dict, dict]:
-    """DOCUMENT_IN as a page form: closed lists become choices, units are picked from the directory."""
+def document_form(given_by: list[leaders.Choice] | None = None) -> tuple[dict, dict]:
+    """DOCUMENT_IN as a page form: closed lists become choices, units are picked from the directory, the
+    leader who gave the tasks from the active leaders (`given_by`, the collective first)."""
     schema = copy.deepcopy(DOCUMENT_IN)
     props = schema["properties"]
     props.pop("external_id")
+    props.pop("leader_code")
+    if given_by:  # a required choice once the directory has leaders (engine.directory.leaders)
+        props["leader_code"] = {
+            "title": "Lãnh đạo giao nhiệm vụ",
+            "description": "UBND tỉnh (tập thể), Chủ tịch hoặc Phó Chủ tịch UBND tỉnh đã giao các nhiệm vụ "
+            "của văn bản (khoản 1 Điều 1).",
+            "type": "string",
+            "oneOf": [{"const": c.code, "title": c.label} for c in given_by],
+        }
+        schema["required"] = [*schema["required"], "leader_code"]
     props["doc_type"] = {"title": "Loại văn bản", "type": "string", "oneOf": _choices(DOC_TYPES)}
     props["secrecy"] = {
         secrecy.MARKER: True,
@@ -220,6 +235,7 @@ def document_form() -> tuple[dict, dict]:
             "doc_type",
             "title",
             "issued_on",
+            "leader_code",
             "signer",
             "submitting_agency",
             "urgency",

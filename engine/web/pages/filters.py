@@ -18,6 +18,7 @@ from markupsafe import Markup, escape
 from engine.auth.models import ROLES
 from engine.calendar import WorkCalendar
 from engine.reports.buckets import BUCKETS, DUE_SOON
+from engine.search.fold import fold
 
 WEEKDAYS = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật"]
 
@@ -192,23 +193,66 @@ def month_weeks(
     return [[day_cell(cal, day, month, notes, today) for day in week] for week in weeks]
 
 
+# The badges of the month grid; calendar.html's legend explains each one.
+MAKE_UP_DAY = "Làm bù"  # a Saturday or Sunday worked in exchange for a swapped day off
+SWAPPED_DAY_OFF = "Nghỉ (hoán đổi)"  # a working day given off by a decision that swaps working days
+COMPENSATION_DAY_OFF = "Nghỉ bù"  # Điều 111 khoản 3 BLLĐ 2019: a holiday on a weekly rest day moves here
+ANNOUNCED_DAY_OFF = "Nghỉ theo thông báo"  # any other day off an administrator declared
+# The package names a swapped day "Day off (substituted from 04/26/2025)" and a compensation day
+# "National Day (observed)"; an administrator's note says it in Vietnamese ("Nghỉ hoán đổi dịp ...",
+# "Nghỉ, làm bù thứ Bảy 10/01", "Nghỉ bù Quốc khánh"), read without diacritics.
+SWAP_WORDS = ("hoan doi", "thay cho", "lam bu")
+SUBSTITUTED = re.compile(r"Day off \(substituted from (\d{2})/(\d{2})/(\d{4})\)", re.ASCII)
+COMPENSATION_WORDS = ("nghi bu",)
+
+
+def day_badge(cal: WorkCalendar, day: date, note: str = "") -> str | None:
+    """The badge of a day that is not what its weekday suggests: a make-up working day, a day off swapped
+    by decision, a compensation day off (Điều 111.3 BLLĐ), or another declared day off; None otherwise."""
+    weekend = day.weekday() >= 5
+    if cal.is_working_day(day):
+        return MAKE_UP_DAY if weekend else None
+    if weekend:
+        return None
+    words = fold(note) if day in cal.overrides else ""
+    name = cal.holiday_name(day) or ""
+    if any(w in words for w in SWAP_WORDS):
+        return SWAPPED_DAY_OFF
+    if any(w in words for w in COMPENSATION_WORDS):
+        return COMPENSATION_DAY_OFF
+    if SUBSTITUTED.fullmatch(name):
+        return SWAPPED_DAY_OFF
+    if name.endswith("(observed)"):
+        return COMPENSATION_DAY_OFF
+    return ANNOUNCED_DAY_OFF if day in cal.overrides else None
+
+
 def day_cell(cal: WorkCalendar, day: date, month: int, notes: dict[date, str], today: date) -> dict:
-    """One cell: working or not, the holiday's name, and "Làm bù"/"Nghỉ bù" for days swapped by decision."""
-    working, holiday, weekend = cal.is_working_day(day), cal.holiday_name(day), day.weekday() >= 5
-    label = None
-    if working and (weekend or holiday):
-        label = "Làm bù"
-    elif not working and not weekend and (day in cal.overrides or "substitute" in (holiday or "").lower()):
-        label = "Nghỉ bù"  # an announced swap: an override, or the package's "Day off (substituted from ...)"
+    """One cell: working or not, the name of the holiday it is off for, its badge (see day_badge)."""
+    working, holiday = cal.is_working_day(day), cal.holiday_name(day)
+    label = day_badge(cal, day, notes.get(day, ""))
     return {
         "day": day,
         "in_month": day.month == month,
         "working": working,
-        "holiday": vietnamese_holidays(day.year).get(day, holiday) if holiday else None,
+        # a holiday an administrator turned into a working day is no holiday on the page
+        "holiday": holiday_text(day, holiday) if holiday and not working else None,
         "label": label,
+        "tone": "ok" if label == MAKE_UP_DAY else "warn",
         "note": notes.get(day, ""),
         "today": day == today,
     }
+
+
+def holiday_text(day: date, name: str) -> str:
+    """What a day off is for, in Vietnamese; a swapped day names its make-up day ("Làm bù vào thứ Bảy
+    26/04/2025") rather than the package's "thay cho ngày 26/04/2025", which reads as the opposite."""
+    if match := SUBSTITUTED.fullmatch(name):
+        month, day_of_month, year = map(int, match.groups())  # the package's English name is month first
+        make_up = date(year, month, day_of_month)
+        weekday = WEEKDAYS[make_up.weekday()].replace("Thứ", "thứ")  # "thứ Bảy" inside a sentence
+        return f"Làm bù vào {weekday} {make_up:%d/%m/%Y}"
+    return vietnamese_holidays(day.year).get(day, name)
 
 
 @functools.lru_cache(maxsize=32)

@@ -9,6 +9,7 @@ from flask import render_template, request, url_for
 from sqlalchemy import select
 
 from engine.assignments import scope
+from engine.directory import leaders
 from engine.directory.models import Unit
 from engine.errors import NotFoundError
 from engine.reports import buckets, publication, workbook
@@ -20,9 +21,15 @@ from engine.web.pages.common import bp, form_day, me
 
 @bp.get("/reports")
 def reports():
-    """Biểu tổng hợp with its totals row; each unit links to its Phụ lục chi tiết."""
+    """Biểu tổng hợp with its totals row, per lead unit (each links to its Phụ lục chi tiết), or with the
+    same buckets per leader who gave the tasks or per sector ("Tổng hợp theo")."""
+    group = request.args.get("group") if request.args.get("group") in buckets.GROUPINGS else "unit"
     with reading() as session:
         period, rows = summary_table(session, _typed_period())
+        if group != "unit":
+            rows = buckets.per_group(
+                session, by=group, order=_group_order(session, group), unit_codes=_own_units(), **period
+            )
     args = _period_args(period)
     return render_template(
         "reports.html",
@@ -31,10 +38,26 @@ def reports():
         links={
             r["unit_code"]: url_for("pages.report_unit", unit_code=r["unit_code"], **args["query"])
             for r in rows
+            if group == "unit"
         },
         title=workbook.title(period["as_of"], period["window_from"]),
+        group=group,
+        groupings=buckets.GROUPINGS,
         **args,
     )
+
+
+def _group_order(session, group: str) -> list[tuple[str, str]]:
+    """(code, name) of the leaders (the collective first) or of the sectors (by name), active or not."""
+    names = (
+        leaders.leader_names(session=session) if group == "leader" else leaders.sector_names(session=session)
+    )
+    return list(names.items())
+
+
+def _own_units() -> list[str] | None:
+    """None for those who see every unit; else the user's unit, as the table by unit does."""
+    return None if scope.sees_all(me()) else [me().unit_code or ""]
 
 
 @bp.get("/reports/buckets.xlsx")

@@ -9,6 +9,7 @@ from flask import flash, jsonify, redirect, render_template, request, url_for
 from sqlalchemy.orm import Session
 
 from engine.directory import units as directory
+from engine.directory.leaders import lists as leader_lists
 from engine.errors import EngineError, PermissionDeniedError
 from engine.usertasks import service as usertasks
 from engine.usertasks.models import READY, UserTaskRow
@@ -67,6 +68,7 @@ def form_lookups(session: Session, ui: dict) -> dict:
         "units": unit_directory(session),  # for "ui:widget": "unit" / "units"
         "users": user_directory(session, user_widget_roles(ui)),  # for "ui:widget": "user"
         "rooms": [r.name for r in directory.rooms(session=session, active_only=True)],  # "room" widget
+        "choices": leader_lists(session),  # "choice" widget: sectors, leaders
     }
 
 

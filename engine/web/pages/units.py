@@ -133,6 +133,22 @@ def set_local_government_type():
     return redirect(url_for("pages.unit_list") + "#bao-cao")
 
 
+@bp.post("/units/types/approval")
+def set_approving_type():
+    """Whether a unit type's leader approves what its units send to VP (Đ8.1.c)."""
+    require(ADMINS)
+    with transaction() as session:
+        row = units.set_type(
+            session=session,
+            unit_type=request.form.get("unit_type", ""),
+            leader_approval=request.form.get("leader_approval") == "1",
+            actor=me().username,
+        )
+    verb = "phê duyệt" if row.leader_approval else "không phê duyệt"
+    flash(f"Lãnh đạo các đơn vị loại {row.name} {verb} báo cáo trước khi gửi Văn phòng UBND tỉnh.", "success")
+    return redirect(url_for("pages.unit_list") + "#bao-cao")
+
+
 @bp.post("/units/rooms")
 def add_room():
     """Thêm phòng theo dõi."""
@@ -164,6 +180,7 @@ def _list(errors: dict | None = None, status: int = 200):
         found = units.list_units(session=session)
         types = units.unit_types(session=session)
         local_types = units.local_government_types(session=session)
+        approving_types = units.approving_types(session=session)
         rooms = units.rooms(session=session)
     names = {u.code: u.name for u in found}
     return (
@@ -173,6 +190,7 @@ def _list(errors: dict | None = None, status: int = 200):
             names=names,
             types=types,
             local_types=local_types,
+            approving_types=approving_types,
             rooms=rooms,
             today=today(),
             form=request.form if errors else {},

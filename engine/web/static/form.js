@@ -8,7 +8,9 @@
  * "lead_unit"} disables the unit chosen in that sibling field of the same object. `users` is the user
  * directory ({username, full_name, roles}) for "ui:widget": "user" with "ui:options": {"role": ...} on a
  * string: a select of the users having that role, submitting the username. `rooms` is the names of VP's
- * active tracking rooms for "ui:widget": "room" on a string: a select of them. Without a directory (or with
+ * active tracking rooms for "ui:widget": "room" on a string: a select of them. `choices` holds named lists
+ * ({list: [{code, label}]}) for "ui:widget": "choice" with "ui:options": {"list": name} (sectors, leaders);
+ * "none": true offers the "ui:placeholder" as the empty choice. Without a directory (or with
  * no one in it) these fields stay plain inputs. The server validates; this file only shows its answers next
  * to the fields (paths such as "tasks/0/due_date"). What was typed is kept until it is sent, and a lost
  * session is recovered on the page before sending again (session-recovery.js, loaded by base.html).
@@ -27,6 +29,7 @@
   var units = Array.isArray(config.units) ? config.units : [];
   var users = Array.isArray(config.users) ? config.users : [];
   var rooms = Array.isArray(config.rooms) ? config.rooms : [];
+  var lists = config.choices && typeof config.choices === "object" ? config.choices : {};
   var ns = window.theodoiForm;
   var reader = ns.schemaReader(rootSchema);
   var resolve = reader.resolve;
@@ -82,6 +85,12 @@
     if (ui["ui:widget"] === "room" && type === "string" && rooms.length) {
       return widgets.selectField(schema, roomChoices(value), value, ctx);
     }
+    var listed = ui["ui:widget"] === "choice" && Array.isArray(lists[options.list]) ? lists[options.list] : [];
+    if (type === "string" && ui["ui:widget"] === "choice") {
+      // An empty list (the administrators have not set it up yet): nothing to choose, nothing asked.
+      if (!listed.length) return widgets.hiddenField(value);
+      return widgets.selectField(schema, listChoices(listed, ui, value), value, ctx);
+    }
     if (choices) return widgets.selectField(schema, choices, value, ctx);
     if (type === "boolean") return widgets.checkboxField(value, ctx);
     if (type === "integer" || type === "number") return widgets.numberField(schema, ui, value, ctx, type);
@@ -94,6 +103,19 @@
     var choices = rooms.map(function (name) { return { value: name, title: name }; });
     if (typeof value === "string" && value && rooms.indexOf(value) < 0) {
       choices.push({ value: value, title: value + " (đã ngừng theo dõi nhiệm vụ mới)" });
+    }
+    return choices;
+  }
+
+  // A list of the page's directory ({code, label}); a retired entry stays choosable, as rooms do. A nullable
+  // field offers its placeholder as the "none" choice.
+  function listChoices(listed, ui, value) {
+    var choices = listed.map(function (item) { return { value: item.code, title: item.label }; });
+    if (typeof value === "string" && value && !listed.some(function (item) { return item.code === value; })) {
+      choices.push({ value: value, title: value + " (đã ngừng sử dụng)" });
+    }
+    if (ui["ui:placeholder"] && ui["ui:options"] && ui["ui:options"].none) {
+      choices.unshift({ value: null, title: ui["ui:placeholder"] });
     }
     return choices;
   }

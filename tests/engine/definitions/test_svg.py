@@ -136,7 +136,7 @@ def test_vietnamese_names_are_intact():
     label = " ".join(t.text for t in drawn["participant_vp"].iter(f"{SVG}tspan"))
     assert label == "Văn phòng UBND tỉnh"
     words = " ".join(t.text for t in drawn["create_tracking_assignments"].iter(f"{SVG}tspan"))
-    assert words == "Tạo nhiệm vụ theo dõi"
+    assert words == "Cập nhật nhiệm vụ vào hệ thống theo dõi"
     assert "sans-serif" in svg.get("font-family")
     assert svg.find(f"{SVG}title").text == "Tiếp nhận, phân loại văn bản chỉ đạo và chuyển theo dõi"
 
