@@ -54,10 +54,15 @@ def role_of(session: Session, user: Principal, assignment_id: int) -> str | None
     )
 
 
-def check_can_see(session: Session, user: Principal, assignment_id: int) -> None:
+def can_see(session: Session, user: Principal, assignment_id: int) -> bool:
+    """Whether `user` may open the assignment: sees all, leads or coordinates it, or was told of it."""
     if sees_all(user) or is_informed(session, user, assignment_id):
-        return
-    if role_of(session, user, assignment_id) is None:
+        return True
+    return role_of(session, user, assignment_id) is not None
+
+
+def check_can_see(session: Session, user: Principal, assignment_id: int) -> None:
+    if not can_see(session, user, assignment_id):
         raise PermissionDeniedError(
             f"Nhiệm vụ {assignment_id} không do đơn vị của bạn chủ trì hoặc phối hợp thực hiện"
         )

@@ -25,6 +25,7 @@ from engine.assignments.models import (
     AssignmentUnit,
     DeadlineAdjustment,
     DifficultyReport,
+    Escalation,
     StatusUpdate,
     Urging,
 )
@@ -33,7 +34,7 @@ from engine.calendar import WorkCalendar
 from engine.directory.models import Unit
 from engine.documents.models import Document
 from engine.errors import NotFoundError, PermissionDeniedError
-from engine.feedback.models import DataCorrection, LocalFeedback
+from engine.feedback.models import DataCorrection, Divergence, DivergencePosition, LocalFeedback
 from engine.files import binding as files
 from engine.files.binding import file_list
 from engine.files.models import ASSIGNMENT, StoredFile
@@ -46,7 +47,8 @@ from engine.validation import validate
 
 # The lists of the "Nhiệm vụ" menu (DOMAIN.md §8), as `view` values.
 VIEWS = ("assigned", "lead", "coordinating", "tracking")
-# Rows that belong to one assignment, shown on its page and in its history.
+# Rows that belong to one assignment, shown on its page and in its history. A unit's internal tasks
+# (InternalTask, Đ9.2.c) are left out: only that unit may see them (engine.assignments.internal).
 RELATED = (
     StatusUpdate,
     AssignmentReturn,
@@ -57,7 +59,12 @@ RELATED = (
     AssignmentCorrection,
     DataCorrection,
     LocalFeedback,
+    Escalation,
+    Divergence,
+    DivergencePosition,
 )
+# Related rows that belong to the assignment through another related row: (their link, that row's model).
+RELATED_THROUGH = {DivergencePosition: (DivergencePosition.divergence_id, Divergence)}
 COORDINATING_UPDATE = {
     "type": "object",
     "title": "Thông tin của đơn vị phối hợp",
@@ -198,10 +205,18 @@ def related(session: Session, assignment_id: int) -> dict[str, list[Any]]:
     """Every row about the assignment, by table, oldest first."""
     return {
         model.__tablename__: list(
-            session.scalars(select(model).where(model.assignment_id == assignment_id).order_by(model.id))
+            session.scalars(select(model).where(_about(model, assignment_id)).order_by(model.id))
         )
         for model in RELATED
     }
+
+
+def _about(model, assignment_id: int):
+    """The condition of `model`'s rows about the assignment, directly or through RELATED_THROUGH."""
+    if model in RELATED_THROUGH:
+        link, parent = RELATED_THROUGH[model]
+        return link.in_(select(parent.id).where(parent.assignment_id == assignment_id))
+    return model.assignment_id == assignment_id
 
 
 def history(session: Session, *, assignment_id: int) -> list[ChangeRecord]:

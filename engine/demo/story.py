@@ -7,8 +7,9 @@ Two kinds of behaviour, both through the services the pages call:
   results; a commune sends feedback about a sở; the Chairman directs.
   A scripted step whose user task is not ready is a broken story: DemoError.
 - routines, reacting to user tasks the processes raise on their own: VP sends the urging letter the
-  timers asked for after T2, units send their periodic and secret-regime reports, VP consolidates and
-  publishes. A routine that falls after today never happened;
+  timers asked for after T2 and, when it goes unanswered, proposes measures the Chairman directs; VP
+  advises on each difficulty; the sở's leaders approve what their staff send; units send their periodic
+  and secret-regime reports; VP consolidates and publishes. A routine that falls after today never happened;
   one whose user task closed meanwhile (a report round's cut-off) is skipped."""
 
 from __future__ import annotations
@@ -20,9 +21,10 @@ from typing import Any
 
 from sqlalchemy import select
 
-from engine import clock, history
+from engine import clock
+from engine.assignments import coordination
 from engine.assignments import service as assignment_service
-from engine.assignments.models import Assignment
+from engine.assignments.models import Assignment, DifficultyReport
 from engine.auth import service as auth
 from engine.auth.models import User
 from engine.demo.days import Days
@@ -32,6 +34,7 @@ from engine.documents import service as tracking
 from engine.documents.models import Document
 from engine.files import service as files
 from engine.instances import starting
+from engine.instances.models import ProcessInstance
 from engine.notifications import reads
 from engine.system import System
 from engine.usertasks import service as usertasks
@@ -175,17 +178,17 @@ class Story:
 
         def run() -> None:
             data = self._dates(step.get("data", {}))
-            if step["do"] == "coordinate":  # Đ9.2.b, as the API's view sends it (history names the sender)
-                with history.acting_as(step["by"]), self.system.db.transaction() as session:
-                    assignment_service.add_coordinating_update(
-                        session,
-                        user=self.people[step["by"]],
-                        assignment_id=self.assignments[assignment],
-                        payload=data,
-                        now=clock.now(),
+            if step["do"] == "coordinate":  # Đ9.2.b: the unit's own coordination user task
+                key = coordination.business_key(
+                    self.assignments[assignment], self.people[step["by"]].unit_code
+                )
+                with self.system.db.reading() as session:
+                    found = session.scalar(
+                        select(ProcessInstance.id).where(ProcessInstance.business_key == key)
                     )
-                return
-            task_id = self._ready(instance(), step["do"])
+                task_id = self._ready(found, "send_contribution")
+            else:
+                task_id = self._ready(instance(), step["do"])
             if "attach" in step:
                 data["attachments"] = [{"file_id": self._upload(step["attach"], task_id, step["by"])}]
             self._complete(task_id, step["by"], data)
@@ -238,7 +241,14 @@ class Story:
         """React to a user task that became ready, if a routine answers it."""
         handler = {
             ("assignment", "send_urging"): self._send_urging,
+            ("assignment", "approve_report"): self._by_unit,
+            ("assignment", "advise_difficulty"): self._advise,
+            ("assignment", "propose_measures"): self._as_routine,
+            ("assignment", "direct_escalation"): self._as_routine,
             ("periodic_report", "submit_report"): self._by_unit,
+            ("periodic_report", "approve_report"): lambda task: self._by_unit(
+                task, "approve_periodic_report"
+            ),
             ("periodic_report", "consolidate"): self._as_routine,
             ("periodic_report", "publish"): self._as_routine,
             ("secret_report_reminder", "confirm_sent"): self._by_unit,
@@ -250,15 +260,34 @@ class Story:
         routine = self.routines[task.bpmn_id]
         self._later(task, routine, routine["by"], dict(routine["data"]))
 
-    def _by_unit(self, task: NewTask) -> None:
-        """Units with people in the demo answer their report requests, each at its own pace; the others
-        (no user in the demo directory) never do, and the processes remind VP of them."""
-        routine = self.routines[task.bpmn_id]
+    def _by_unit(self, task: NewTask, name: str | None = None) -> None:
+        """Units with people in the demo answer their report requests (and their leaders approve what the
+        staff wrote), each at its own pace; the others (no user in the demo directory) never do, and the
+        processes remind VP of them. `name` is the routine's, when it is not the user task's id."""
+        routine = self.routines[name or task.bpmn_id]
         unit = routine["units"].get(task.unit_code)
         if unit is None:
             return
         data = dict(unit.get("data", routine.get("data", {})))
         self._later(task, {**routine, **unit}, unit["by"], data)
+
+    def _advise(self, task: NewTask) -> None:
+        """VP's advice on a difficulty (Đ9.1.b): the tracking specialist proposes the unit's own date when
+        it asked for one, else to keep the deadline."""
+        routine = self.routines["advise_difficulty"]
+        with self.system.db.reading() as session:
+            a = session.scalar(select(Assignment).where(Assignment.instance_id == task.instance_id))
+            asked = session.scalar(
+                select(DifficultyReport.proposed_due_date)
+                .where(DifficultyReport.assignment_id == a.id)
+                .order_by(DifficultyReport.id.desc())
+                .limit(1)
+            )
+            specialist = a.tracking_specialist
+        data = {"advice": routine["advice"], "proposal": "keep"}
+        if asked is not None:
+            data.update(proposal="extend", advised_due_date=asked.isoformat())
+        self._later(task, routine, specialist, data)
 
     def _send_urging(self, task: NewTask) -> None:
         """T2 passed without an update (Đ7.2.a): the tracking specialist sends the urging letter, numbered

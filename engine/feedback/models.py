@@ -68,6 +68,7 @@ class LocalFeedback(Tracked, Base):
     received_on: Mapped[date] = mapped_column(Date)
     letter_number: Mapped[str | None] = mapped_column(String(100), nullable=True)
     registered_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    attachments: Mapped[list] = mapped_column(JSON, default=list)  # the files sent with the start form
 
 
 class Divergence(Tracked, Base):

@@ -48,11 +48,12 @@ def record_local_feedback(
     channel: str | None = None,
     received_on: str | None = None,
     letter_number: str | None = None,
+    attachments: list | None = None,
 ) -> dict[str, Any]:
     """Store the feedback and its T5 (R2): `response_days` working days after the day VP received it. A unit
     sends it online (received now, R6); VP registers one that came on paper, by phone or e-mail, naming the
     `sender_unit`, the channel and the day received (not in the future, at most REGISTER_DAYS_BACK days
-    back)."""
+    back). `attachments`: the start form's files, already checked and bound (engine.instances.starting)."""
     session = ctx.session
     registering = _is_vp(session, ctx.actor)
     fields, received = _receipt(ctx, registering, sender_unit, channel, received_on, letter_number)
@@ -87,6 +88,7 @@ def record_local_feedback(
         registered_by=ctx.actor if registering else None,
         channel=channel if registering else HE_THONG,
         letter_number=(letter_number or None) if registering and channel == VAN_BAN else None,
+        attachments=list(attachments or []),
         instance_id=ctx.instance_id,
     )
     session.add(row)

@@ -30,10 +30,16 @@ CORRECTED, KEPT = "corrected", "kept"
 
 @operator("request_correction_by_unit", title="Ghi nhận đề nghị điều chỉnh thông tin của đơn vị chủ trì")
 def request_correction_by_unit(
-    ctx: StepContext, *, assignment_id: int, wrong_fields: list, proposed: str, reason: str
+    ctx: StepContext,
+    *,
+    assignment_id: int,
+    wrong_fields: list,
+    proposed: str,
+    reason: str,
+    attachments: list | None = None,
 ) -> dict[str, Any]:
     """Đ8.1.b: the starter's unit must lead the assignment now; which of a–e are wrong, what they should be,
-    why."""
+    why, with the start form's files (already checked and bound by engine.instances.starting)."""
     session = ctx.session
     user = session.scalar(select(User).where(User.username == ctx.actor)) if ctx.actor else None
     unit_code = user.unit_code if user else None
@@ -55,6 +61,7 @@ def request_correction_by_unit(
         wrong_fields=list(wrong_fields),
         proposed=proposed,
         problem=reason,
+        attachments=list(attachments or []),
         requested_by=ctx.actor,
         requested_at=ctx.now,
         status="requested",

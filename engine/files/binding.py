@@ -1,7 +1,8 @@
 """Files in form data: which fields of a form hold files, and the check made when a form is completed or a
 document registered. Every file a form names must exist and have been uploaded by the person submitting,
-for that very user task (or for a new document); the form then carries the server's name, size, type and
-SHA-256 of it, whatever the browser sent.
+for that very user task (or for a new document, or for the start form of that very process and not yet
+bound to an instance); the form then carries the server's name, size, type and SHA-256 of it, whatever the
+browser sent.
 
 A field holds files when its JSON schema is an array whose items have a `file_id` property:
 {"file_id": integer, "name", "size", "content_type", "sha256"} ("ui:widget": "files" in the UI schema)."""
@@ -17,7 +18,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.errors import ValidationError
-from engine.files.models import ASSIGNMENT, DOCUMENT, FOR_COORDINATION, FOR_DOCUMENT, FOR_TASK, StoredFile
+from engine.files.models import (
+    ASSIGNMENT,
+    DOCUMENT,
+    FOR_COORDINATION,
+    FOR_DOCUMENT,
+    FOR_START,
+    FOR_TASK,
+    StoredFile,
+)
+from engine.usertasks.models import UserTaskRow
 
 # The JSON schema of a list of files in a form or an API body (the forms in forms/ spell out the same).
 FILE_REF = {
@@ -50,6 +60,7 @@ def file_list(title: str, description: str) -> dict:
 NOT_YOURS = "tệp không tồn tại hoặc không được bạn tải lên cho công việc này"
 NOT_FOR_DOCUMENT = "tệp không tồn tại, không do bạn tải lên hoặc đã thuộc văn bản khác"
 NOT_YOURS_HERE = "tệp không tồn tại hoặc không được bạn tải lên cho nhiệm vụ này"
+NOT_FOR_START = "tệp không tồn tại, không do bạn tải lên cho biểu mẫu này hoặc đã thuộc quy trình khác"
 TWICE = "tệp đã có trong danh sách"
 
 
@@ -73,12 +84,32 @@ def attach_task_files(
     *, session: Session, schema: dict | None, data: dict[str, Any], task_id: str, username: str, now: datetime
 ) -> dict[str, Any]:
     """`data` (valid against `schema`) with each file replaced by the server's metadata, the files marked
-    attached; ValidationError naming each file that was not uploaded by `username` for `task_id`."""
+    attached; ValidationError naming each file that was not uploaded by `username` for `task_id`, or sent
+    with an earlier round of the same step of the same instance: a report the unit leader returned comes
+    back with the files it carried, and whoever sends it again may keep them."""
+    earlier = _earlier_rounds(session, task_id)
 
     def belongs(row: StoredFile) -> bool:
-        return row.purpose == FOR_TASK and row.task_id == task_id and row.uploaded_by == username
+        if row.purpose != FOR_TASK:
+            return False
+        if row.task_id == task_id:
+            return row.uploaded_by == username
+        return row.task_id in earlier and row.attached_at is not None
 
     return _attach(session, schema, data, belongs, NOT_YOURS, now)
+
+
+def _earlier_rounds(session: Session, task_id: str) -> set[str]:
+    """The other user tasks of the same step (BPMN element) in the same instance as `task_id`."""
+    row = session.get(UserTaskRow, task_id)
+    if row is None:
+        return set()
+    query = select(UserTaskRow.id).where(
+        UserTaskRow.instance_id == row.instance_id,
+        UserTaskRow.bpmn_id == row.bpmn_id,
+        UserTaskRow.id != task_id,
+    )
+    return set(session.scalars(query))
 
 
 def attach_coordination_files(
@@ -113,6 +144,42 @@ def attach_document_files(
 
     _attach(session, schema, {"attachments": refs or []}, belongs, NOT_FOR_DOCUMENT, now)
     return found
+
+
+def attach_start_files(
+    *,
+    session: Session,
+    schema: dict | None,
+    data: dict[str, Any],
+    process_id: str,
+    username: str,
+    now: datetime,
+) -> tuple[dict[str, Any], list[StoredFile]]:
+    """A start form's `data` with its files' metadata, and the files: each uploaded by `username` for the
+    start form of `process_id` and not yet bound to an instance; ValidationError naming each other one.
+    Bind them with `bind_to_instance` once the instance has started."""
+    found: list[StoredFile] = []
+
+    def belongs(row: StoredFile) -> bool:
+        ok = (
+            row.purpose == FOR_START
+            and row.process_id == process_id
+            and row.uploaded_by == username
+            and row.instance_id is None
+            and row.subject is None
+        )
+        if ok:
+            found.append(row)
+        return ok
+
+    return _attach(session, schema, data, belongs, NOT_FOR_START, now), found
+
+
+def bind_to_instance(rows: list[StoredFile], instance_id: int, subject: str, subject_id: int) -> None:
+    """Make a start form's files part of the started instance and of what it is about (the record its
+    first step created): those who may see that record may read them from now on."""
+    for row in rows:
+        row.instance_id, row.subject, row.subject_id = instance_id, subject, subject_id
 
 
 def bind_to_document(rows: list[StoredFile], document_id: int) -> None:

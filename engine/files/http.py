@@ -22,10 +22,10 @@ PREVIEW_POLICY = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-in
 
 
 def accept_upload(user: Principal) -> StoredFile:
-    """The multipart upload (file + task_id, assignment_id or purpose=document), checked, stored and
-    recorded."""
+    """The multipart upload (file + task_id, assignment_id, process_id or purpose=document), checked, stored
+    and recorded."""
     settings = system().settings
-    upload, task_id, purpose, assignment_id = _read_upload(settings.files_max_bytes)
+    upload, task_id, purpose, assignment_id, process_id = _read_upload(settings.files_max_bytes)
     return service.upload(
         db=system().db,
         settings=settings,
@@ -35,12 +35,13 @@ def accept_upload(user: Principal) -> StoredFile:
         task_id=task_id,
         purpose=purpose,
         assignment_id=assignment_id,
+        process_id=process_id,
     )
 
 
 def _read_upload(max_bytes: int):
-    """(the file, task_id, purpose, assignment_id) of the multipart body, which may be as large as one
-    file allows."""
+    """(the file, task_id, purpose, assignment_id, process_id) of the multipart body, which may be as large
+    as one file allows."""
     request.max_content_length = max_bytes + MULTIPART_SLACK
     if request.content_length is not None and request.content_length > request.max_content_length:
         raise incoming.too_large(None, max_bytes)
@@ -52,6 +53,7 @@ def _read_upload(max_bytes: int):
         upload = request.files.get("file")
         task_id, purpose = request.form.get("task_id") or None, request.form.get("purpose") or None
         assignment_id = request.form.get("assignment_id") or None
+        process_id = request.form.get("process_id") or None
     except RequestEntityTooLarge:
         raise incoming.too_large(None, max_bytes) from None
     if upload is None or not upload.filename:
@@ -60,7 +62,7 @@ def _read_upload(max_bytes: int):
         if not assignment_id.isdigit() or int(assignment_id) > MAX_ID:
             raise ValidationError("Mã nhiệm vụ phải là số", fields={"assignment_id": "số nguyên dương"})
         assignment_id = int(assignment_id)
-    return upload, task_id, purpose, assignment_id
+    return upload, task_id, purpose, assignment_id, process_id
 
 
 def send(row: StoredFile, *, inline: bool = False) -> Response:

@@ -9,7 +9,7 @@ from engine.db import Base, UTCDateTime
 
 # What an upload was made for (purpose), and what it belongs to (subject), which decides who may read it
 # (engine.files.scope).
-FOR_TASK, FOR_DOCUMENT, FOR_COORDINATION = "task", "document", "coordination"
+FOR_TASK, FOR_DOCUMENT, FOR_COORDINATION, FOR_START = "task", "document", "coordination", "start"
 ASSIGNMENT, INSPECTION, REPORT_ROUND, DOCUMENT, INSTANCE = (
     "assignment",
     "inspection",
@@ -17,6 +17,7 @@ ASSIGNMENT, INSPECTION, REPORT_ROUND, DOCUMENT, INSTANCE = (
     "document",
     "instance",
 )
+LOCAL_FEEDBACK, DATA_CORRECTION = "local_feedback", "data_correction"  # records a start form creates
 
 
 class StoredFile(Base):
@@ -33,13 +34,16 @@ class StoredFile(Base):
     content_type: Mapped[str] = mapped_column(String(100))  # the kind's canonical type, not the browser's
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     storage_key: Mapped[str] = mapped_column(String(200))
-    purpose: Mapped[str] = mapped_column(String(20))  # task | document | coordination
+    purpose: Mapped[str] = mapped_column(String(20))  # task | document | coordination | start
+    # The process whose start form it was uploaded for (purpose start), until that start binds it.
+    process_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
     # The ready user task it was uploaded for, its instance and unit (the task's, else the uploader's).
     task_id: Mapped[str | None] = mapped_column(String(36), nullable=True, index=True)
     instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instances.id"), nullable=True)
     unit_code: Mapped[str | None] = mapped_column(String(50), nullable=True)
-    # What the file belongs to: an assignment, an inspection, a report round, a document, or only the
-    # instance; None for a document's file until the document is registered.
+    # What the file belongs to: an assignment, an inspection, a report round, a document, a local feedback
+    # or data-correction request, or only the instance; None for a document's or a start form's file until
+    # the document is registered or the process started.
     subject: Mapped[str | None] = mapped_column(String(20), nullable=True)
     subject_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     uploaded_by: Mapped[str] = mapped_column(String(100))

@@ -1,7 +1,8 @@
 """Tệp đính kèm: what an upload may be made for, and its stored row.
 
 An upload is made FOR something its sender may act on: a ready user task whose form takes files, an
-assignment their unit coordinates (its update to the lead unit), or (VP) a document about to be registered.
+assignment their unit coordinates (its update to the lead unit), the start form of a process they may start,
+or (VP) a document about to be registered.
 The row records what the file belongs to, which decides who may read it (engine.files.scope)."""
 
 from __future__ import annotations
@@ -21,19 +22,24 @@ from engine.auth.service import Principal
 from engine.config import Settings
 from engine.db import Database
 from engine.errors import NotFoundError, PermissionDeniedError, TaskNotReadyError, ValidationError
+from engine.feedback.models import DataCorrection, LocalFeedback
 from engine.files import binding, incoming, storage
 from engine.files.incoming import Incoming
 from engine.files.models import (
     ASSIGNMENT,
+    DATA_CORRECTION,
     FOR_COORDINATION,
     FOR_DOCUMENT,
+    FOR_START,
     FOR_TASK,
     INSPECTION,
     INSTANCE,
+    LOCAL_FEEDBACK,
     REPORT_ROUND,
     StoredFile,
 )
 from engine.inspections.models import Inspection
+from engine.instances import starting
 from engine.reports.models import ReportRound
 from engine.usertasks import service as usertasks
 from engine.usertasks.models import READY
@@ -54,6 +60,7 @@ class Target:
     unit_code: str | None = None
     subject: str | None = None
     subject_id: int | None = None
+    process_id: str | None = None
 
 
 def authorize(
@@ -63,17 +70,22 @@ def authorize(
     task_id: str | None = None,
     purpose: str | None = None,
     assignment_id: int | None = None,
+    process_id: str | None = None,
 ) -> Target:
     """Where `user` may upload a file to: a ready user task they may act on whose form takes files; an
-    assignment their unit coordinates (Đ9.2.b: its update to the lead unit); or a new document (VP).
+    assignment their unit coordinates (Đ9.2.b: its update to the lead unit); the start form of a process
+    they may start, if it takes files; or a new document (VP).
     NotFoundError, PermissionDeniedError or ValidationError otherwise."""
-    named = [bool(task_id), purpose == FOR_DOCUMENT, assignment_id is not None]
-    if sum(named) != 1 or purpose not in (None, "", FOR_TASK, FOR_DOCUMENT, FOR_COORDINATION):
+    named = [bool(task_id), purpose == FOR_DOCUMENT, assignment_id is not None, bool(process_id)]
+    if sum(named) != 1 or purpose not in (None, "", FOR_TASK, FOR_DOCUMENT, FOR_COORDINATION, FOR_START):
         raise ValidationError(
             "Cho biết tệp được tải lên cho công việc nào (task_id), cho nhiệm vụ đơn vị phối hợp thực hiện "
-            "(assignment_id) hoặc cho văn bản tiếp nhận (purpose=document)",
-            fields={"task_id": "task_id, assignment_id hoặc purpose=document"},
+            "(assignment_id), cho biểu mẫu khởi tạo quy trình (process_id) hoặc cho văn bản tiếp nhận "
+            "(purpose=document)",
+            fields={"task_id": "task_id, assignment_id, process_id hoặc purpose=document"},
         )
+    if process_id:
+        return _start_target(session, user, process_id)
     if purpose == FOR_DOCUMENT:
         if not user.in_any(DOCUMENT_WRITERS):
             raise PermissionDeniedError(
@@ -113,6 +125,23 @@ def authorize(
     )
 
 
+def _start_target(session: Session, user: Principal, process_id: str) -> Target:
+    """An upload for the start form of `process_id`: the user may start it and its form takes files."""
+    form = starting.start_form(session=session, process_id=process_id[:200])
+    if not form.can_start(user):
+        raise PermissionDeniedError(
+            "Bạn không có quyền khởi tạo quy trình này nên không thể đính kèm tệp cho nó",
+            details={"roles": list(form.starter_groups)},
+        )
+    if not binding.file_fields(form.schema):
+        name = form.definition.name or form.definition.process_id
+        raise ValidationError(
+            f"Biểu mẫu khởi tạo “{name}” không nhận tệp đính kèm",
+            fields={"process_id": "biểu mẫu khởi tạo không có trường tệp đính kèm"},
+        )
+    return Target(purpose=FOR_START, unit_code=user.unit_code, process_id=form.definition.process_id)
+
+
 def upload(
     *,
     db: Database,
@@ -123,10 +152,12 @@ def upload(
     task_id: str | None = None,
     purpose: str | None = None,
     assignment_id: int | None = None,
+    process_id: str | None = None,
 ) -> StoredFile:
     """Check where `user` may upload, receive and check the file, store it, and record it: the row."""
+    where = dict(task_id=task_id, purpose=purpose, assignment_id=assignment_id, process_id=process_id)
     with db.reading() as session:  # refuse what cannot be before hashing and storing the file
-        authorize(session=session, user=user, task_id=task_id, purpose=purpose, assignment_id=assignment_id)
+        authorize(session=session, user=user, **where)
     received = incoming.receive(
         stream,
         filename=filename,
@@ -140,9 +171,7 @@ def upload(
     finally:
         received.path.unlink(missing_ok=True)
     with db.transaction() as session:  # the task may have been completed meanwhile: check again
-        target = authorize(
-            session=session, user=user, task_id=task_id, purpose=purpose, assignment_id=assignment_id
-        )
+        target = authorize(session=session, user=user, **where)
         row = create(
             session=session, user=user, target=target, incoming=received, storage_key=key, now=clock.now()
         )
@@ -150,8 +179,15 @@ def upload(
 
 
 def subject_of_instance(session: Session, instance_id: int) -> tuple[str, int]:
-    """What the work of an instance is about: its assignment, inspection or report round, else itself."""
-    for model, subject in ((Assignment, ASSIGNMENT), (Inspection, INSPECTION), (ReportRound, REPORT_ROUND)):
+    """What the work of an instance is about: its assignment, inspection, report round, local feedback or
+    data-correction request, else itself."""
+    for model, subject in (
+        (Assignment, ASSIGNMENT),
+        (Inspection, INSPECTION),
+        (ReportRound, REPORT_ROUND),
+        (LocalFeedback, LOCAL_FEEDBACK),
+        (DataCorrection, DATA_CORRECTION),
+    ):
         found = session.scalar(select(model.id).where(model.instance_id == instance_id).limit(1))
         if found is not None:
             return subject, found
@@ -174,6 +210,7 @@ def create(
         unit_code=target.unit_code,
         subject=target.subject,
         subject_id=target.subject_id,
+        process_id=target.process_id,
         uploaded_by=user.username,
         uploaded_at=now,
     )

@@ -1,4 +1,5 @@
-"""Tệp đính kèm in the API: upload for a user task or a new document, read the metadata, download."""
+"""Tệp đính kèm in the API: upload for a user task, a start form or a new document, read the metadata,
+download."""
 
 from __future__ import annotations
 
@@ -47,6 +48,12 @@ UPLOAD = {
             "minimum": 1,
             "description": "instead of task_id: an assignment the user's unit coordinates (Đ9.2.b)",
         },
+        "process_id": {
+            "type": "string",
+            "maxLength": 200,
+            "description": "instead of task_id: the start form of this process, which the user may start; "
+            "name the file in the form when starting (POST /api/v1/process-instances)",
+        },
         "purpose": {
             "type": "string",
             "enum": ["document"],
@@ -78,7 +85,8 @@ def present_detail(row: StoredFile) -> dict:
 
 @bp.post("/files")
 @operation(
-    summary="Tải lên tệp đính kèm cho công việc đang xử lý, nhiệm vụ đơn vị phối hợp, hoặc văn bản",
+    summary="Tải lên tệp đính kèm cho công việc đang xử lý, nhiệm vụ đơn vị phối hợp, biểu mẫu khởi tạo "
+    "quy trình, hoặc văn bản",
     tag="files",
     form=UPLOAD,
     response=FILE,

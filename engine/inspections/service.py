@@ -98,9 +98,7 @@ def present(session: Session, row: Inspection) -> dict[str, Any]:
     """The inspection as the API returns it: codes, and the names a reader needs beside them."""
     members = members_of(session, row.id)
     names = _full_names(session, {row.team_leader, *(m.username for m in members)})
-    units = _unit_names(
-        session, {row.inspected_unit, row.inspecting_unit_code, row.related_sector_unit_code}
-    )
+    units = _unit_names(session, {row.inspected_unit, row.inspecting_unit_code, row.related_sector_unit_code})
     return {
         "id": row.id,
         "title": row.title,

@@ -93,7 +93,9 @@ def _filters() -> service.InspectionFilters:
         raise ValidationError("Năm không hợp lệ", fields={"year": "nhập năm, ví dụ 2026"})
     status = request.args.get("status") or None
     if status is not None and status not in service.STATUSES:
-        raise ValidationError("Trạng thái không hợp lệ", fields={"status": f"một trong {list(service.STATUSES)}"})
+        raise ValidationError(
+            "Trạng thái không hợp lệ", fields={"status": f"một trong {list(service.STATUSES)}"}
+        )
     return service.InspectionFilters(
         year=int(year) if year else None,
         inspecting_unit=request.args.get("inspecting_unit") or None,
@@ -125,7 +127,11 @@ def list_inspections():
 
 
 @bp.get("/inspections/<int:inspection_id>")
-@operation(summary="Một cuộc kiểm tra: quyết định, đoàn kiểm tra, báo cáo, nơi nhận, hồ sơ", tag="inspections", response=INSPECTION)
+@operation(
+    summary="Một cuộc kiểm tra: quyết định, đoàn kiểm tra, báo cáo, nơi nhận, hồ sơ",
+    tag="inspections",
+    response=INSPECTION,
+)
 def get_inspection(inspection_id: int):
     with reading() as session:
         row = scope.get_visible(session=session, user=user(), inspection_id=inspection_id)

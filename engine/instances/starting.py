@@ -2,7 +2,9 @@
 
 The diagram says both on its none start event: `candidateStarterGroups` (roles) and a start form
 (`formJsonSchemaFilename`), as Camunda does. The submitted form becomes the instance's data together
-with `starter` (who started it and from which unit), which the diagram uses for routing."""
+with `starter` (who started it and from which unit), which the diagram uses for routing. The files the form
+names are the starter's uploads for this start form (engine.files.binding); once started they belong to
+the instance and to the record its first steps created (engine.files.service.subject_of_instance)."""
 
 from __future__ import annotations
 
@@ -11,11 +13,14 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from engine import clock
 from engine.auth.service import Principal
 from engine.bpmn.forms import start_properties
 from engine.definitions import service as definitions
 from engine.definitions.models import ProcessDefinition
 from engine.errors import PermissionDeniedError
+from engine.files import binding
+from engine.files import service as files
 from engine.instances import service as instances
 from engine.instances.models import ProcessInstance
 from engine.validation import validate
@@ -59,14 +64,25 @@ def start_on_demand(
         # field the user left empty (browsers leave it out): its default, else None.
         fields = form.schema.get("properties", {})
         data = {**{name: spec.get("default") for name, spec in fields.items()}, **data}
+    data, uploads = binding.attach_start_files(
+        session=session,
+        schema=form.schema,
+        data=data,
+        process_id=form.definition.process_id,
+        username=user.username,
+        now=clock.now(),
+    )
     starter = {"username": user.username, "full_name": user.full_name, "unit_code": user.unit_code}
-    return instances.start(
+    instance = instances.start(
         session=session,
         engine=engine,
         process_id=process_id,
         data={**data, "starter": starter},
         actor=user.username,
     )
+    if uploads:
+        binding.bind_to_instance(uploads, instance.id, *files.subject_of_instance(session, instance.id))
+    return instance
 
 
 def _form_of(definition: ProcessDefinition) -> StartForm:

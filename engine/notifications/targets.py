@@ -1,7 +1,8 @@
 """Where opening a notification leads its reader, decided when it is read: the ready user task of its
-instance (or the one it names) that the reader can act on, else its assignment if the reader's unit sees
-it, else its document for those who read documents, else its instance for those who watch instances; never
-a page the reader cannot open, and nowhere when none is left."""
+instance (or the one it names) that the reader can act on, else its assignment if the reader may see it
+(engine.assignments.scope: VP and the leadership, its lead and coordinating units, the sở told of its
+difficulty), else its document for those who read documents, else its instance for those who watch
+instances; never a page the reader cannot open, and nowhere when none is left."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from engine.assignments import scope
-from engine.assignments.models import AssignmentUnit
+from engine.assignments.models import Assignment
 from engine.auth.service import Principal
 from engine.errors import PermissionDeniedError
 from engine.usertasks import service as usertasks
@@ -94,15 +95,11 @@ def _ready_tasks(session: Session, notices: list[About]) -> dict:
 
 
 def _visible_assignments(session: Session, user: Principal, ids: set[int]) -> set[int]:
-    """Those of `ids` the user may open (engine/assignments/scope.py)."""
-    if not ids or scope.sees_all(user):
-        return ids
-    if user.unit_code is None:
+    """Those of `ids` the user may open: the assignment page's own rule (engine.assignments.scope)."""
+    if not ids:
         return set()
-    query = select(AssignmentUnit.assignment_id).where(
-        AssignmentUnit.assignment_id.in_(sorted(ids)), AssignmentUnit.unit_code == user.unit_code
-    )
-    return set(session.scalars(query))
+    query = select(Assignment.id).where(Assignment.id.in_(sorted(ids)))
+    return set(session.scalars(scope.visible(query, user)))
 
 
 def _can_act(row: UserTaskRow, user: Principal) -> bool:

@@ -99,7 +99,9 @@ class AssignmentPeople:
             same_kind = (
                 sim.province.departments if f.lead in sim.province.departments else sim.province.communes
             )
-            to_unit = rng.choice([u for u in same_kind if u != f.lead] or sim.province.departments)
+            # Not one of its coordinating units: their coordination would stay open (see the report).
+            others = [u for u in same_kind if u != f.lead and u not in f.draft.coordinating_units]
+            to_unit = rng.choice(others or sim.province.departments)
             data = {
                 "resolution": "transferred",
                 "to_unit": to_unit,

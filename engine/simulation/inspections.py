@@ -56,8 +56,11 @@ class InspectionPeople:
         sim = self.sim
         province = sim.province
         rng = sim.rng("inspection", event.key)
-        if rng.random() < self.rates.inspection_by_units and province.communes:
-            inspecting = rng.choice(province.departments + province.communes[:3])
+        # Every other inspection, or as the rate says, is a sở's or a commune's own (Đ12.2, Đ12.3).
+        by_unit = event.key % 2 == 1 or rng.random() < self.rates.inspection_by_units
+        if by_unit and province.communes:
+            kinds = [province.departments, province.communes[:3]]
+            inspecting = rng.choice(kinds[(event.key // 2) % 2])
             unit = rng.choice([c for c in province.communes if c != inspecting] or province.departments)
             leader = province.with_role("unit_staff", inspecting)[0]
             level = "department" if inspecting in province.departments else "commune"

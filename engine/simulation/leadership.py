@@ -26,6 +26,7 @@ class LeadershipPeople:
     leader_returns: int = 0  # reports a unit leader sent back to the staff
     escalations: int = 0  # directions of the Chairman after an unanswered urging letter
     regulation_returns: set[int] = field(default_factory=set)  # P10 instances sent back once
+    returned: set[int] = field(default_factory=set)  # assignments whose report a leader sent back once
 
     def handlers(self) -> dict[tuple[str, str], Callable[[NewTask], None]]:
         """Which method answers which user task (process id, element id)."""
@@ -51,7 +52,8 @@ class LeadershipPeople:
         pending = f.pending
         if pending is None:  # what was reported is not known: approve it as it stands
             pending = ("result", None)
-        if rng.random() < self.rates.report_returned_by_leader:
+        if f.assignment_id not in self.returned and rng.random() < self.rates.report_returned_by_leader:
+            self.returned.add(f.assignment_id)
             data = {
                 "approval_decision": "return",
                 "approval_remarks": "Đề nghị bổ sung số liệu, tài liệu chứng minh kết quả.",

@@ -42,7 +42,8 @@ class OccasionalPeople:
 
     sim: Driver
     rates: Rates
-    returned_reports: set[tuple[int, str]] = field(default_factory=set)  # (round, unit) sent back
+    returned_reports: set[tuple[int, str]] = field(default_factory=set)  # (round, unit) sent back once
+    to_resubmit: set[tuple[int, str]] = field(default_factory=set)  # of those, not yet sent again
     feedbacks: dict[int, tuple[str, int | None]] = field(default_factory=dict)  # instance: sở, assignment
     on_paper: int = 0  # feedbacks VP registered from a letter, a call or an e-mail
     correction_requests: int = 0
@@ -89,8 +90,8 @@ class OccasionalPeople:
             if not sim.ready_tasks("periodic_report", "approve_report", task.instance_id, row.unit_code):
                 sim.ledger.report_sent(key, at=sim.now)
 
-        if key in self.returned_reports:  # the unit leader sent it back: corrected the next working day
-            self.returned_reports.discard(key)
+        if key in self.to_resubmit:  # the unit leader sent it back: corrected the next working day
+            self.to_resubmit.discard(key)
             rng = sim.rng("resubmit", *key)
             self._at(task, sim.time.after(sim.now, 1, rng), self._of(row.unit_code, rng), data, done)
             return
@@ -112,6 +113,7 @@ class OccasionalPeople:
         leader = sim.province.with_role("unit_leader", row.unit_code)[0]
         if key not in self.returned_reports and rng.random() < self.rates.report_returned_by_leader:
             self.returned_reports.add(key)
+            self.to_resubmit.add(key)
             data = {"approval_decision": "return", "approval_remarks": "Bổ sung số liệu phụ lục."}
             self._at(task, sim.time.after(sim.now, 0, rng), leader, data)
             return

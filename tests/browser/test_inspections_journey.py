@@ -18,9 +18,7 @@ from tests.processes import test_inspection as p8
 people = p8.people  # the directory of tests/conftest.py with Sở Nội vụ's Mai Nội Vụ
 
 
-def test_a_department_plans_decides_and_reports_an_inspection_that_reaches_vp(
-    system, people, clock, journey
-):
+def test_a_department_plans_decides_and_reports_an_inspection_that_reaches_vp(system, people, clock, journey):
     clock.move_to(p8.PLANNED_AT)  # Tuesday 20/01/2026
     page = journey.page
 
@@ -52,7 +50,9 @@ def test_a_department_plans_decides_and_reports_an_inspection_that_reaches_vp(
     page.goto("/kiem-tra/ke-hoach")
     page.get_by_role("link", name="Tiến hành kiểm tra").click()
     form = page.locator("#form-root")
-    expect(form.get_by_label("Nội dung kiểm tra")).to_have_value("Việc thực hiện nhiệm vụ thu ngân sách năm 2025.")
+    expect(form.get_by_label("Nội dung kiểm tra")).to_have_value(
+        "Việc thực hiện nhiệm vụ thu ngân sách năm 2025."
+    )
     form.get_by_label("Mục đích, yêu cầu").fill("Đánh giá việc triển khai nhiệm vụ UBND tỉnh giao.")
     journey.shot("tien-hanh-kiem-tra")
     form.get_by_role("button", name="Tiến hành kiểm tra").click()
@@ -65,18 +65,25 @@ def test_a_department_plans_decides_and_reports_an_inspection_that_reaches_vp(
     # The head decides, with Mai Nội Vụ of Sở Nội vụ invited (Đ16.2).
     journey.log_in("ldsotc")
     page.goto(f"/kiem-tra/{inspection_id}")
-    page.locator("#buoc-hien-tai").get_by_role("link", name="Quyết định kiểm tra của thủ trưởng đơn vị").click()
+    page.locator("#buoc-hien-tai").get_by_role(
+        "link", name="Quyết định kiểm tra của thủ trưởng đơn vị"
+    ).click()
     form = page.locator("#form-root")
-    form.get_by_label("Ý kiến của người quyết định").select_option(label="Ra quyết định kiểm tra, thành lập Đoàn kiểm tra")
+    form.get_by_label("Ý kiến của người quyết định").select_option(
+        label="Ra quyết định kiểm tra, thành lập Đoàn kiểm tra"
+    )
     form.get_by_label("Số, ký hiệu quyết định").fill("15/QĐ-STC")
     journey.fill_date(form.get_by_label("Ngày quyết định"), date(2026, 1, 20))
-    form.get_by_label("a) Căn cứ pháp lý để kiểm tra").fill("Quy chế 35/2015/QĐ-UBND; kế hoạch kiểm tra năm 2026.")
+    form.get_by_label("a) Căn cứ pháp lý để kiểm tra").fill(
+        "Quy chế 35/2015/QĐ-UBND; kế hoạch kiểm tra năm 2026."
+    )
     form.get_by_label("b) Phạm vi, đối tượng, nhiệm vụ kiểm tra").fill("Nhiệm vụ thu ngân sách năm 2025.")
     form.get_by_label("c) Nội dung kiểm tra").fill("Các nội dung tại Điều 13.")
     form.get_by_label("d) Thời hạn kiểm tra").fill("05 ngày làm việc")
     form.get_by_label("đ) Thành phần Đoàn kiểm tra").fill("Trưởng đoàn và 01 người được mời.")
     journey.choose(form.get_by_label("Trưởng đoàn"), "Đỗ Tài Chính")
-    form.get_by_label("Người được mời tham gia Đoàn kiểm tra").fill("sonv")
+    form.get_by_role("button", name="Thêm người được mời").click()
+    journey.choose(form.get_by_role("group", name="Người được mời 1").get_by_label("Họ và tên"), "Mai Nội Vụ")
     journey.fill_date(form.get_by_label("Hạn đơn vị được kiểm tra báo cáo, cung cấp hồ sơ"), date(2026, 2, 6))
     journey.shot("quyet-dinh-kiem-tra")
     form.get_by_role("button", name="Hoàn thành").click()
@@ -87,11 +94,17 @@ def test_a_department_plans_decides_and_reports_an_inspection_that_reaches_vp(
     journey.log_in("xabx")
     journey.menu("Kiểm tra")
     page.get_by_role("link", name=re.compile("UBND xã Bát Xát theo kế hoạch")).click()
-    page.locator("#buoc-hien-tai").get_by_role("link", name="Báo cáo, cung cấp hồ sơ cho Đoàn kiểm tra").click()
+    page.locator("#buoc-hien-tai").get_by_role(
+        "link", name="Báo cáo, cung cấp hồ sơ cho Đoàn kiểm tra"
+    ).click()
     form = page.locator("#form-root")
-    form.get_by_label("Báo cáo tình hình thực hiện nhiệm vụ").fill("Đã thu đạt 104% dự toán; 2 khoản thu chậm.")
+    form.get_by_label("Báo cáo tình hình thực hiện nhiệm vụ").fill(
+        "Đã thu đạt 104% dự toán; 2 khoản thu chậm."
+    )
     pdf = samples.pdf("Bao cao xa Bat Xat")
-    page.locator("input[type=file]").set_input_files({"name": "Báo cáo của xã.pdf", "mimeType": "application/pdf", "buffer": pdf})
+    page.locator("input[type=file]").set_input_files(
+        {"name": "Báo cáo của xã.pdf", "mimeType": "application/pdf", "buffer": pdf}
+    )
     expect(page.get_by_role("link", name="Báo cáo của xã.pdf")).to_be_visible()
     journey.shot("xa-bao-cao")
     form.get_by_role("button", name="Hoàn thành").click()
@@ -107,7 +120,11 @@ def test_a_department_plans_decides_and_reports_an_inspection_that_reaches_vp(
     page.goto(f"/kiem-tra/{inspection_id}")
     page.locator("#buoc-hien-tai").get_by_role("link", name="Báo cáo kết quả kiểm tra").click()
     form = page.locator("#form-root")
-    for label, text in (("a)", p8.REPORT_FORM["assessment"]), ("b)", p8.REPORT_FORM["conclusion"]), ("c)", p8.REPORT_FORM["recommendations"])):
+    for label, text in (
+        ("a)", p8.REPORT_FORM["assessment"]),
+        ("b)", p8.REPORT_FORM["conclusion"]),
+        ("c)", p8.REPORT_FORM["recommendations"]),
+    ):
         form.get_by_label(re.compile("^" + re.escape(label))).fill(text)
     journey.shot("bao-cao-ket-qua")
     form.get_by_role("button", name="Hoàn thành").click()
@@ -127,8 +144,11 @@ def test_a_department_plans_decides_and_reports_an_inspection_that_reaches_vp(
     # The invited member opens that inspection, and is refused another.
     with system.db.transaction() as session:
         other = starting.start_on_demand(
-            session=session, engine=system.engine, process_id="inspection",
-            data=p8.plan_form(inspected_unit="SO_XD"), user=people["sotc"],
+            session=session,
+            engine=system.engine,
+            process_id="inspection",
+            data=p8.plan_form(inspected_unit="SO_XD"),
+            user=people["sotc"],
         ).id
     other_id = p8.inspection_of(system, other).id
     journey.log_in("sonv")

@@ -4,6 +4,7 @@ service layer with the injected clock, across Tết and the make-up Saturday 26/
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, date, datetime
 
 import pytest
@@ -22,6 +23,9 @@ from engine.assignments.models import (
 from engine.auth import service as auth
 from engine.calendar import WorkCalendar
 from engine.errors import PermissionDeniedError, ValidationError
+from engine.files import scope as files_scope
+from engine.files import service as files
+from engine.files.models import StoredFile
 from engine.notifications.models import Notification
 from engine.usertasks import service as usertasks
 from tests.conftest import PASSWORD, complete_task
@@ -65,6 +69,25 @@ def chairman(system, directory):
         return auth.principal(user)
 
 
+@pytest.fixture
+def approval(system, directory):
+    """The sở's leader approves what the unit sends (Đ8.1.c), as in a new installation."""
+    set_leader_approval(system, "Sở, ban, ngành", True)
+
+
+def upload_pdf(system, principal, task_id: str) -> dict:
+    """A PDF the principal uploads for the user task, as the form's files widget does."""
+    row = files.upload(
+        db=system.db,
+        settings=system.settings,
+        user=principal,
+        stream=io.BytesIO(b"%PDF-1.4\n%%EOF\n"),
+        filename="ke-hoach.pdf",
+        task_id=task_id,
+    )
+    return {"file_id": row.id, "name": row.name}
+
+
 def urge(system, directory, clock, a_id: int) -> None:
     """The due date and T2 pass without update; VP sends the urging letter."""
     sweep(system, clock, after(date(2025, 4, 24)))
@@ -89,6 +112,29 @@ def report_difficulty(system, principal, clock, proposed: str | None = "2025-05-
 
 
 # --- VP's advice on a difficulty --------------------------------------------------------------------------
+
+
+def test_the_so_concerned_reads_the_files_of_the_difficulty_it_was_told_of(system, directory, clock):
+    [a_id] = classify(system, directory, item("Mở rộng đường liên xã", "XA_BX", DUE))
+    accept(system, directory, "xabx")
+    [update] = tasks_of(system, directory["xabx"], "update")
+    minutes = upload_pdf(system, directory["xabx"], update.id)
+    difficulty = {"kind": "difficulty", "difficulties": "Vướng mắc đơn giá", "attachments": [minutes]}
+    complete_task(system, update.id, directory["xabx"], difficulty)
+
+    def readers() -> set[str]:
+        with system.db.reading() as session:
+            row = session.get(StoredFile, minutes["file_id"])
+            return {u for u in ("soxd", "sotc") if files_scope.can_read(session, directory[u], row)}
+
+    assert readers() == set()
+    act(
+        system,
+        directory["cv"],
+        "advise_difficulty",
+        {"advice": "Có thật", "proposal": "keep", "concerned_unit": "SO_XD"},
+    )
+    assert readers() == {"soxd"}  # told of it (Đ21.2); another sở still not
 
 
 def test_a_communes_difficulty_goes_through_vps_advice_and_tells_the_so_concerned(system, directory, clock):
@@ -308,10 +354,17 @@ def test_an_extension_while_the_escalation_waits_drops_it(system, directory, clo
 # --- the unit leader's approval (Đ8.1.c) --------------------------------------------------------------------
 
 
-def test_a_staff_result_waits_for_the_leader_who_may_return_it(system, directory, clock):
-    [a_id] = classify(system, directory, item("Nhiệm vụ", "SO_TC", DUE))  # a sở: approval on by default
+def test_a_staff_result_waits_for_the_leader_who_may_return_it(system, directory, clock, approval):
+    [a_id] = classify(system, directory, item("Nhiệm vụ", "SO_TC", DUE))
     accept(system, directory)
-    result = {"kind": "result", "result": "Đã ban hành kế hoạch", "completed_on": "2025-04-22"}
+    [first] = tasks_of(system, directory["sotc"], "update")
+    plan = upload_pdf(system, directory["sotc"], first.id)
+    result = {
+        "kind": "result",
+        "result": "Đã ban hành kế hoạch",
+        "completed_on": "2025-04-22",
+        "attachments": [plan],
+    }
     act(system, directory["sotc"], "update", result, at=datetime(2025, 4, 23, 2, 0, tzinfo=UTC), clock=clock)
     assert get(system, StatusUpdate) == [] and assignment(system, a_id).stage == "accepted"
     assert tasks_of(system, directory["cv"], "confirm") == []
@@ -334,6 +387,7 @@ def test_a_staff_result_waits_for_the_leader_who_may_return_it(system, directory
         row = usertasks.get_or_raise(session=session, task_id=update.id)
         draft = usertasks.form_data(session=session, engine=system.engine, row=row)
     assert (draft["kind"], draft["result"]) == ("result", "Đã ban hành kế hoạch")  # the draft is kept
+    assert [f["file_id"] for f in draft["attachments"]] == [plan["file_id"]]  # with its files
     assert any(
         n.kind == "report_returned" and n.recipient_group == "unit_staff" for n in notes_to(system, "SO_TC")
     )
@@ -357,12 +411,35 @@ def test_a_staff_result_waits_for_the_leader_who_may_return_it(system, directory
         "ldsotc",
     )
     assert row.approved_at == datetime(2025, 4, 24, 3, 0, tzinfo=UTC)
+    assert [f["file_id"] for f in row.attachments] == [plan["file_id"]]  # sent again as it came back
     assert assignment(system, a_id).stage == "result_reported"
     [confirm] = tasks_of(system, directory["cv"], "confirm")
     assert "45/KH-STC" in confirm.instructions
 
 
-def test_an_approved_difficulty_records_its_approver_and_reaches_vp(system, directory, clock):
+def test_a_file_from_another_process_cannot_ride_on_the_returned_report(system, directory, clock, approval):
+    [a_id, other_id] = classify(
+        system, directory, item("Nhiệm vụ", "SO_TC", DUE), item("Việc khác", "SO_TC", DUE)
+    )
+    act_on = {t.instance_id: t for t in tasks_of(system, directory["sotc"], "review")}
+    for task in act_on.values():
+        complete_task(system, task.id, directory["sotc"], {"decision": "accept"})
+    mine, elsewhere = (
+        next(
+            t
+            for t in tasks_of(system, directory["sotc"], "update")
+            if t.instance_id == assignment(system, i).instance_id
+        )
+        for i in (a_id, other_id)
+    )
+    foreign = upload_pdf(system, directory["sotc"], elsewhere.id)
+    report = {"kind": "result", "result": "Xong", "completed_on": "2025-04-22", "attachments": [foreign]}
+    with pytest.raises(ValidationError):
+        complete_task(system, mine.id, directory["sotc"], report)
+    assert get(system, StatusUpdate) == []
+
+
+def test_an_approved_difficulty_records_its_approver_and_reaches_vp(system, directory, clock, approval):
     [a_id] = classify(system, directory, item("Nhiệm vụ", "SO_TC", DUE))
     accept(system, directory)
     report_difficulty(system, directory["sotc"], clock)
@@ -375,7 +452,7 @@ def test_an_approved_difficulty_records_its_approver_and_reaches_vp(system, dire
     assert len(tasks_of(system, directory["cv"], "advise_difficulty")) == 1
 
 
-def test_progress_and_the_leaders_own_report_need_no_approval(system, directory, clock):
+def test_progress_and_the_leaders_own_report_need_no_approval(system, directory, clock, approval):
     [a_id] = classify(system, directory, item("Nhiệm vụ", "SO_TC", DUE))
     accept(system, directory)
     act(system, directory["sotc"], "update", {"kind": "progress", "situation": "Đang làm"})

@@ -238,7 +238,7 @@ def test_vp_plan_goes_through_the_chief_of_office_to_the_chairman_and_closes(sys
     decide = only_task(system, people["ct"], "decide_chairman")
     assert decide.subject == "Kiểm tra việc thực hiện nhiệm vụ UBND tỉnh giao năm 2025 — Sở Tài chính"
     clock.move_to(DECIDED_AT)
-    complete_task(system, decide.id, people["ct"], decision_form(team_members=["ldvp"]))
+    complete_task(system, decide.id, people["ct"], decision_form(team_members=[{"person": "ldvp"}]))
     row = inspection_of(system, instance_id)
     assert (row.status, row.team_leader, row.inspected_report_due) == ("in_progress", "cv", date(2026, 2, 6))
     assert bpmn_ids(system, people["sotc"]) == ["inspected_report"]
@@ -321,7 +321,9 @@ def test_a_department_inspects_a_commune_with_an_invited_member(system, people, 
     with pytest.raises(ValidationError) as error:
         complete_task(system, decide.id, people["ldsotc"], wrong)
     assert set(error.value.fields) == {"team_leader"}
-    decided = decision_form(team_leader="sotc", team_members=["sotc2"], invited_members=["sonv"])
+    decided = decision_form(
+        team_leader="sotc", team_members=[{"person": "sotc2"}], invited_members=[{"person": "sonv"}]
+    )
     complete_task(system, decide.id, people["ldsotc"], decided)
     with system.db.reading() as session:
         members = session.execute(select(InspectionMember.username, InspectionMember.role)).all()
@@ -520,7 +522,9 @@ def start_item(system, principal, item_id: int, **changes) -> Inspection:
 
 def approve(system, principal, plan_id: int) -> None:
     with system.db.transaction() as session:
-        inspection_service.approve_plan(session=session, user=principal, plan_id=plan_id, today=date(2026, 1, 21))
+        inspection_service.approve_plan(
+            session=session, user=principal, plan_id=plan_id, today=date(2026, 1, 21)
+        )
 
 
 def test_a_plan_with_two_items_starts_two_inspections(system, people, clock):

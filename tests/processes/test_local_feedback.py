@@ -53,6 +53,7 @@ def send_feedback(system, principal, **form) -> int:
         "channel": None,
         "received_on": None,
         "letter_number": None,
+        "attachments": [],
         **form,
         "starter": {
             "username": principal.username,

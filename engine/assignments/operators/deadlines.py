@@ -76,7 +76,7 @@ def record_urging_letter(ctx: StepContext, *, assignment_id: int, number: str, c
     return _urge(ctx, a, URGING_LETTER, content, number=number, message=message).id
 
 
-@operator("next_update_obligation", title="Xác định hạn cập nhật định kỳ kế tiếp của nhiệm vụ không có thời hạn")
+@operator("next_update_obligation", title="Xác định kỳ cập nhật kế tiếp của nhiệm vụ không có thời hạn")
 def next_update_obligation(ctx: StepContext) -> str:
     """R7, R8: the next quarterly update date of a task without deadline that has not ended yet."""
     today = ctx.calendar.local_date(ctx.now)

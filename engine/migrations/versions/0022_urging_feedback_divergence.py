@@ -5,8 +5,9 @@ Revises: 0021
 Urgings gain how the unit was urged (Đ11.3-4: văn bản, điện thoại, cuộc họp, thư điện tử, hệ thống), the day,
 who was contacted and who recorded it; existing reminders are the system's, everything else a letter.
 Local feedback gains the channel VP received it by, its receipt date (T5 counts from it, Đ19.5), the letter
-number and who registered it. Data corrections gain the lead unit's own request (Đ8.1.b). Divergent opinions
-between units (Đ9.1.c) get their tables.
+number, who registered it and the files sent with it. Data corrections gain the lead unit's own request
+(Đ8.1.b). Divergent opinions between units (Đ9.1.c) get their tables. Files uploaded for a start form name
+the process they are for.
 """
 
 from datetime import UTC
@@ -51,6 +52,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("received_on", sa.Date(), nullable=True))
         batch_op.add_column(sa.Column("letter_number", sa.String(length=100), nullable=True))
         batch_op.add_column(sa.Column("registered_by", sa.String(length=100), nullable=True))
+        batch_op.add_column(sa.Column("attachments", sa.JSON(), server_default="[]", nullable=False))
     feedbacks = sa.table(
         "local_feedbacks",
         sa.column("id", sa.Integer),
@@ -73,6 +75,10 @@ def upgrade() -> None:
             ["requested_by_unit"],
             ["code"],
         )
+
+    # A start form's files (local feedback, a unit's correction request) name the process they are for.
+    with op.batch_alter_table("files", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("process_id", sa.String(length=200), nullable=True))
 
     op.create_table(
         "divergences",
@@ -137,6 +143,8 @@ def downgrade() -> None:
     with op.batch_alter_table("divergences", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_divergences_assignment_id"))
     op.drop_table("divergences")
+    with op.batch_alter_table("files", schema=None) as batch_op:
+        batch_op.drop_column("process_id")
     with op.batch_alter_table("data_corrections", schema=None) as batch_op:
         batch_op.drop_constraint(
             batch_op.f("fk_data_corrections_requested_by_unit_units"), type_="foreignkey"
@@ -144,7 +152,7 @@ def downgrade() -> None:
         for column in ("explanation", "attachments", "proposed", "wrong_fields", "requested_by_unit"):
             batch_op.drop_column(column)
     with op.batch_alter_table("local_feedbacks", schema=None) as batch_op:
-        for column in ("registered_by", "letter_number", "received_on", "channel"):
+        for column in ("attachments", "registered_by", "letter_number", "received_on", "channel"):
             batch_op.drop_column(column)
     with op.batch_alter_table("urgings", schema=None) as batch_op:
         for column in ("recorded_by", "person", "urged_on", "channel"):

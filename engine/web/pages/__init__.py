@@ -53,6 +53,7 @@ __all__ = [
     "leaders",
     "modeler",
     "notifications",
+    "regulation_report",
     "reports",
     "start",
     "tasks",

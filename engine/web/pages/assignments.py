@@ -13,10 +13,12 @@ from engine.assignments import internal, scope, urgings
 from engine.assignments import service as assignments
 from engine.assignments.models import (
     ACCEPTED,
+    ADVICE_PROPOSALS,
     AWAITING_ACCEPTANCE,
     CONFIRMED,
     COORDINATING,
     DIRECTION_REQUEST,
+    ESCALATION_DIRECTIONS,
     LEAD,
     RESULT_REPORTED,
     RETURN_REASONS,
@@ -85,6 +87,9 @@ ENTITIES = {
     "data_corrections": "Điều chỉnh thông tin",
     "local_feedbacks": "Phản hồi của địa phương",
     "assignment_corrections": "Văn phòng điều chỉnh thông tin nhiệm vụ",
+    "escalations": "Báo cáo Chủ tịch UBND tỉnh về đơn vị chưa cập nhật sau đôn đốc",
+    "divergences": "Ý kiến khác nhau giữa các đơn vị",
+    "divergence_positions": "Ý kiến của đơn vị về nội dung còn khác nhau",
 }
 ACTIONS = {"insert": "Thêm mới", "update": "Cập nhật", "delete": "Xóa"}
 # Keys that only link rows together: the page shows the rows themselves instead.
@@ -96,6 +101,8 @@ HIDDEN_FIELDS = {
     "return_id",
     "difficulty_report_id",
     "feedback_id",
+    "urging_id",
+    "divergence_id",
     "changes",  # a correction's field-by-field changes: the assignment's own lines show each of them
 }
 FIELDS = {
@@ -181,6 +188,27 @@ FIELDS = {
     "wrong_fields": "Thông tin chưa đúng",
     "proposed": "Đề nghị sửa thành",
     "explanation": "Giải thích của Văn phòng",
+    "approved_by": "Lãnh đạo đơn vị duyệt",
+    "approved_at": "Duyệt lúc",
+    "advice": "Ý kiến tham mưu của Văn phòng",
+    "proposal": "Đề xuất của Văn phòng",
+    "advised_due_date": "Thời hạn Văn phòng đề xuất",
+    "concerned_unit_code": "Sở, ngành liên quan",
+    "advised_by": "Người tham mưu",
+    "advised_at": "Tham mưu lúc",
+    "measures": "Biện pháp xử lý đề xuất",
+    "proposed_by": "Người đề xuất",
+    "proposed_at": "Đề xuất lúc",
+    "direction_kind": "Hình thức chỉ đạo",
+    "directed_by": "Người chỉ đạo",
+    "directed_at": "Chỉ đạo lúc",
+    "question": "Nội dung còn khác nhau",
+    "positions_due": "Hạn nêu ý kiến",
+    "opened_by": "Người báo cáo",
+    "opened_at": "Báo cáo lúc",
+    "position": "Ý kiến của đơn vị",
+    "stated_by": "Người nêu ý kiến",
+    "stated_at": "Nêu ý kiến lúc",
 }
 # The same column name means something else in these tables.
 TABLE_FIELDS = {
@@ -188,6 +216,8 @@ TABLE_FIELDS = {
     "local_feedbacks": {"content": "Nội dung phản hồi", "from_unit": "Đơn vị phản hồi"},
     "assignment_corrections": {"reason": "Lý do điều chỉnh"},
     "assignment_transfers": {"reason": "Lý do chuyển"},
+    "escalations": {"unit_code": "Đơn vị chưa cập nhật", "new_due_date": "Thời hạn mới theo chỉ đạo"},
+    "divergences": {"proposal": "Tổng hợp ý kiến, đề xuất của Văn phòng"},
 }
 URGING_KINDS = {
     UPDATE_REMINDER: "Nhắc cập nhật",
@@ -206,14 +236,28 @@ VALUES = {
     "channel": URGING_CHANNELS,
     "response_kind": URGING_KINDS,
     "decision": {"extend": "Gia hạn", "keep": "Giữ nguyên thời hạn", "adjust": "Điều chỉnh nhiệm vụ"},
+    # A difficulty's proposal is one of these codes; a divergence's is VP's own text, which none equals.
+    "proposal": ADVICE_PROPOSALS,
+    "direction_kind": ESCALATION_DIRECTIONS,
     "status": {
         "requested": "Đã yêu cầu",
         "corrected": "Đã điều chỉnh",
         "accepted": "Đã chấp nhận",
         "kept": "Giải thích, giữ nguyên",
+        "open": "Đang lấy ý kiến các đơn vị",  # a divergence (engine.feedback.divergence)
+        "proposed": "Văn phòng đã tổng hợp, đề xuất",
+        "directed": "Chủ tịch UBND tỉnh đã chỉ đạo",
     },
 }
-UNIT_FIELDS = {"lead_unit_code", "unit_code", "from_unit", "to_unit", "about_unit", "requested_by_unit"}
+UNIT_FIELDS = {
+    "lead_unit_code",
+    "unit_code",
+    "from_unit",
+    "to_unit",
+    "about_unit",
+    "requested_by_unit",
+    "concerned_unit_code",
+}
 
 
 @bp.get("/assignments")

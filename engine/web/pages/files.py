@@ -17,8 +17,8 @@ from engine.web.pages.common import bp, me, page_message
 
 @bp.post("/tep-dinh-kem")
 def upload_file():
-    """One file from the widget (multipart: file + task_id or purpose=document): its metadata as JSON,
-    or the error as JSON in Vietnamese, so that the widget shows it beside the field."""
+    """One file from the widget (multipart: file + task_id, process_id or purpose=document): its metadata
+    as JSON, or the error as JSON in Vietnamese, so that the widget shows it beside the field."""
     try:
         row = http.accept_upload(me())
     except EngineError as exc:
@@ -35,10 +35,16 @@ def file_content(file_id: int):
     return http.send(row, inline=request.args.get("xem") == "1")
 
 
-def upload_config(*, task_id: str | None = None, document: bool = False) -> dict:
-    """What the file widget of a form needs: where to send, for what, and the limits to check first."""
+def upload_config(
+    *, task_id: str | None = None, document: bool = False, process_id: str | None = None
+) -> dict:
+    """What the file widget of a form needs: where to send, for what (a user task, a new document, the
+    start form of a process), and the limits to check first."""
     settings = system().settings
-    target = {"purpose": FOR_DOCUMENT} if document else {"task_id": task_id}
+    if document:
+        target = {"purpose": FOR_DOCUMENT}
+    else:
+        target = {"process_id": process_id} if process_id else {"task_id": task_id}
     return {
         "url": url_for("pages.upload_file"),
         **target,

@@ -130,6 +130,8 @@ def inspection(inspection_id: int):
             history=[h for h in (_history_row(c, people, names) for c in changes) if h["items"]],
             plan=plan,
             item=item,
+            plan_visible=plan is not None
+            and (scope.sees_all(me()) or plan.inspecting_unit_code == me().unit_code),
         )
 
 

@@ -19,6 +19,7 @@ from engine.web.pages.common import (
     user_directory,
     user_widget_roles,
 )
+from engine.web.pages.files import upload_config
 
 
 @bp.get("/start")
@@ -44,6 +45,7 @@ def start_form(process_id: str):
             "readonly": False,
             "submitUrl": url_for("pages.start_process", process_id=process_id),
             "submitLabel": "Khởi tạo",
+            "files": upload_config(process_id=form.definition.process_id),  # "ui:widget": "files"
         }
         return render_template("start_form.html", start=form, form=config)
 

@@ -4,7 +4,8 @@
  *    content_type, sha256}): choose or drop files, each is checked here (size, kind) and then uploaded at
  *    once to config.files.url with the page's CSRF token, with its progress; a file can be removed before the
  *    form is sent. The form sends only the file_id of each uploaded file: the server checks that each is the
- *    sender's upload for this user task (or new document) and keeps its own name, size and SHA-256.
+ *    sender's upload for this user task (or new document, or this start form) and keeps its own name, size
+ *    and SHA-256.
  *    Read-only, it lists the files as links. Load after form-widgets.js and before form.js.
  * 2. Previews in any page: a <details class="file-preview" data-src data-kind data-name> (templates/_files.html
  *    and this widget) gets its frame (PDF) or image when first opened, so that a page of many files loads
@@ -216,6 +217,7 @@
       data.append("file", file, file.name);
       if (target.task_id) data.append("task_id", target.task_id);
       if (target.purpose) data.append("purpose", target.purpose);
+      if (target.process_id) data.append("process_id", target.process_id);
       // XMLHttpRequest rather than fetch: only it reports the progress of what is sent.
       var xhr = new XMLHttpRequest();
       entry.xhr = xhr;

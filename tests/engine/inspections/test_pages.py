@@ -16,10 +16,14 @@ def vp_and_department_inspections(system, people, clock) -> tuple[int, int]:
     """VP inspects Sở Tài chính; Sở Tài chính inspects the commune with Mai Nội Vụ invited (decided)."""
     clock.move_to(p8.PLANNED_AT)
     vp = p8.start_plan(system, people["cv"], p8.plan_form(title="Kiểm tra Sở Tài chính"))
-    sotc = p8.start_plan(system, people["sotc"], p8.plan_form(title="Kiểm tra xã Bát Xát", inspected_unit="XA_BX"))
+    sotc = p8.start_plan(
+        system, people["sotc"], p8.plan_form(title="Kiểm tra xã Bát Xát", inspected_unit="XA_BX")
+    )
     clock.move_to(p8.DECIDED_AT)
     decide = p8.only_task(system, people["ldsotc"], "decide_unit")
-    decided = p8.decision_form(team_leader="sotc", team_members=["sotc2"], invited_members=["sonv"])
+    decided = p8.decision_form(
+        team_leader="sotc", team_members=[{"person": "sotc2"}], invited_members=[{"person": "sonv"}]
+    )
     complete_task(system, decide.id, people["ldsotc"], decided)
     return p8.inspection_of(system, vp).id, p8.inspection_of(system, sotc).id
 
@@ -90,7 +94,7 @@ def test_the_page_names_the_team_shows_the_files_and_links_the_users_task(system
     login(client, "sonv")
     page = client.get(f"/kiem-tra/{commune}").get_data(as_text=True)
     assert "Đã triển khai 10/12 nhiệm vụ." in page and "bao-cao-xa.pdf" in page
-    assert f'href="/tasks/' not in page  # the invited member has no task of his own
+    assert 'href="/tasks/' not in page  # the invited member has no task of his own
     link = f"/tep-dinh-kem/{evidence['file_id']}"
     assert link in page and client.get(link).status_code == 200
 
@@ -106,7 +110,9 @@ def test_a_plan_is_written_approved_and_its_item_started_from_the_pages(system, 
         "item_month": ["3", "4", "1"],
         "item_contents": ["Thu ngân sách.", "Đầu tư công.", ""],
     }
-    refused = client.post("/kiem-tra/ke-hoach", data={**form, "item_unit": ["", ""], "item_contents": ["", ""]})
+    refused = client.post(
+        "/kiem-tra/ke-hoach", data={**form, "item_unit": ["", ""], "item_contents": ["", ""]}
+    )
     assert refused.status_code == 422 and "ít nhất một cuộc kiểm tra" in refused.get_data(as_text=True)
     assert client.post("/kiem-tra/ke-hoach", data=form).status_code == 302
     page = client.get("/kiem-tra/ke-hoach").get_data(as_text=True)
@@ -114,7 +120,9 @@ def test_a_plan_is_written_approved_and_its_item_started_from_the_pages(system, 
 
     client.get("/logout")
     login(client, "ldsotc")
-    [plan_id] = re.findall(r"/kiem-tra/ke-hoach/(\d+)/phe-duyet", client.get("/kiem-tra/ke-hoach").get_data(as_text=True))
+    [plan_id] = re.findall(
+        r"/kiem-tra/ke-hoach/(\d+)/phe-duyet", client.get("/kiem-tra/ke-hoach").get_data(as_text=True)
+    )
     approved = client.post(f"/kiem-tra/ke-hoach/{plan_id}/phe-duyet", data={"csrf_token": csrf(client)})
     assert approved.status_code == 302
     assert "Hoàng Lãnh Đạo, ngày 20/01/2026" in client.get("/kiem-tra/ke-hoach").get_data(as_text=True)
@@ -127,7 +135,9 @@ def test_a_plan_is_written_approved_and_its_item_started_from_the_pages(system, 
     start = client.get(f"/kiem-tra/ke-hoach/muc/{items[0]}")
     assert start.status_code == 200 and "Thu ngân sách." in start.get_data(as_text=True)
     with system.db.transaction() as session:
-        data = p8.inspection_service.start_form_data(session, session.get(p8.InspectionPlanItem, int(items[0])))
+        data = p8.inspection_service.start_form_data(
+            session, session.get(p8.InspectionPlanItem, int(items[0]))
+        )
     data.pop("plan_item_id")
     answer = client.post(
         f"/kiem-tra/ke-hoach/muc/{items[0]}",
@@ -148,15 +158,22 @@ def test_plans_through_the_api(system, people, clock, client, auth_headers):
         "title": "Kế hoạch kiểm tra năm 2026",
         "items": [{"inspected_unit": "XA_BX", "planned_month": 3, "contents": "Thu ngân sách."}],
     }
-    assert client.post("/api/v1/inspection-plans", json=body, headers=auth_headers("ldsotc")).status_code == 403
+    assert (
+        client.post("/api/v1/inspection-plans", json=body, headers=auth_headers("ldsotc")).status_code == 403
+    )
     wrong = {**body, "items": [{**body["items"][0], "inspected_unit": "SO_TC"}]}
     answer = client.post("/api/v1/inspection-plans", json=wrong, headers=auth_headers("sotc"))
     assert answer.status_code == 422 and "items/0/inspected_unit" in answer.get_json()["details"]["fields"]
     created = client.post("/api/v1/inspection-plans", json=body, headers=auth_headers("sotc"))
     assert created.status_code == 201
     plan_id = created.get_json()["id"]
-    assert client.post(f"/api/v1/inspection-plans/{plan_id}/approve", headers=auth_headers("sotc")).status_code == 403
-    approved = client.post(f"/api/v1/inspection-plans/{plan_id}/approve", headers=auth_headers("ldsotc")).get_json()
+    assert (
+        client.post(f"/api/v1/inspection-plans/{plan_id}/approve", headers=auth_headers("sotc")).status_code
+        == 403
+    )
+    approved = client.post(
+        f"/api/v1/inspection-plans/{plan_id}/approve", headers=auth_headers("ldsotc")
+    ).get_json()
     assert (approved["approved_by"], approved["approved_on"]) == ("ldsotc", "2026-01-20")
     assert client.get("/api/v1/inspection-plans", headers=auth_headers("soxd")).get_json()["items"] == []
     [seen] = client.get("/api/v1/inspection-plans?year=2026", headers=auth_headers("cv")).get_json()["items"]
