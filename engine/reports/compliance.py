@@ -16,8 +16,9 @@ Figures (keys of each row):
 - urgings_*: urgings addressed to the unit in the window, whatever the channel, by kind;
 - difficulties: difficulty reports (P7) sent in the window; returns: assignments returned to VP;
 - reports_due / reports_late / reports_missing (units only): periodic report submissions of the year's
-  rounds opened by the end; late = sent after the end of its T6; missing = not sent by the end while T6
-  ended before it.
+  rounds that were sent by the end or whose T6 ended before it (so a round opening at the very moment of
+  the cut-off, as December's does on P10's day, never counts); late = sent after the end of its T6;
+  missing = not sent by the end while T6 ended before it.
 """
 
 from __future__ import annotations
@@ -264,13 +265,16 @@ def _per_unit(session: Session, window: Window, calendar: WorkCalendar, facts: l
         .where(ReportRound.year == window.year, ReportRound.opened_at <= window.end)
     )
     for unit, due, submitted_at in session.execute(submissions):
+        t6_end = calendar.end_of_day(due)
+        sent = submitted_at is not None and submitted_at <= window.end
+        if not sent and t6_end >= window.end:
+            continue  # neither sent nor yet due: a round that has just opened counts from its T6 on
         row = table[unit]
         row["reports_due"] += 1
-        t6_end = calendar.end_of_day(due)
-        if submitted_at is not None and submitted_at <= window.end:
+        if sent:
             row["reports_late"] += int(submitted_at > t6_end)
         else:
-            row["reports_missing"] += int(t6_end < window.end)
+            row["reports_missing"] += 1
     names = session.execute(select(Unit.code, Unit.name).order_by(Unit.unit_type, Unit.name)).all()
     return [
         {"unit_code": code, "unit_name": name, **table[code]} | rates(table[code])

@@ -215,6 +215,7 @@ def year_2026(system, units, clock):
             date(2026, 9, 21),
             {"SO_TC": local(date(2026, 9, 21), 16), "SO_XD": None, "SO_NV": local(date(2026, 12, 2))},
         )
+        # December's round opens at the very moment of the cut-off: not sent, not due yet, so not counted.
         add_round(session, 4, local(date(2026, 12, 1), 8), date(2026, 12, 21), {"SO_TC": None})
         ids = {"a8": a8.id, "a9": a9.id}
     clock.move_to(local(date(2026, 12, 10)))
@@ -240,7 +241,7 @@ def pick(row: dict, keys=compliance.UNIT_KEYS) -> tuple:
 # missing; urgings: reminders, letters, direction requests, all; difficulties, returns
 UNIT_FIGURES = (
     ("SO_NV", (1, 1, 0, 0, 1, 0, 2, 0, 2, 0, 0, 0, 0, 0, 1)),
-    ("SO_TC", (4, 4, 2, 1, 3, 2, 3, 0, 0, 1, 1, 1, 3, 1, 0)),
+    ("SO_TC", (4, 4, 2, 1, 3, 2, 2, 0, 0, 1, 1, 1, 3, 1, 0)),
     ("SO_XD", (2, 1, 0, 0, 1, 1, 2, 1, 1, 0, 1, 0, 1, 0, 0)),
 )
 
@@ -414,13 +415,16 @@ def direct_count(session, year: int, as_of: date) -> dict[str, Counter]:
         r = session.get(ReportRound, s.round_id)
         if r.year != year or r.opened_at > end:
             continue
-        c = counts.setdefault(s.unit_code, Counter())
         t6_end = local(s.due_date, 0) + timedelta(days=1)
+        sent = s.submitted_at is not None and s.submitted_at <= end
+        if not sent and t6_end >= end:
+            continue
+        c = counts.setdefault(s.unit_code, Counter())
         c["reports_due"] += 1
-        if s.submitted_at is not None and s.submitted_at <= end:
+        if sent:
             c["reports_late"] += s.submitted_at > t6_end
         else:
-            c["reports_missing"] += t6_end < end
+            c["reports_missing"] += 1
     return counts
 
 
