@@ -6,7 +6,6 @@ the watch, which then picks up an urging still unanswered for the deadline in fo
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -30,6 +29,7 @@ from engine.assignments.operators.common import (
     parse_day,
     required,
     set_due,
+    updated_since,
 )
 from engine.errors import ConflictError, NotFoundError, ValidationError
 from engine.notifications.operators import notify_unit
@@ -58,7 +58,7 @@ def pending_escalation(ctx: StepContext, *, assignment_id: int) -> int | None:
         .order_by(Urging.id.desc())
         .limit(1)
     )
-    if urging is None or _updated_since(ctx, a, urging.issued_at):
+    if urging is None or updated_since(ctx, a, urging.issued_at):
         return None
     return urging.id
 
@@ -80,7 +80,7 @@ def escalation_needed(ctx: StepContext, *, assignment_id: int, urging_id: int) -
     needed = (
         a.stage not in (RESULT_REPORTED, CONFIRMED)
         and urging.unit_code == a.lead_unit_code
-        and not _updated_since(ctx, a, urging.issued_at)
+        and not updated_since(ctx, a, urging.issued_at)
     )
     return {"needed": needed, **record(ctx, a, urging)}
 
@@ -195,21 +195,6 @@ def _urging(ctx: StepContext, urging_id: int) -> Urging:
     if urging is None:
         raise NotFoundError(f"no urging {urging_id}")
     return urging
-
-
-def _updated_since(ctx: StepContext, a: Assignment, since: datetime) -> bool:
-    """Whether the current lead unit reported anything at or after `since`."""
-    found = ctx.session.scalar(
-        select(StatusUpdate.id)
-        .where(
-            StatusUpdate.assignment_id == a.id,
-            StatusUpdate.unit_code == a.lead_unit_code,
-            StatusUpdate.role == LEAD,
-            StatusUpdate.reported_at >= since,
-        )
-        .limit(1)
-    )
-    return found is not None
 
 
 def _count(ctx: StepContext, model: Any, *where: Any, a: Assignment) -> int:

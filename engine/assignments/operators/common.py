@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from engine.assignments.models import Assignment, DeadlineAdjustment
+from sqlalchemy import select
+
+from engine.assignments.models import LEAD, Assignment, DeadlineAdjustment, StatusUpdate
 from engine.directory.models import Unit
 from engine.directory.units import leader_approves
 from engine.documents.models import Document
@@ -123,3 +125,18 @@ def _deadline_text(a: Assignment) -> str:
     if a.effective_due_date != a.due_date:
         return f"{a.due_date:%d/%m/%Y} (ngày nghỉ, tính đến hết ngày {a.effective_due_date:%d/%m/%Y})"
     return f"{a.due_date:%d/%m/%Y}"
+
+
+def updated_since(ctx: StepContext, a: Assignment, since: datetime) -> bool:
+    """Whether the current lead unit reported anything at or after `since`."""
+    found = ctx.session.scalar(
+        select(StatusUpdate.id)
+        .where(
+            StatusUpdate.assignment_id == a.id,
+            StatusUpdate.unit_code == a.lead_unit_code,
+            StatusUpdate.role == LEAD,
+            StatusUpdate.reported_at >= since,
+        )
+        .limit(1)
+    )
+    return found is not None

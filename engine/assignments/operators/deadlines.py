@@ -13,13 +13,11 @@ from sqlalchemy import select
 from engine.assignments.models import (
     CONFIRMED,
     HE_THONG,
-    LEAD,
     RESULT_REPORTED,
     UPDATE_REMINDER,
     URGING_LETTER,
     VAN_BAN,
     Assignment,
-    StatusUpdate,
     Urging,
 )
 from engine.assignments.operators.common import (
@@ -28,6 +26,7 @@ from engine.assignments.operators.common import (
     get_assignment,
     parse_day,
     required,
+    updated_since,
 )
 from engine.notifications.operators import notify_unit
 from engine.operators import StepContext, operator
@@ -62,7 +61,7 @@ def urging_needed(ctx: StepContext, *, assignment_id: int) -> bool:
     a = get_assignment(ctx, assignment_id)
     if a.stage in (RESULT_REPORTED, CONFIRMED) or a.effective_due_date is None:
         return False
-    updated = _updated_since(ctx, a, _start_of_day(ctx, a.effective_due_date))
+    updated = updated_since(ctx, a, _start_of_day(ctx, a.effective_due_date))
     t2_end = ctx.calendar.end_of_day(ctx.calendar.add_working_days(a.effective_due_date, T2_WORKING_DAYS))
     return not updated and not _urged_since(ctx, a, URGING_LETTER, t2_end)
 
@@ -93,7 +92,7 @@ def remind_periodic_update(ctx: StepContext, *, assignment_id: int, due: str) ->
     due_day = parse_day(due, "due")
     earlier = [d for d in _obligation_dates(ctx, due_day.year - 1, due_day.year) if d < due_day]
     since = max(ctx.calendar.end_of_day(earlier[-1]), a.created_at)
-    if _updated_since(ctx, a, since) or _urged_since(
+    if updated_since(ctx, a, since) or _urged_since(
         ctx, a, UPDATE_REMINDER, ctx.calendar.end_of_day(due_day)
     ):
         return False
@@ -111,21 +110,6 @@ def remind_periodic_update(ctx: StepContext, *, assignment_id: int, due: str) ->
 def _start_of_day(ctx: StepContext, day: date) -> datetime:
     """00:00 local of `day`: an update made on the due day itself counts for T2."""
     return ctx.calendar.end_of_day(day - timedelta(days=1))
-
-
-def _updated_since(ctx: StepContext, a: Assignment, since: datetime) -> bool:
-    """Whether the current lead unit reported anything at or after `since`."""
-    found = ctx.session.scalar(
-        select(StatusUpdate.id)
-        .where(
-            StatusUpdate.assignment_id == a.id,
-            StatusUpdate.unit_code == a.lead_unit_code,
-            StatusUpdate.role == LEAD,
-            StatusUpdate.reported_at >= since,
-        )
-        .limit(1)
-    )
-    return found is not None
 
 
 def _urged_since(ctx: StepContext, a: Assignment, kind: str, since: datetime) -> bool:
