@@ -54,7 +54,8 @@ def test_vp_assesses_the_2026_report_the_chief_returns_it_once_then_submits_and_
     page = journey.page
 
     journey.log_in("cv")
-    journey.menu("Báo cáo thực hiện Quy chế")
+    journey.menu("Báo cáo, thống kê")
+    page.get_by_role("link", name="Báo cáo thực hiện Quy chế (Điều 26)").click()
     reports_table = page.locator("section", has=page.get_by_role("heading", name="Báo cáo hằng năm"))
     expect(reports_table).to_contain_text("Chờ Văn phòng đánh giá")
     expect(reports_table).to_contain_text("01/12/2026")
@@ -115,7 +116,8 @@ def test_vp_assesses_the_2026_report_the_chief_returns_it_once_then_submits_and_
     journey.log_out()
 
     journey.log_in("ct")
-    journey.menu("Báo cáo thực hiện Quy chế")
+    journey.menu("Báo cáo, thống kê")
+    page.get_by_role("link", name="Báo cáo thực hiện Quy chế (Điều 26)").click()
     page.get_by_role("link", name=LABEL).click()
     expect(page.locator("main")).to_contain_text("Đã trình Chủ tịch")
     assessment = page.locator("#assessment")

@@ -32,6 +32,7 @@ from engine.errors import (
     ValidationError,
 )
 from engine.notifications import service as notifications
+from engine.reports.regulation_views import READERS as REGULATION_REPORT_READERS
 from engine.web import session as login_session
 from engine.web.api import MAX_OFFSET, reading, system
 from engine.web.errors import UNEXPECTED, error_response, status_of
@@ -66,6 +67,7 @@ def layout_context() -> dict:
         "csrf_token": csrf_token,
         "can": lambda roles: me is not None and me.in_any(tuple(roles)),
         "DOCUMENT_READERS": DOCUMENT_READERS,
+        "REGULATION_REPORT_READERS": REGULATION_REPORT_READERS,
         "INSTANCE_MENU": INSTANCE_OPERATORS,
         "page_size": PAGE_SIZE,
     }
