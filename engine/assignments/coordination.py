@@ -72,6 +72,26 @@ def start_missing(*, session: Session, engine, assignment_id: int, actor: str | 
     return started
 
 
+def end_for_new_lead(*, session: Session, assignment_id: int, unit_code: str, actor: str | None) -> None:
+    """Cancel the coordination process of a unit that has just become the lead unit (Đ6.2.a): its
+    contribution task could no longer be completed, and its loop would only end it at its next check."""
+    from engine.instances import operations
+    from engine.instances import service as instances
+
+    ids = session.scalars(
+        select(ProcessInstance.id).where(
+            ProcessInstance.business_key == business_key(assignment_id, unit_code),
+            ProcessInstance.status.in_((RUNNING, ERROR)),
+        )
+    )
+    for instance_id in list(ids):
+        instance = instances.lock_or_raise(session=session, instance_id=instance_id)
+        session.refresh(instance)  # the row as its last step left it, now that it is locked
+        if instance.status in (RUNNING, ERROR):
+            reason = "Đơn vị được giao chủ trì nhiệm vụ, không còn là đơn vị phối hợp"
+            operations.cancel(session=session, instance=instance, reason=reason, actor=actor)
+
+
 @operator("load_coordination", title="Tra cứu nhiệm vụ cho đơn vị phối hợp")
 def load_coordination(ctx: StepContext, *, assignment_id: int, unit_code: str) -> dict[str, Any]:
     """The assignment as the coordinating unit's task shows it, with the unit's name."""

@@ -21,7 +21,8 @@ def transfer_lead(
     return_id: int | None = None,
 ) -> AssignmentTransfer:
     """Make `to_unit` the lead unit: the transfer recorded (reports as of an earlier date keep the old
-    unit), the old lead row gone, a coordinating `to_unit` promoted. The caller checked `to_unit`."""
+    unit), the old lead row gone, a coordinating `to_unit` promoted (its coordination process cancelled).
+    The caller checked `to_unit`."""
     transfer = AssignmentTransfer(
         assignment_id=a.id,
         from_unit=a.lead_unit_code,
@@ -35,6 +36,10 @@ def transfer_lead(
     session.delete(session.get(AssignmentUnit, (a.id, a.lead_unit_code)))
     existing = session.get(AssignmentUnit, (a.id, to_unit))
     if existing is not None:
+        if existing.role == COORDINATING:  # its coordination task is void: the unit now leads
+            from engine.assignments import coordination  # it imports the operators, which import us
+
+            coordination.end_for_new_lead(session=session, assignment_id=a.id, unit_code=to_unit, actor=actor)
         existing.role = LEAD
     else:
         session.add(AssignmentUnit(assignment_id=a.id, unit_code=to_unit, role=LEAD))

@@ -4,7 +4,9 @@ Two kinds of behaviour, both through the services the pages call:
 - scripted steps, each on a day given as a working-day offset from today (engine.demo.days): VP registers
   and classifies the documents (VP's leadership urges a late one); each unit accepts or returns its
   assignment, updates it, reports a difficulty or its result (with a PDF); VP handles returns and confirms
-  results; a commune sends feedback about a sở; the Chairman directs.
+  results; a commune sends feedback about a sở; the Chairman directs; a sở writes its yearly inspection
+  plan, its leader approves it, and people start processes (an inspection, from the plan or not) and
+  take their steps.
   A scripted step whose user task is not ready is a broken story: DemoError.
 - routines, reacting to user tasks the processes raise on their own: VP sends the urging letter the
   timers asked for after T2 and, when it goes unanswered, proposes measures the Chairman directs; VP
@@ -28,11 +30,14 @@ from engine.assignments.models import Assignment, DifficultyReport
 from engine.auth import service as auth
 from engine.auth.models import User
 from engine.demo.days import Days
+from engine.demo.plans import plan_values
 from engine.demo.replay import DemoError, NewTask, Replay
 from engine.directory.models import Unit
 from engine.documents import service as tracking
 from engine.documents.models import Document
 from engine.files import service as files
+from engine.inspections import service as inspections
+from engine.inspections.models import InspectionPlanItem
 from engine.instances import starting
 from engine.instances.models import ProcessInstance
 from engine.notifications import reads
@@ -42,7 +47,18 @@ from engine.usertasks.models import READY, UserTaskRow
 
 HERE = Path(__file__).resolve().parent
 # Form fields that hold a date: the story writes them as working-day offsets.
-DATE_FIELDS = ("completed_on", "new_due_date", "proposed_due_date", "sent_on")
+DATE_FIELDS = (
+    "completed_on",
+    "new_due_date",
+    "proposed_due_date",
+    "sent_on",
+    "planned_from",
+    "planned_to",
+    "decision_date",
+    "inspected_report_due",
+    "start_date",
+    "end_date",
+)
 # A routine's form value standing for the day the step is taken (a secret report's "sent on").
 ON_THE_DAY = "on the day"
 # When in the working day people usually do each thing (local time), unless a step says otherwise.
@@ -59,6 +75,15 @@ USUAL_TIME = {
     "feedback": "09:50",
     "handle_feedback": "14:40",
     "read": "17:10",
+    "write_plan": "09:30",
+    "approve_plan": "15:20",
+    "start": "09:15",
+    "propose": "14:30",
+    "decide_unit": "16:15",
+    "decide_chairman": "16:20",
+    "inspected_report": "10:40",
+    "fieldwork": "16:45",
+    "report": "15:10",
 }
 
 
@@ -72,6 +97,9 @@ class Story:
         self.documents: dict[int, int] = {}  # document index -> id
         self.assignments: dict[tuple[int, int], int] = {}  # (document index, task index) -> id
         self.feedback: dict[int, int] = {}  # feedback index -> its process instance
+        self.plans: dict[int, int] = {}  # inspection plan index -> id
+        self.plan_items: dict[int, list[int]] = {}  # inspection plan index -> its items' ids, in order
+        self.started: dict[int, int] = {}  # "processes" index -> its process instance
         self.letters = 0  # urging letters sent, which number the next one
         with system.db.reading() as session:
             self.people = {u.username: auth.principal(u) for u in session.scalars(select(User))}
@@ -101,6 +129,19 @@ class Story:
             self._at(feedback["on"], feedback.get("at"), "feedback", label, self._send_feedback(f, feedback))
             for step in feedback.get("steps", []):
                 self._plan_step(step, f"of feedback {f + 1}", self._step(lambda f=f: self.feedback[f], step))
+        for p, plan in enumerate(self.spec.get("inspection_plans", [])):
+            label = f"inspection plan {p + 1} by {plan['by']}"
+            self._at(plan["on"], plan.get("at"), "write_plan", label, self._write_plan(p, plan))
+            approved = plan["approved"]
+            label = f"approval of inspection plan {p + 1} by {approved['by']}"
+            run = self._approve_plan(p, approved["by"])
+            self._at(approved["on"], approved.get("at"), "approve_plan", label, run)
+        for s, start in enumerate(self.spec.get("processes", [])):
+            of = f"of {start['process']} {s + 1}"
+            label = f"start {of} by {start['by']}"
+            self._at(start["on"], start.get("at"), "start", label, self._start(s, start))
+            for step in start.get("steps", []):
+                self._plan_step(step, of, self._step(lambda s=s: self.started[s], step))
         for read in self.spec.get("reads", []):
             self._at(read["on"], read.get("at"), "read", f"{read['by']} reads", self._read(read["by"]))
 
@@ -189,8 +230,9 @@ class Story:
                 task_id = self._ready(found, "send_contribution")
             else:
                 task_id = self._ready(instance(), step["do"])
-            if "attach" in step:
-                data["attachments"] = [{"file_id": self._upload(step["attach"], task_id, step["by"])}]
+            if "attach" in step:  # in the form's files field, "attachments" unless the step names another
+                field = step["attach"].get("field", "attachments")
+                data[field] = [{"file_id": self._upload(step["attach"], task_id, step["by"])}]
             self._complete(task_id, step["by"], data)
 
         return run
@@ -206,17 +248,73 @@ class Story:
                     i for i, doc in enumerate(self.spec["documents"]) if doc["number"] == about["document"]
                 )
                 data["assignment_id"] = self.assignments[d, about["task"] - 1]
-            with self.system.db.transaction() as session:
-                instance = starting.start_on_demand(
-                    session=session,
-                    engine=self.system.engine,
-                    process_id="local_feedback",
-                    data=data,
-                    user=self.people[feedback["by"]],
-                )
-                self.feedback[f] = instance.id
+            self.feedback[f] = self._start_on_demand("local_feedback", feedback["by"], data)
 
         return run
+
+    def _write_plan(self, p: int, plan: dict) -> Callable[[], None]:
+        """A unit's staff write its yearly inspection plan (Đ12.1.a), as the "Kế hoạch kiểm tra" page does."""
+
+        def run() -> None:
+            values = plan_values(self.days, plan)
+            with self.system.db.transaction() as session:
+                row = inspections.create_plan(
+                    session=session, user=self.people[plan["by"]], values=values, now=clock.now()
+                )
+                self.plans[p] = row.id
+                self.plan_items[p] = sorted(i.id for i in inspections.items_of(session, [row.id])[row.id])
+
+        return run
+
+    def _approve_plan(self, p: int, by: str) -> Callable[[], None]:
+        """The unit's head approves the plan (Đ15.2), as the plan page's "Phê duyệt" does."""
+
+        def run() -> None:
+            with self.system.db.transaction() as session:
+                inspections.approve_plan(
+                    session=session,
+                    user=self.people[by],
+                    plan_id=self.plans[p],
+                    today=self.days.calendar.local_date(clock.now()),
+                )
+
+        return run
+
+    def _start(self, s: int, start: dict) -> Callable[[], None]:
+        """Someone starts a process from its start form, as the Khởi tạo page does; with "plan_item"
+        ({"plan", "item"}, 1-based) an inspection from an item of a yearly plan, its form prefilled by the
+        item as the plan page's "Tiến hành kiểm tra" does."""
+
+        def run() -> None:
+            data = self._dates(start["data"])
+            if "plan_item" not in start:
+                self.started[s] = self._start_on_demand(start["process"], start["by"], data)
+                return
+            item_id = self.plan_items[start["plan_item"]["plan"] - 1][start["plan_item"]["item"] - 1]
+            with self.system.db.transaction() as session:
+                prefilled = inspections.start_form_data(session, session.get(InspectionPlanItem, item_id))
+                row = inspections.start_from_item(
+                    session=session,
+                    engine=self.system.engine,
+                    user=self.people[start["by"]],
+                    item_id=item_id,
+                    form={**prefilled, **data},
+                )
+                self.started[s] = row.instance_id
+
+        return run
+
+    def _start_on_demand(self, process_id: str, username: str, data: dict) -> int:
+        """Start the process from its start form as the user: its instance."""
+        with self.system.db.transaction() as session:
+            instance = starting.start_on_demand(
+                session=session,
+                engine=self.system.engine,
+                process_id=process_id,
+                data=data,
+                user=self.people[username],
+            )
+            return instance.id
 
     def _intake_of(self, d: int) -> int:
         with self.system.db.reading() as session:

@@ -38,6 +38,8 @@ STATUSES = {
 LEVELS = {"province": "Văn phòng UBND tỉnh", "department": "Sở, ban, ngành", "commune": "UBND cấp xã"}
 # Who writes a yearly plan: the inspecting unit's staff (VP's specialists for the province).
 PLAN_WRITERS = frozenset({"vp_specialist", "unit_staff"})
+# The years a plan may be written for and the lists filtered by.
+YEARS = range(2000, 2101)
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,16 @@ class InspectionFilters:
     status: str | None = None
 
 
+def check_year(year: int | None) -> None:
+    """A year filter outside YEARS is the caller's error, not an empty list (nor a date out of range)."""
+    if year is not None and year not in YEARS:
+        raise ValidationError(
+            "Năm không hợp lệ", fields={"year": f"nhập năm từ {YEARS.start} đến {YEARS.stop - 1}"}
+        )
+
+
 def _query(user: Principal, filters: InspectionFilters, tz: ZoneInfo):
+    check_year(filters.year)
     query = select(Inspection).where(scope.visible(user))
     if filters.year:
         first = datetime(filters.year, 1, 1, tzinfo=tz).astimezone(UTC)
@@ -145,6 +156,7 @@ def plan_level(session: Session, plan: InspectionPlan) -> str:
 
 def plans(session: Session, *, user: Principal, year: int | None = None) -> list[InspectionPlan]:
     """The plans `user` may see: every plan for VP, the leadership and monitors, else his unit's."""
+    check_year(year)
     query = select(InspectionPlan)
     if not scope.sees_all(user):
         query = query.where(InspectionPlan.inspecting_unit_code == (user.unit_code or ""))
@@ -192,7 +204,7 @@ def create_plan(
         raise PermissionDeniedError("Chỉ cán bộ, chuyên viên của đơn vị kiểm tra lập kế hoạch kiểm tra")
     fields: dict[str, str] = {}
     year, title = values.get("year"), (values.get("title") or "").strip()
-    if not isinstance(year, int) or not 2000 <= year <= 2100:
+    if not isinstance(year, int) or year not in YEARS:
         fields["year"] = "nhập năm của kế hoạch, ví dụ 2026"
     if not title:
         fields["title"] = "nhập tên kế hoạch kiểm tra"

@@ -24,6 +24,7 @@ from engine.web.api import (
 bp = Blueprint("inspections", __name__, url_prefix=API_PREFIX)
 
 _CODE = {"type": "string", "minLength": 1, "maxLength": 50}
+_YEAR = {"type": "integer", "minimum": service.YEARS.start, "maximum": service.YEARS.stop - 1}
 INSPECTION = {
     "type": "object",
     "properties": {
@@ -43,7 +44,7 @@ INSPECTION = {
     },
 }
 LIST_QUERY = {
-    "year": {"type": "integer", "description": "năm lập kế hoạch kiểm tra"},
+    "year": {**_YEAR, "description": "năm lập kế hoạch kiểm tra"},
     "inspecting_unit": {**_CODE, "description": "mã đơn vị kiểm tra"},
     "inspected_unit": {**_CODE, "description": "mã đơn vị được kiểm tra"},
     "status": {"type": "string", "enum": list(service.STATUSES)},
@@ -64,7 +65,7 @@ PLAN_IN = {
     "additionalProperties": False,
     "required": ["year", "title", "items"],
     "properties": {
-        "year": {"type": "integer", "minimum": 2000, "maximum": 2100, "title": "Năm"},
+        "year": {**_YEAR, "title": "Năm"},
         "title": {"type": "string", "minLength": 1, "maxLength": 500, "title": "Tên kế hoạch"},
         "items": {"type": "array", "minItems": 1, "maxItems": 200, "items": PLAN_ITEM},
     },
@@ -87,17 +88,26 @@ def _tz() -> ZoneInfo:
     return ZoneInfo(system().settings.timezone)
 
 
-def _filters() -> service.InspectionFilters:
+def _year() -> int | None:
+    """The optional `year` of the query string: digits within service.YEARS, else a 400."""
     year = request.args.get("year")
-    if year is not None and not year.isdigit():
+    if year is None:
+        return None
+    if not (year.isascii() and year.isdigit()):
         raise ValidationError("Năm không hợp lệ", fields={"year": "nhập năm, ví dụ 2026"})
+    service.check_year(int(year))
+    return int(year)
+
+
+def _filters() -> service.InspectionFilters:
+    year = _year()
     status = request.args.get("status") or None
     if status is not None and status not in service.STATUSES:
         raise ValidationError(
             "Trạng thái không hợp lệ", fields={"status": f"một trong {list(service.STATUSES)}"}
         )
     return service.InspectionFilters(
-        year=int(year) if year else None,
+        year=year,
         inspecting_unit=request.args.get("inspecting_unit") or None,
         inspected_unit=request.args.get("inspected_unit") or None,
         status=status,
@@ -168,15 +178,13 @@ def present_plan(session, plan: InspectionPlan) -> dict:
     summary="Kế hoạch kiểm tra năm (điểm a khoản 1 Điều 12, khoản 1 Điều 14): của mọi đơn vị cho Văn phòng "
     "và lãnh đạo, của đơn vị mình cho đơn vị",
     tag="inspections",
-    query={"year": {"type": "integer", "description": "năm của kế hoạch"}},
+    query={"year": {**_YEAR, "description": "năm của kế hoạch"}},
     response={"type": "object", "properties": {"items": {"type": "array", "items": PLAN}}},
 )
 def list_plans():
-    year = request.args.get("year")
-    if year is not None and not year.isdigit():
-        raise ValidationError("Năm không hợp lệ", fields={"year": "nhập năm, ví dụ 2026"})
+    year = _year()
     with reading() as session:
-        found = service.plans(session, user=user(), year=int(year) if year else None)
+        found = service.plans(session, user=user(), year=year)
         return jsonify(items=[present_plan(session, p) for p in found])
 
 

@@ -25,7 +25,8 @@ _STEP_KINDS = ", ".join(
 
 @dataclass(frozen=True)
 class Step:
-    kind: str  # register_document, start, start_scheduled, complete, advance, deliver, expect
+    # register_document, start, start_scheduled, give_internal_task, complete, advance, deliver, expect
+    kind: str
     args: Any
     line: int
     number: int  # 1-based, as the analyst counts them

@@ -78,6 +78,11 @@ STEP = {
         "register_document": _strict({"as": NAME, "data": {"type": "object"}}, required=("as", "data")),
         "start": START,
         "start_scheduled": {"const": True},
+        # The unit leader gives the unit's part of an assignment to an official (the unit's page does).
+        "give_internal_task": _strict(
+            {"as": NAME, "assignment_id": {"type": "integer"}, "data": {"type": "object"}},
+            required=("as", "assignment_id", "data"),
+        ),
         "complete": _strict(
             {"task": NAME, "as": NAME, "unit": NAME, "data": {"type": "object"}}, required=("task", "as")
         ),

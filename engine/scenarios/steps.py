@@ -1,6 +1,7 @@
 """What a scenario's steps do, through the same services the pages and the API call: register a
-document, start a process, complete a user task as a user, move the clock and sweep the timers, deliver
-a message or a signal. A step that cannot be done raises StepFailed with the reason in Vietnamese."""
+document, start a process, give an official the unit's part of an assignment, complete a user task as a
+user, move the clock and sweep the timers, deliver a message or a signal. A step that cannot be done
+raises StepFailed with the reason in Vietnamese."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from engine.assignments import internal
 from engine.auth import service as auth
 from engine.auth.models import User
 from engine.auth.service import Principal
@@ -79,6 +81,21 @@ def _start(run: Run, args: dict) -> None:
             process_id=args.get("process", run.scenario.process),
             data=args.get("data", {}),
             user=user,
+        )
+
+
+def _give_internal_task(run: Run, args: dict) -> None:
+    user = run.user(args["as"])
+    now = run.clock.now()
+    with run.system.db.transaction() as session:
+        internal.create(
+            session,
+            engine=run.system.engine,
+            user=user,
+            assignment_id=args["assignment_id"],
+            payload=args["data"],
+            today=now.astimezone(run.zone).date(),
+            now=now,
         )
 
 
@@ -183,6 +200,7 @@ ACTIONS = {
     "register_document": _register_document,
     "start": _start,
     "start_scheduled": _start_scheduled,
+    "give_internal_task": _give_internal_task,
     "complete": _complete,
     "advance": _advance,
     "deliver": _deliver,

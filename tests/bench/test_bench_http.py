@@ -73,12 +73,18 @@ def test_http_register_inbox_complete(server, full, request):
     )
     assert status == 201
     token = body["token"]
+    # The demo's directory has leaders and sectors: a document names who gave it, each task its sector.
     form = classification(tracking_specialist="cv.theodoi")
+    form["tasks"][0]["sector_code"], form["tasks"][1]["sector_code"] = "KHCN", "XDGT"
     timings = []
     for i in range(n + 5):
         started = time.perf_counter()
         status, document = call(
-            connection, "POST", "/api/v1/documents", two_task_document(number=f"{i}/B"), token
+            connection,
+            "POST",
+            "/api/v1/documents",
+            two_task_document(number=f"{i}/B", leader_code="CT"),
+            token,
         )
         assert status == 201, document
         status, inbox = call(

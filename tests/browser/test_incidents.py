@@ -37,7 +37,7 @@ def test_a_faulty_intake_is_parked_migrated_to_the_fix_and_retried(system, direc
     assert answer["ok"]
     page.goto(answer["redirect"])
     expect(page.locator(".flash-error")).to_contain_text(
-        "Quy trình gặp lỗi ở bước “Tính thời hạn phân loại (T1)”; dữ liệu của bạn đã được lưu và lỗi đã "
+        "Quy trình gặp lỗi ở bước “Xác định thời hạn phân loại (T1)”; dữ liệu của bạn đã được lưu và lỗi đã "
         "được báo cho bộ phận quản trị quy trình."
     )
     expect(page.locator("h1")).to_contain_text("12/QĐ-UBND")  # the document was kept
@@ -45,13 +45,14 @@ def test_a_faulty_intake_is_parked_migrated_to_the_fix_and_retried(system, direc
     log_out(page)
 
     log_in(page, "monitor")
-    expect(page.locator("body")).to_contain_text("gặp lỗi ở bước “Tính thời hạn phân loại (T1)”")
+    expect(page.locator("body")).to_contain_text("gặp lỗi ở bước “Xác định thời hạn phân loại (T1)”")
     page.goto("/instances?status=error")
     row = page.locator("tbody tr").first
     expect(row).to_contain_text(f"v{faulty.version}")
     expect(row).to_contain_text("received_on")
     row.get_by_role("link").first.click()
-    expect(page.locator("section.error-box")).to_contain_text("Bước: Tính thời hạn phân loại (T1), dòng 6")
+    error_box = page.locator("section.error-box")
+    expect(error_box).to_contain_text("Bước: Xác định thời hạn phân loại (T1), dòng 6")
     page.screenshot(path=tmp_path / "incident.png", full_page=True)
     log_out(page)
 

@@ -2,8 +2,8 @@
 fails each on console errors, English words, pages wider than the screen): the VP specialist registers and
 classifies a document; the unit's focal officer accepts, updates and reports the result; the unit's leader
 sees the unit's assignments and what his staff took on; the Chairman and VP's leadership land on their first
-page and read the reports, and the Chairman gives a direction on a unit's difficulty. The data is built
-through the real services, on the frozen clock."""
+page and read the reports, and the Chairman gives a direction on a unit's difficulty after VP's advice. The
+data is built through the real services, on the frozen clock."""
 
 from __future__ import annotations
 
@@ -209,9 +209,27 @@ def test_the_leadership_read_the_reports_and_the_chairman_gives_a_direction_on_a
     expect(page.locator("main")).to_contain_text("Xây dựng kho dữ liệu dùng chung")
     journey.shot("phu-luc-chi-tiet")
 
+    journey.log_out()
+
+    # VP assesses the difficulty and proposes how to handle it before the Chairman directs (Đ9.1.b).
+    journey.log_in("cv")
+    journey.menu("Việc cần làm")
+    page.get_by_role("link", name="Tham mưu xử lý khó khăn, vướng mắc").click()
+    expect(page.locator("main")).to_contain_text("Chưa được bố trí kinh phí xây dựng kho dữ liệu")
+    form = page.locator("#form-root")
+    form.get_by_label("Đánh giá, ý kiến tham mưu").fill("Vướng mắc có cơ sở; đề nghị gia hạn đến hết quý II")
+    form.get_by_role("combobox", name="Đề xuất").select_option(label="Gia hạn")
+    journey.fill_date(form.get_by_label("Thời hạn đề xuất gia hạn"), date(2025, 6, 30))
+    journey.shot("tham-muu-xu-ly-kho-khan")
+    form.get_by_role("button", name="Hoàn thành").click()
+    expect(page.get_by_role("status")).to_be_visible()
+    journey.log_out()
+
+    journey.log_in("ct")
     journey.menu("Việc cần làm")
     page.get_by_role("link", name="Cho ý kiến chỉ đạo").click()
     expect(page.locator("main")).to_contain_text("Chưa được bố trí kinh phí xây dựng kho dữ liệu")
+    expect(page.locator("main")).to_contain_text("Vướng mắc có cơ sở; đề nghị gia hạn đến hết quý II")
     expect(page.locator("main")).to_contain_text("30/06/2025")
     form = page.locator("#form-root")
     form.get_by_label("Quyết định").select_option(label="Gia hạn")

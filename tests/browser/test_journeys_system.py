@@ -13,7 +13,8 @@ from tests.conftest import classification, complete_task, two_task_document
 
 
 def classified_document(system, directory) -> None:
-    """two_task_document() registered and classified: one finished intake, two assignments running."""
+    """two_task_document() registered and classified: one finished intake, two assignments running and the
+    procedure of the first one's coordinating unit (Sở Nội vụ)."""
     with system.db.transaction() as session:
         document = tracking.register_document(
             session=session, engine=system.engine, payload=two_task_document(), actor="cv"
@@ -28,12 +29,13 @@ def test_the_process_monitor_finds_a_running_assignment_and_opens_it(system, dir
     page = journey.page
     journey.log_in("monitor")
     running = page.locator("a.stat", has_text="Quy trình đang chạy")
-    expect(running.locator(".value")).to_have_text("2")
+    expect(running.locator(".value")).to_have_text("3")
     journey.shot("tong-quan")
 
     journey.menu("Giám sát quy trình")
     rows = page.locator("main tbody tr")
-    expect(rows).to_have_count(3)
+    expect(rows).to_have_count(4)
+    expect(rows.filter(has_text="Đơn vị phối hợp gửi ý kiến cho đơn vị chủ trì")).to_contain_text("Đang chạy")
     assignment = rows.filter(has_text="Theo dõi, đôn đốc thực hiện một nhiệm vụ").first
     expect(assignment).to_contain_text("Đang chạy")
     journey.shot("giam-sat-quy-trinh")

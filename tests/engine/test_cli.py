@@ -100,7 +100,8 @@ def test_validate_prints_warnings_and_exits_0_when_there_are_only_warnings(run, 
 def test_deploy_twice_keeps_the_version_and_starts_the_scheduled_processes_once(run):
     first = run("deploy")
     assert first.exit_code == 0 and "intake v1: new version" in first.output
-    assert first.output.count("started scheduled instance") == 2  # periodic_report, secret_report_reminder
+    # periodic_report, regulation_report (P10), secret_report_reminder
+    assert first.output.count("started scheduled instance") == 3
     second = run("deploy").output
     assert "intake v1: unchanged" in second and "started scheduled instance" not in second
 

@@ -34,7 +34,8 @@ from engine.definitions import service as definitions
 from engine.demo import DEMO, DEMO_PASSWORD, load_demo
 from engine.documents.models import Document
 from engine.feedback.models import LocalFeedback
-from engine.files.models import StoredFile
+from engine.files.models import ASSIGNMENT, INSPECTION, StoredFile
+from engine.inspections.models import Inspection, InspectionMember, InspectionPlan, InspectionPlanItem
 from engine.instances.models import ERROR, ProcessInstance
 from engine.notifications import kinds
 from engine.notifications import service as notifications
@@ -143,16 +144,52 @@ def test_the_demo_replays_four_months_of_work_up_to_today_and_loads_once(system,
         windows = inbox.DueWindows.of(calendar, now, system.settings.due_soon_days)
         for view in (inbox.SOON, inbox.OVERDUE):
             assert usertasks.inbox(session=session, user=user, view=view, windows=windows)
-        # VP's leader has a late classification to urge; the Chairman a difficulty to direct.
-        for username, bpmn_id in (("ld.vanphong", "urge_classification"), ("ld.ubnd", "give_direction")):
+        # VP's leader has a late classification to urge; the Chairman a difficulty to direct and VP's
+        # inspection to decide on.
+        for username, bpmn_ids in (
+            ("ld.vanphong", ["urge_classification"]),
+            ("ld.ubnd", ["decide_chairman", "give_direction"]),
+        ):
             leader = auth.principal(session.scalar(select(User).where(User.username == username)))
-            assert [t.bpmn_id for t in usertasks.inbox(session=session, user=leader)] == [bpmn_id]
-        [pdf] = session.scalars(select(StoredFile).where(StoredFile.content_type == "application/pdf")).all()
+            assert sorted(t.bpmn_id for t in usertasks.inbox(session=session, user=leader)) == bpmn_ids
+        [pdf] = session.scalars(
+            select(StoredFile).where(
+                StoredFile.content_type == "application/pdf", StoredFile.subject == ASSIGNMENT
+            )
+        ).all()
         assert (pdf.uploaded_by, session.get(Assignment, pdf.subject_id).stage) == (
             "sotc.daumoi",
             "confirmed",
         )
         pdf_id, assignment_id = pdf.id, pdf.subject_id
+
+        # Sở Tài chính's yearly plan, approved by its head; its first item's inspection of xã Bắc Hà went
+        # up to the report, sent within T4 to the Chairman and VP, and its dossier is the sở's current work.
+        today = calendar.local_date(now)
+        [plan] = session.scalars(select(InspectionPlan)).all()
+        assert (plan.inspecting_unit_code, plan.approved_by) == ("SO_TC", "sotc.lanhdao")
+        assert str(plan.year) in plan.title and plan.approved_on < today
+        items = session.scalars(select(InspectionPlanItem).order_by(InspectionPlanItem.id)).all()
+        assert [i.inspected_unit_code for i in items] == ["X_BAC_HA", "P_CAM_DUONG"]
+        by_unit = {row.inspected_unit: row for row in session.scalars(select(Inspection))}
+        assert set(by_unit) == {"X_BAC_HA", "SO_XD"}
+        commune = by_unit["X_BAC_HA"]
+        assert commune.plan_item_id == items[0].id
+        assert (commune.level, commune.status) == ("department", "reported")
+        assert (commune.team_leader, commune.related_sector_unit_code) == ("sotc.daumoi", "SO_XD")
+        assert commune.end_date < commune.reported_on <= commune.report_due < today
+        assert [r["to"] for r in commune.routing] == ["chairman", "vp", "inspected_unit"]
+        members = session.execute(select(InspectionMember.username, InspectionMember.role)).all()
+        assert members == [("sonv.daumoi", "invited")]
+        [own_report] = commune.inspected_report["files"]
+        own_file = session.get(StoredFile, own_report["file_id"])
+        assert own_file.uploaded_by == "xa.bacha"
+        assert (own_file.subject, own_file.subject_id) == (INSPECTION, commune.id)
+        staff = auth.principal(session.scalar(select(User).where(User.username == "sotc.daumoi")))
+        assert "dossier" in {t.bpmn_id for t in usertasks.inbox(session=session, user=staff)}
+        # VP's inspection of Sở Xây dựng, proposed by the Chánh VP, waits for the Chairman's decision.
+        office = by_unit["SO_XD"]
+        assert (office.level, office.status, office.proposal["by"]) == ("province", "planned", "ld.vanphong")
 
     # The result's PDF: linked from its assignment's page and downloadable by the leadership.
     client = create_app(system=system).test_client()

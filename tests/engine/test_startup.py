@@ -174,7 +174,8 @@ def test_migrate_and_deploy_on_an_empty_postgresql_database_today(empty_postgres
         assert done.returncode == 0, done.stderr
         outputs.append(done.stdout)
     diagrams = len(list((ROOT / "processes").glob("*.bpmn")))
-    assert outputs[1].count("new version") == diagrams and outputs[1].count("started scheduled") == 2
+    # Three scheduled processes: periodic_report, regulation_report (P10), secret_report_reminder.
+    assert outputs[1].count("new version") == diagrams and outputs[1].count("started scheduled") == 3
     assert outputs[2].count("unchanged") == diagrams and "started scheduled" not in outputs[2]
     assert "0 incident(s)" in outputs[3]
 

@@ -198,3 +198,39 @@ def test_the_contributions_files_are_the_assignments_and_its_history_has_one_ent
     # The lead unit opens the coordinating unit's file; a unit outside the assignment does not.
     assert readers == {"ldsotc": True, "sotc": True, "xabx": False}
     assert [(r.entity_id, r.action) for r in written] == [(str(update.id), "insert")]
+
+
+def test_a_coordinating_unit_made_lead_by_a_transfer_loses_its_coordination_task(system, directory, clock):
+    a_id = started(system, clock, directory)
+    assert len(tasks_of(system, directory["soxd"], "send_contribution")) == 1
+    act(
+        system,
+        directory["sotc"],
+        "review",
+        {"decision": "return", "reason_kind": "not_our_mandate", "reason": "Thuộc lĩnh vực xây dựng"},
+    )
+    act(
+        system,
+        directory["cv"],
+        "handle_return",
+        {"resolution": "transferred", "to_unit": "SO_XD", "note": "Chuyển Sở Xây dựng chủ trì"},
+    )
+    # Sở Xây dựng now leads: it reviews the assignment, and no contribution task is left it cannot send.
+    assert tasks_of(system, directory["soxd"], "send_contribution") == []
+    assert len(tasks_of(system, directory["soxd"], "review")) == 1
+    instance = coordination(system, a_id)
+    assert instance.status == "cancelled"
+    with system.db.reading() as session:
+        assert instances.timers(session=session, instance_id=instance.id) == []
+        [cancelled] = [
+            e
+            for e in instances.events(session=session, instance_id=instance.id)
+            if e.kind == "instance_cancelled"
+        ]
+    assert (cancelled.actor, cancelled.data["reason"]) == (
+        "cv",
+        "Đơn vị được giao chủ trì nhiệm vụ, không còn là đơn vị phối hợp",
+    )
+    sweep(system, clock, FIRST_CHECK + timedelta(seconds=1))  # its loop is gone: nothing runs, nothing fails
+    assert coordination(system, a_id).status == "cancelled"
+    assert notices(system, "coordination_reminder", "SO_XD") == []

@@ -177,6 +177,12 @@ def build_office(app, system, directory, clock) -> Office:
             "proposed_due_date": "2025-06-16",
         },
     )
+    cv.complete(  # VP advises before the Chairman directs (Đ9.1.b)
+        system,
+        directory,
+        "advise_difficulty",
+        {"advice": "Đề nghị có cơ sở", "proposal": "extend", "advised_due_date": "2025-06-16"},
+    )
 
     # VP asks Sở Tài chính to correct B's data; UBND xã Bát Xát reports about A; a second document arrives.
     cv.post_json(

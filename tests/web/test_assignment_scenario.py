@@ -134,7 +134,8 @@ def test_three_tasks_two_units_from_registration_to_late_completion_and_extensio
         "2025-05-05",
     )
 
-    # P7: Sở Xây dựng reports a difficulty on C; the Chairman extends the deadline; the timer follows.
+    # P7: Sở Xây dựng reports a difficulty on C; VP advises (Đ9.1.b), the Chairman extends the deadline;
+    # the timer follows.
     soxd.complete(
         _update_task(soxd, cv, c),
         {
@@ -144,6 +145,8 @@ def test_three_tasks_two_units_from_registration_to_late_completion_and_extensio
             "proposed_due_date": "2025-06-16",
         },
     )
+    [advice] = cv.inbox("advise_difficulty")
+    cv.complete(advice, {"advice": "Đề nghị có cơ sở", "proposal": "extend", "advised_due_date": "2025-06-16"})
     [direction] = ct.inbox("give_direction")
     ct.complete(
         direction,

@@ -119,6 +119,10 @@
         if (options[index] && options[index].el.scrollIntoView) options[index].el.scrollIntoView({ block: "nearest" });
       };
       var pick = function (item) {
+        // A search still waiting for the typing pause, or on its way, would reopen the list under the
+        // chosen task and push the rest of the form down while the person moves on.
+        window.clearTimeout(timer);
+        asked += 1;
         chosen = item.id;
         showChosen(item.label);
         input.value = "";

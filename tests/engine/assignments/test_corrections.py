@@ -124,7 +124,8 @@ def test_a_correction_after_the_urging_restarts_the_watch_on_the_new_deadline(sy
     sweep(system, clock, after(date(2025, 4, 24)))
     sweep(system, clock, after(date(2025, 4, 28)))
     act(system, directory["cv"], "send_urging", {"number": "130/VP-TH", "content": "Đôn đốc"})
-    assert timers(system, a_id) == {}
+    # Đ19.3: the watch now waits 5 working days for the unit's answer to the urging letter.
+    assert timers(system, a_id) == {"escalation_wait": eod(date(2025, 5, 9))}
     correct(system, directory["ldvp"], a_id, due_date="2025-06-30", reason="Văn bản đính chính thời hạn")
     assert timers(system, a_id) == {"due_passed": eod(date(2025, 6, 30))}
 

@@ -12,7 +12,15 @@ from lxml import etree
 from engine.bpmn.instructions import environment, vn_date
 from engine.bpmn.loader import check
 from tests.engine.bpmn.test_loader import fixture
-from tests.processes.test_assignment import DUE, accept, classify, item, report_difficulty, tasks_of
+from tests.processes.test_assignment import (
+    DUE,
+    accept,
+    advise,
+    classify,
+    item,
+    report_difficulty,
+    tasks_of,
+)
 
 PROCESSES = Path(__file__).resolve().parents[3] / "processes"
 SPIFF = "{http://spiffworkflow.org/bpmn/schema/1.0/core}"
@@ -62,6 +70,7 @@ def test_the_chairman_reads_the_proposed_date_as_dd_mm_yyyy(system, directory, c
     classify(system, directory, item("Nhiệm vụ", "SO_TC", DUE))
     accept(system, directory)
     report_difficulty(system, directory, clock)  # proposes 2025-05-30
+    advise(system, directory)  # VP advises before the Chairman directs (Đ9.1.b)
     [direction] = tasks_of(system, directory["ct"], "give_direction")
     assert "đề nghị gia hạn đến ngày 30/05/2025" in direction.instructions
     assert "2025-05-30" not in direction.instructions

@@ -19,7 +19,7 @@ from engine.history import ChangeRecord
 def test_the_demo_directory_is_an_import_that_a_second_run_leaves_unchanged(system):
     with system.db.transaction() as session:
         definitions.deploy_directory(session=session, settings=system.settings, actor="test")
-    assert load_demo(system)[0].startswith("demo loaded: 10 units, 12 users")
+    assert load_demo(system)[0].startswith("demo loaded: 10 units, 14 users")
     with system.db.reading() as session:
         assert session.get(Unit, "H_SA_PA").active_to == date(2025, 6, 30)
         inserted = session.scalars(
@@ -41,6 +41,6 @@ def test_the_demo_directory_is_an_import_that_a_second_run_leaves_unchanged(syst
             actor=None,
         )
     assert not again.changed and again.summary() == (
-        "đơn vị: 0 thêm mới, 0 cập nhật, 10 không đổi; người dùng: 0 thêm mới, 0 cập nhật, 12 không đổi"
+        "đơn vị: 0 thêm mới, 0 cập nhật, 10 không đổi; người dùng: 0 thêm mới, 0 cập nhật, 14 không đổi"
     )
     assert load_demo(system) == ["demo data already loaded"]

@@ -18,6 +18,7 @@ from tests.processes.test_assignment import (
     DUE,
     accept,
     act,
+    advise,
     assignment,
     classify,
     eod,
@@ -85,6 +86,7 @@ def test_an_extension_must_move_the_deadline_forward_and_past_today(
     [a_id] = classify(system, directory, item("Nhiệm vụ", "SO_TC", DUE))
     accept(system, directory)
     report_difficulty(system, directory, clock, proposed=None)
+    advise(system, directory)  # VP advises before the Chairman directs (Đ9.1.b)
     clock.move_to(datetime(today.year, today.month, today.day, 2, 0, tzinfo=UTC))
     with pytest.raises(ValidationError) as error:
         give_direction(system, directory, new_due_date)

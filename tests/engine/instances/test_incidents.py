@@ -57,7 +57,7 @@ def test_a_registration_whose_intake_fails_keeps_the_document_and_parks_an_incid
     assert "received_on" in instance.error["message"]
     [incident] = told
     assert incident.instance_id == instance.id
-    assert incident.user_message().startswith("Quy trình gặp lỗi ở bước “Tính thời hạn phân loại (T1)”")
+    assert incident.user_message().startswith("Quy trình gặp lỗi ở bước “Xác định thời hạn phân loại (T1)”")
     assert "dữ liệu của bạn đã được lưu" in incident.user_message()
     with system.db.reading() as session:
         # The state saved is the one before the failing step, with the document's data applied.
@@ -68,7 +68,7 @@ def test_a_registration_whose_intake_fails_keeps_the_document_and_parks_an_incid
         assert kinds == ["instance_started", "incident"]
         notified = session.scalars(select(Notification).where(Notification.instance_id == instance.id)).all()
         assert sorted(n.recipient_group for n in notified) == ["analyst", "monitor"]
-        assert all("Tính thời hạn phân loại (T1)" in n.message for n in notified)
+        assert all("Xác định thời hạn phân loại (T1)" in n.message for n in notified)
         assert usertasks.inbox(session=session, user=directory["cv"]) == []
         assert [i.id for i in instances.list_(session=session, status="error")] == [instance.id]
 

@@ -87,7 +87,7 @@ def test_reminded_3_and_1_working_days_before_again_after_an_extension_never_aft
         "admin",
     }
 
-    # 05/02, 10:00: a difficulty; the Chairman extends the deadline to Friday 14/02/2025.
+    # 05/02, 10:00: a difficulty; VP advises and the Chairman extends the deadline to Friday 14/02/2025.
     clock.move_to(local(2025, 2, 5, 10))
     act(
         system,
@@ -99,6 +99,12 @@ def test_reminded_3_and_1_working_days_before_again_after_an_extension_never_aft
             "proposals": "Gia hạn",
             "proposed_due_date": "2025-02-14",
         },
+    )
+    act(  # VP advises before the Chairman directs (Đ9.1.b)
+        system,
+        directory["cv"],
+        "advise_difficulty",
+        {"advice": "Lý do chính đáng", "proposal": "extend", "advised_due_date": "2025-02-14"},
     )
     act(
         system,

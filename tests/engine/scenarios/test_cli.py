@@ -50,7 +50,8 @@ def test_a_broken_file_lists_each_problem_on_its_own_line(tmp_path):
     assert result.exit_code == 1
     assert result.output.splitlines() == [
         f"✗ {broken}: (tệp kịch bản): {broken}:4: scenarios/0/steps/0: khóa không được biết 'wait' "
-        "(dùng được: register_document, start, start_scheduled, complete, advance, deliver, expect)",
+        "(dùng được: register_document, start, start_scheduled, give_internal_task, complete, advance, "
+        "deliver, expect)",
         f"    {broken}:4: scenarios/0/steps/1/expect: không được để trống",
         "0/1 kịch bản đạt, 1 không đạt",
     ]
