@@ -58,12 +58,17 @@ FORMS = {"regular": "Thường xuyên, định kỳ", "ad_hoc": "Đột xuất"}
 PLAN_ROWS = 6
 
 
+def _number(text: str) -> int | None:
+    """A whole number typed in a form or a query; anything else (empty, "²", "x") is None."""
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
 @bp.get("/kiem-tra")
 def inspection_list():
     """The inspections the user may see, filtered by year, inspecting unit, inspected unit and status."""
     year = request.args.get("year", "")
     chosen = service.InspectionFilters(
-        year=int(year) if year.isdigit() else None,
+        year=_number(year),
         inspecting_unit=request.args.get("inspecting_unit") or None,
         inspected_unit=request.args.get("inspected_unit") or None,
         status=request.args.get("status") if request.args.get("status") in service.STATUSES else None,
@@ -153,12 +158,12 @@ def inspection_plan_create():
             items.append(
                 {
                     "inspected_unit": unit,
-                    "planned_month": int(month) if month.isdigit() else None,
+                    "planned_month": _number(month),
                     "contents": contents,
                 }
             )
     year = form.get("year", "")
-    values = {"year": int(year) if year.isdigit() else None, "title": form.get("title", ""), "items": items}
+    values = {"year": _number(year), "title": form.get("title", ""), "items": items}
     try:
         with transaction() as session:
             plan = service.create_plan(session=session, user=me(), values=values, now=clock.now())

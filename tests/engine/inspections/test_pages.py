@@ -66,7 +66,8 @@ def test_each_user_lists_the_inspections_he_may_see(system, people, clock, clien
     assert client.get("/api/v1/inspections/99999", headers=invited).status_code == 404
     assert client.get("/api/v1/inspections?status=nonsense", headers=invited).status_code == 422
     # A year no calendar holds is the caller's error, for the list and for the plans alike.
-    for query in ("/api/v1/inspections?year=309154", "/api/v1/inspection-plans?year=0", "/kiem-tra?year=9999"):
+    bad_years = ("/api/v1/inspections?year=309154", "/api/v1/inspection-plans?year=0", "/kiem-tra?year=9999")
+    for query in bad_years:
         assert client.get(query, headers=invited).status_code == 422
     one = client.get(f"/api/v1/inspections/{commune}", headers=auth_headers("cv")).get_json()
     assert (one["team_leader_name"], one["inspected_unit_name"], one["status"]) == (
