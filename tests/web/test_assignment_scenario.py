@@ -146,7 +146,7 @@ def test_three_tasks_two_units_from_registration_to_late_completion_and_extensio
         },
     )
     [advice] = cv.inbox("advise_difficulty")
-    cv.complete(advice, {"advice": "Đề nghị có cơ sở", "proposal": "extend", "advised_due_date": "2025-06-16"})
+    cv.complete(advice, {"advice": "Có cơ sở", "proposal": "extend", "advised_due_date": "2025-06-16"})
     [direction] = ct.inbox("give_direction")
     ct.complete(
         direction,
