@@ -33,7 +33,7 @@ from engine.demo.days import Days
 from engine.demo.plans import plan_values
 from engine.demo.replay import DemoError, NewTask, Replay
 from engine.directory.models import Unit
-from engine.documents import service as tracking
+from engine.documents import service as document_service
 from engine.documents.models import Document
 from engine.files import service as files
 from engine.inspections import service as inspections
@@ -174,7 +174,7 @@ class Story:
             if doc.get("submitting_agency"):
                 payload["submitting_agency"] = doc["submitting_agency"]
             with self.system.db.transaction() as session:
-                row = tracking.register_document(
+                row = document_service.register_document(
                     session=session, engine=self.system.engine, payload=payload, actor=doc["registered"]["by"]
                 )
                 self.documents[d] = row.id

@@ -18,7 +18,7 @@ from engine.auth.models import User
 from engine.auth.service import Principal
 from engine.clock import FrozenClock
 from engine.definitions import scheduled
-from engine.documents import service as tracking
+from engine.documents import service as document_service
 from engine.errors import EngineError
 from engine.instances import service as instances
 from engine.instances import starting
@@ -67,7 +67,7 @@ def perform(run: Run, step: Step) -> None:
 def _register_document(run: Run, args: dict) -> None:
     user = run.user(args["as"])
     with run.system.db.transaction() as session:
-        tracking.register_document(
+        document_service.register_document(
             session=session, engine=run.system.engine, payload=args["data"], actor=user.username
         )
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from engine.assignments import service as assignment_service
-from engine.documents import service as tracking
+from engine.documents import service as document_service
 from engine.simulation.behaviour import AssignmentPeople
 from engine.simulation.driver import Driver, NewTask
 from engine.simulation.scenario import DocumentPlan
@@ -40,7 +40,7 @@ class IntakePeople:
         specialist = specialists[document.key % len(specialists)]
         row = self.sim.call(
             "register_document",
-            tracking.register_document,
+            document_service.register_document,
             engine=self.sim.system.engine,
             payload=document.payload(),
             actor=specialist.username,

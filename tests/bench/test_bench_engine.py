@@ -14,7 +14,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from engine.bpmn.loader import build_specs
 from engine.calendar import WorkCalendar
-from engine.documents import service as tracking
+from engine.documents import service as document_service
 from engine.usertasks import service as usertasks
 from engine.usertasks.models import UserTaskRow
 from tests.bench.conftest import report
@@ -69,7 +69,7 @@ def persisted_rate(system, directory, n: int) -> float:
     for _ in range(n):
         payload = two_task_document(number=f"{next(NUMBERS)}/QĐ")
         with system.db.transaction() as session:
-            document = tracking.register_document(
+            document = document_service.register_document(
                 session=session, engine=system.engine, payload=payload, actor="cv"
             )
             instance_id = document.intake_instance_id

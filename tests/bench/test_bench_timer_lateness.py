@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from engine import clock as clock_module
-from engine.documents import service as tracking
+from engine.documents import service as document_service
 from engine.instances import sweep as timer_sweep
 from engine.instances.jobs import TimerLoop
 from engine.instances.models import InstanceEvent, WaitingTimer
@@ -50,7 +50,9 @@ def test_timers_fire_within_moments_of_their_instant(system, directory, full):
         with system.db.transaction() as session:
             for i in range(burst):
                 payload = two_task_document(number=f"{i}/QĐ-UBND", issued_on=ISSUED)
-                tracking.register_document(session=session, engine=system.engine, payload=payload, actor="cv")
+                document_service.register_document(
+                    session=session, engine=system.engine, payload=payload, actor="cv"
+                )
         with system.db.reading() as session:
             due = dict(session.execute(select(WaitingTimer.instance_id, WaitingTimer.fire_at)).all())
         [midnight] = set(due.values())

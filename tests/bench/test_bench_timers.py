@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, insert, select
 
-from engine.documents import service as tracking
+from engine.documents import service as document_service
 from engine.instances import sweep as timer_sweep
 from engine.instances.models import ProcessInstance, WaitingTimer
 from tests.bench.conftest import report
@@ -61,7 +61,9 @@ def add_due(system, clock, issued_on: str) -> None:
     with system.db.transaction() as session:
         for i in range(DUE):
             payload = two_task_document(number=f"{i}/{issued_on}", issued_on=issued_on)
-            tracking.register_document(session=session, engine=system.engine, payload=payload, actor="cv")
+            document_service.register_document(
+                session=session, engine=system.engine, payload=payload, actor="cv"
+            )
 
 
 def timed_sweep(system, clock, now: datetime) -> float:

@@ -11,7 +11,7 @@ from engine import clock
 from engine.assignments.models import Assignment
 from engine.auth import service as auth
 from engine.directory import units
-from engine.documents import service as tracking
+from engine.documents import service as document_service
 from engine.usertasks.models import UserTaskRow
 from tests.browser.conftest import log_in
 from tests.conftest import classification, complete_task, two_task_document
@@ -39,7 +39,7 @@ def _district_with_an_open_assignment(system, directory) -> int:
     chosen = classification()["tasks"]
     chosen[0]["lead_unit"] = "H_SAPA"
     with system.db.transaction() as session:
-        document = tracking.register_document(
+        document = document_service.register_document(
             session=session, engine=system.engine, payload=two_task_document(tasks=tasks), actor="cv"
         )
         task_id = session.scalar(

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from engine.assignments.models import Assignment
 from engine.definitions.models import ProcessDefinition
-from engine.documents import service as tracking
+from engine.documents import service as document_service
 from engine.usertasks.models import UserTaskRow
 from tests.browser.conftest import log_in
 from tests.conftest import classification, complete_task, two_task_document
@@ -17,7 +17,7 @@ from tests.conftest import classification, complete_task, two_task_document
 
 def sample_arguments(system, directory) -> dict[str, object]:
     with system.db.transaction() as session:
-        document = tracking.register_document(
+        document = document_service.register_document(
             session=session, engine=system.engine, payload=two_task_document(), actor="cv"
         )
     with system.db.reading() as session:

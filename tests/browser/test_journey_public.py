@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from playwright.sync_api import expect
 
 from engine.definitions import scheduled
-from engine.documents import service as tracking
+from engine.documents import service as document_service
 from engine.instances import sweep as timer_sweep
 from engine.usertasks import service as usertasks
 from tests.conftest import classification, complete_task, two_task_document
@@ -35,7 +35,7 @@ def publish_the_q3_round(system, directory, clock) -> None:
     payload = two_task_document(issued_on="2026-07-31", number="88/QĐ-UBND")
     payload["tasks"][1]["due_date"] = "2026-12-31"
     with system.db.transaction() as session:
-        document = tracking.register_document(
+        document = document_service.register_document(
             session=session, engine=system.engine, payload=payload, actor="cv"
         )
     with system.db.reading() as session:

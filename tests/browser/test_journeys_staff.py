@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 import pytest
 from playwright.sync_api import expect
 
-from engine.documents import service as tracking
+from engine.documents import service as document_service
 from engine.usertasks import service as usertasks
 from tests.conftest import classification, complete_task, two_task_document
 
@@ -24,7 +24,7 @@ LANDING = re.compile("Tổng quan|Tình hình thực hiện nhiệm vụ|Điều
 def register_and_classify(system, directory) -> int:
     """two_task_document() registered and classified by the VP specialist; returns the document id."""
     with system.db.transaction() as session:
-        document = tracking.register_document(
+        document = document_service.register_document(
             session=session, engine=system.engine, payload=two_task_document(), actor="cv"
         )
     with system.db.reading() as session:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from engine.documents import service as tracking
+from engine.documents import service as document_service
 from engine.usertasks import service as usertasks
 from tests.conftest import classification, complete_task, two_task_document
 
@@ -16,7 +16,7 @@ def classified_document(system, directory) -> None:
     """two_task_document() registered and classified: one finished intake, two assignments running and the
     procedure of the first one's coordinating unit (Sở Nội vụ)."""
     with system.db.transaction() as session:
-        document = tracking.register_document(
+        document = document_service.register_document(
             session=session, engine=system.engine, payload=two_task_document(), actor="cv"
         )
     with system.db.reading() as session:

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from playwright.sync_api import expect
 
 from engine import operators
-from engine.documents import service as tracking
+from engine.documents import service as document_service
 from engine.instances import sweep as timer_sweep
 from engine.usertasks import service as usertasks
 from engine.workdays import corrections
@@ -60,7 +60,7 @@ def test_a_monitor_finds_the_incident_of_a_timer_step_and_runs_it_again(
 def test_a_calendar_correction_moves_the_deadline_the_unit_sees(system, directory, clock, page, tmp_path):
     clock.move_to(datetime(2027, 1, 25, 2, 0, tzinfo=UTC))
     with system.db.transaction() as session:
-        document = tracking.register_document(
+        document = document_service.register_document(
             session=session,
             engine=system.engine,
             payload=two_task_document(issued_on="2027-01-22", number="27/QĐ-UBND"),

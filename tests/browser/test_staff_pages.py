@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from engine.assignments.models import Assignment
-from engine.documents import service as tracking
+from engine.documents import service as document_service
 from engine.notifications.models import Notification
 from engine.usertasks import service as usertasks
 from tests.browser.test_journeys_staff import ready_task, register_and_classify
@@ -60,7 +60,7 @@ def data_for(system, directory, username: str) -> dict[str, object]:
         complete_task(system, ready_task(system, directory["sotc"], "update").id, directory["sotc"], update)
     with system.db.transaction() as session:
         payload = two_task_document(number="16/QĐ-UBND")
-        tracking.register_document(session=session, engine=system.engine, payload=payload, actor="cv")
+        document_service.register_document(session=session, engine=system.engine, payload=payload, actor="cv")
     with system.db.reading() as session:
         mine = usertasks.inbox(session=session, user=directory[username])
         return {

@@ -13,7 +13,7 @@ from engine import clock as clock_module
 from engine.cli import main
 from engine.config import load_settings
 from engine.directory.models import Unit
-from engine.documents import service as tracking
+from engine.documents import service as document_service
 from engine.system import build
 from tests.conftest import ROOT, UNITS, two_task_document
 
@@ -115,7 +115,7 @@ def test_tick_fires_the_t1_escalation_once(run, env, monkeypatch):
         with system.db.transaction() as session:
             session.add_all(Unit(code=c, name=n, unit_type=t) for c, n, t in UNITS)
             session.flush()
-            tracking.register_document(
+            document_service.register_document(
                 session=session, engine=system.engine, payload=two_task_document(), actor="cv"
             )
     system.db.dispose()

@@ -12,7 +12,7 @@ from engine.assignments import service as assignments
 from engine.calendar import WorkCalendar
 from engine.dashboard import figures
 from engine.dashboard.figures import Counts, MonthFigures, SignerFigures
-from engine.documents import service as tracking
+from engine.documents import service as document_service
 from engine.usertasks import service as usertasks
 from engine.usertasks.models import READY
 from tests.conftest import complete_task, two_task_document
@@ -65,7 +65,7 @@ def build_known_set(system, directory, clock) -> dict[str, int]:
         else:
             del payload["signer"]
         with system.db.transaction() as session:
-            document_id = tracking.register_document(
+            document_id = document_service.register_document(
                 session=session, engine=system.engine, payload=payload, actor="cv"
             ).id
         [classify] = _ready(system, directory["cv"], "classify")

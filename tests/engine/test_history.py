@@ -74,11 +74,11 @@ def test_a_rolled_back_change_leaves_no_history(system):
 
 
 def test_a_registered_document_names_who_registered_it(system, directory):
-    from engine.documents import service as tracking
+    from engine.documents import service as document_service
     from tests.conftest import two_task_document
 
     with system.db.transaction() as session:
-        document = tracking.register_document(
+        document = document_service.register_document(
             session=session, engine=system.engine, payload=two_task_document(), actor="cv"
         )
     with system.db.reading() as session:

@@ -27,12 +27,12 @@ def test_the_event_log_is_append_only(system, directory, backend):
     from sqlalchemy import delete, update
     from sqlalchemy.exc import DatabaseError
 
-    from engine.documents import service as tracking
+    from engine.documents import service as document_service
     from engine.instances.models import InstanceEvent
     from tests.conftest import two_task_document
 
     with system.db.transaction() as session:
-        tracking.register_document(
+        document_service.register_document(
             session=session, engine=system.engine, payload=two_task_document(), actor="cv"
         )
     for statement in (update(InstanceEvent).values(actor="someone else"), delete(InstanceEvent)):

@@ -25,7 +25,7 @@ from engine.assignments.models import (
 )
 from engine.calendar import WorkCalendar
 from engine.directory.models import UnitType
-from engine.documents import service as tracking
+from engine.documents import service as document_service
 from engine.errors import PermissionDeniedError, ValidationError
 from engine.instances import service as instances
 from engine.instances import sweep as timer_sweep
@@ -67,7 +67,7 @@ def classify(system, directory, *tasks: dict) -> list[int]:
     """Register a document with `tasks` and classify it (P1): one assignment process per task."""
     payload = two_task_document(tasks=[{"content": t["content"], "lead_unit": t["lead_unit"]} for t in tasks])
     with system.db.transaction() as session:
-        document_id = tracking.register_document(
+        document_id = document_service.register_document(
             session=session, engine=system.engine, payload=payload, actor="cv"
         ).id
     [task] = tasks_of(system, directory["cv"], "classify")

@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 
 from engine import history
-from engine.documents import service as tracking
+from engine.documents import service as document_service
 from engine.feedback.models import LocalFeedback
 from engine.inspections.models import Inspection
 from engine.instances import service as instances
@@ -66,7 +66,7 @@ def both_ways(system, clock, day: date, working: bool = False):
 
 def test_intake_t1_moves_with_its_instruction_text_and_back(system, directory, clock):
     with system.db.transaction() as session:
-        document = tracking.register_document(
+        document = document_service.register_document(
             session=session, engine=system.engine, payload=two_task_document(), actor="cv"
         )
         instance_id = document.intake_instance_id

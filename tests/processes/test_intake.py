@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from engine.assignments import service as assignment_service
 from engine.assignments.models import Assignment, AssignmentUnit
-from engine.documents import service as tracking
+from engine.documents import service as document_service
 from engine.errors import TaskNotReadyError, ValidationError
 from engine.instances import service as instances
 from engine.instances import sweep as timer_sweep
@@ -23,7 +23,7 @@ END_OF_T1 = datetime(2025, 2, 7, 17, 0, tzinfo=UTC)  # 5 working days after 24/0
 
 def register(system, user, payload):
     with system.db.transaction() as session:
-        document = tracking.register_document(
+        document = document_service.register_document(
             session=session, engine=system.engine, payload=payload, actor=user
         )
         return document.id, document.intake_instance_id

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from engine.assignments import service as assignment_service
-from engine.documents import service as tracking
+from engine.documents import service as document_service
 from engine.instances import sweep as timer_sweep
 from engine.usertasks import service as usertasks
 from tests.web.test_pages import csrf, login
@@ -97,8 +97,10 @@ def build_office(app, system, directory, clock) -> Office:
         },
     )
     with system.db.reading() as session:
-        office.document_ids = [d.id for d in tracking.list_documents(session=session, limit=10, offset=0)]
-        drafted = tracking.get_document_or_raise(
+        office.document_ids = [
+            d.id for d in document_service.list_documents(session=session, limit=10, offset=0)
+        ]
+        drafted = document_service.get_document_or_raise(
             session=session, document_id=office.document_ids[0]
         ).draft_tasks
     tasks = [
@@ -209,5 +211,7 @@ def build_office(app, system, directory, clock) -> Office:
         "/calendar/overrides", {"day": "2025-12-26", "action": "off", "note": "Thông báo số 9/TB-UBND"}
     )
     with system.db.reading() as session:
-        office.document_ids = [d.id for d in tracking.list_documents(session=session, limit=10, offset=0)]
+        office.document_ids = [
+            d.id for d in document_service.list_documents(session=session, limit=10, offset=0)
+        ]
     return office

@@ -250,10 +250,10 @@ def test_starting_a_process_follows_its_start_event_for_everyone(client, auth_he
 
 
 def test_a_monitor_watches_and_does_not_signal(client, auth_headers, system):
-    from engine.documents import service as tracking
+    from engine.documents import service as document_service
 
     with system.db.transaction() as session:
-        document = tracking.register_document(
+        document = document_service.register_document(
             session=session, engine=system.engine, payload=two_task_document(), actor="cv"
         )
     url = f"/api/v1/process-instances/{document.intake_instance_id}"

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from engine.assignments.models import AssignmentCorrection, DeadlineAdjustment
-from engine.documents import service as tracking
+from engine.documents import service as document_service
 from engine.documents.models import Document
 from engine.feedback.models import LocalFeedback
 from tests.conftest import two_task_document
@@ -227,7 +227,7 @@ def test_the_external_id_still_makes_a_sender_retry_idempotent(api, system):  # 
 
 def test_the_page_shows_the_duplicate_with_a_link_and_registers_it_once_confirmed(client, system):
     with system.db.transaction() as session:
-        existing = tracking.register_document(
+        existing = document_service.register_document(
             session=session, engine=system.engine, payload=two_task_document(), actor="cv"
         ).id
     login(client, "cv")

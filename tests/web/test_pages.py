@@ -13,7 +13,7 @@ from engine import clock as clock_module
 from engine.assignments.models import Assignment
 from engine.auth import service as auth
 from engine.directory.models import Unit
-from engine.documents import service as tracking
+from engine.documents import service as document_service
 from engine.documents.models import Document
 from engine.instances.models import ProcessInstance
 from engine.usertasks.models import UserTaskRow
@@ -51,7 +51,7 @@ def login(client, username: str, password: str = PASSWORD, next_url: str | None 
 
 def register(system, payload: dict | None = None) -> int:
     with system.db.transaction() as session:
-        document = tracking.register_document(
+        document = document_service.register_document(
             session=session, engine=system.engine, payload=payload or DOCUMENT, actor="cv"
         )
         return document.id

@@ -24,7 +24,7 @@ from engine.assignments.models import (
 )
 from engine.assignments.service import RELATED
 from engine.definitions import service as definitions
-from engine.documents import service as tracking
+from engine.documents import service as document_service
 from engine.history import ChangeRecord
 from engine.instances.models import ProcessInstance
 from engine.web.pages import assignments as assignment_pages
@@ -261,7 +261,7 @@ def test_the_assignment_page_links_its_instance_and_only_the_open_tasks_the_user
 ):
     with system.db.transaction() as session:
         # Any running instance with a VP user task will do: the intake of a newly registered document.
-        document = tracking.register_document(
+        document = document_service.register_document(
             session=session, engine=system.engine, payload=DOCUMENT, actor="cv"
         )
         session.get(Assignment, tracked["late"]).instance_id = document.intake_instance_id

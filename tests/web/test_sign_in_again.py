@@ -10,7 +10,7 @@ from sqlalchemy import select
 from engine import clock
 from engine.auth import sessions
 from engine.auth.models import User
-from engine.documents import service as tracking
+from engine.documents import service as document_service
 from engine.usertasks import service as usertasks
 from tests.conftest import PASSWORD, two_task_document
 
@@ -84,7 +84,7 @@ def test_the_json_login_needs_the_csrf_token(client, directory):
 
 def _complete_url(client, system, directory) -> str:
     with system.db.transaction() as session:
-        tracking.register_document(
+        document_service.register_document(
             session=session, engine=system.engine, payload=two_task_document(), actor="cv"
         )
     with system.db.reading() as session:

@@ -13,7 +13,7 @@ from engine import clock as clock_module
 from engine.assignments.models import Assignment, AssignmentTransfer
 from engine.cli import main
 from engine.directory import units
-from engine.documents import service as tracking
+from engine.documents import service as document_service
 from engine.usertasks.models import UserTaskRow
 from tests.conftest import classification, complete_task, two_task_document
 from tests.web.test_pages import csrf, login
@@ -21,7 +21,7 @@ from tests.web.test_pages import csrf, login
 
 def _dispatch(system, directory) -> dict[str, int]:
     with system.db.transaction() as session:
-        document = tracking.register_document(
+        document = document_service.register_document(
             session=session, engine=system.engine, payload=two_task_document(), actor="cv"
         )
         task_id = session.scalar(

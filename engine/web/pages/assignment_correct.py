@@ -14,7 +14,7 @@ from engine.assignments import service as assignments
 from engine.assignments.correction_plans import DEADLINE_KINDS, current_values
 from engine.directory import leaders
 from engine.directory import units as directory
-from engine.documents import service as tracking
+from engine.documents import service as document_service
 from engine.errors import ValidationError
 from engine.web.api import reading, system, transaction
 from engine.web.pages.common import (
@@ -117,7 +117,7 @@ def _page(
         page = render_template(
             "assignment_correct.html",
             a=a,
-            doc=tracking.get_document_or_raise(session=session, document_id=a.document_id),
+            doc=document_service.get_document_or_raise(session=session, document_id=a.document_id),
             values=values,
             unit_groups=_grouped(units + kept),
             rooms=rooms if current["tracking_room"] in rooms else [*rooms, current["tracking_room"]],

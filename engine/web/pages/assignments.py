@@ -29,7 +29,7 @@ from engine.assignments.models import (
     URGING_LETTER,
 )
 from engine.directory import leaders
-from engine.documents import service as tracking
+from engine.documents import service as document_service
 from engine.documents.models import Document
 from engine.errors import PermissionDeniedError, ValidationError
 from engine.feedback import divergence
@@ -419,7 +419,7 @@ def _assignment_page(
         return render_template(
             "assignment.html",
             a=a,
-            doc=tracking.get_document_or_raise(session=session, document_id=a.document_id),
+            doc=document_service.get_document_or_raise(session=session, document_id=a.document_id),
             bucket=bucket,
             due_soon=due_soon,
             coordinating=_coordinating(session, [a.id]).get(a.id, []),

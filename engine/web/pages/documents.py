@@ -13,7 +13,7 @@ from engine.directory import leaders
 from engine.directory import units as directory_units
 from engine.documents import listing as document_list
 from engine.documents import secrecy
-from engine.documents import service as tracking
+from engine.documents import service as document_service
 from engine.documents.schemas import DOCUMENT_IN
 from engine.errors import DuplicateDocumentError, ValidationError
 from engine.instances import service as instances
@@ -76,7 +76,7 @@ def documents():
         classified=CLASSIFIED.get(classified or ""),
     )
     with reading() as session:
-        rows = tracking.list_documents(
+        rows = document_service.list_documents(
             session=session, filters=chosen, sort=sort, limit=PAGE_SIZE, offset=offset
         )
         ids = [d.intake_instance_id for d in rows if d.intake_instance_id]
@@ -116,7 +116,7 @@ def document(document_id: int):
     """One document: fields a–e and its assignments (or its draft tasks before classification)."""
     require(DOCUMENT_READERS)
     with reading() as session:
-        doc = tracking.get_document_or_raise(session=session, document_id=document_id)
+        doc = document_service.get_document_or_raise(session=session, document_id=document_id)
         assignments = assignment_service.assignments_of(session=session, document_id=document_id)
         units = assignment_service.units_of(session=session, assignment_ids=[a.id for a in assignments])
         intake = None
@@ -150,7 +150,7 @@ def new_document():
         payload = json_body("văn bản")
         try:
             with transaction() as session:
-                doc = tracking.register_document(
+                doc = document_service.register_document(
                     session=session, engine=system().engine, payload=payload, actor=me().username
                 )
                 number, doc_id = doc.number, doc.id

@@ -66,10 +66,10 @@ def _classify(system, user, data):
 
 def test_classification_gives_sectors_and_leaders_and_refuses_wrong_codes(system, given_by):
     cv = given_by["cv"]
-    from engine.documents import service as tracking
+    from engine.documents import service as document_service
 
     with system.db.transaction() as session:
-        tracking.register_document(
+        document_service.register_document(
             session=session, engine=system.engine, payload=two_task_document(leader_code="TT"), actor="cv"
         )
     bad = classification()
@@ -101,10 +101,10 @@ def test_classification_gives_sectors_and_leaders_and_refuses_wrong_codes(system
 
 def test_without_lists_nothing_is_required(system, directory):
     """A system whose administrators have not set the lists up yet registers and classifies as before."""
-    from engine.documents import service as tracking
+    from engine.documents import service as document_service
 
     with system.db.transaction() as session:
-        tracking.register_document(
+        document_service.register_document(
             session=session, engine=system.engine, payload=two_task_document(), actor="cv"
         )
     _classify(system, directory["cv"], classification())
@@ -115,10 +115,10 @@ def test_without_lists_nothing_is_required(system, directory):
 
 
 def test_the_list_api_filters_by_leader_and_sector(client, auth_headers, system, given_by):
-    from engine.documents import service as tracking
+    from engine.documents import service as document_service
 
     with system.db.transaction() as session:
-        tracking.register_document(
+        document_service.register_document(
             session=session, engine=system.engine, payload=two_task_document(leader_code="TT"), actor="cv"
         )
     data = classification()
@@ -143,10 +143,10 @@ def test_the_list_api_filters_by_leader_and_sector(client, auth_headers, system,
 def test_vp_corrects_the_sector_and_the_leader_with_history(system, given_by):
     from engine import history
     from engine.assignments import corrections
-    from engine.documents import service as tracking
+    from engine.documents import service as document_service
 
     with system.db.transaction() as session:
-        tracking.register_document(
+        document_service.register_document(
             session=session, engine=system.engine, payload=two_task_document(leader_code="TT"), actor="cv"
         )
     data = classification()

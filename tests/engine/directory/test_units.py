@@ -14,7 +14,7 @@ from engine import history
 from engine.assignments.models import Assignment, AssignmentTransfer, AssignmentUnit
 from engine.directory import succession, units
 from engine.directory.models import Unit
-from engine.documents import service as tracking
+from engine.documents import service as document_service
 from engine.errors import ConflictError, ValidationError
 from engine.reports.periodic import reporting_units
 from engine.usertasks.models import READY, UserTaskRow
@@ -31,7 +31,7 @@ def _now():
 def dispatched(system, directory):
     """two_task_document classified: SO_TC leads task 1 (SO_NV coordinates), SO_XD leads task 2."""
     with system.db.transaction() as session:
-        document = tracking.register_document(
+        document = document_service.register_document(
             session=session, engine=system.engine, payload=two_task_document(), actor="cv"
         )
         task_id = session.scalar(
@@ -141,7 +141,7 @@ def test_an_ended_unit_cannot_be_given_new_work(system, dispatched):
     _end(system, "SO_NV", "SO_XD", date(2025, 1, 10))
     payload = two_task_document(number="13/QĐ-UBND")
     with pytest.raises(ValidationError) as refused, system.db.transaction() as session:
-        tracking.register_document(session=session, engine=system.engine, payload=payload, actor="cv")
+        document_service.register_document(session=session, engine=system.engine, payload=payload, actor="cv")
     message = refused.value.fields["tasks/0/coordinating_units/0"]
     assert message == (
         'Đơn vị "Sở Nội vụ" không còn hoạt động (hoạt động đến ngày 10/01/2025); '

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from engine.assignments.models import Assignment, DeadlineAdjustment, DifficultyReport
-from engine.documents import service as tracking
+from engine.documents import service as document_service
 from engine.documents.models import Document
 from engine.errors import ValidationError
 from tests.conftest import classification, complete_task, two_task_document
@@ -34,7 +34,7 @@ BEFORE_ISSUE = "thời hạn không được trước ngày ban hành văn bản
 
 def test_a_classified_deadline_before_the_issue_date_is_refused_per_task(system, directory):
     with system.db.transaction() as session:
-        tracking.register_document(
+        document_service.register_document(
             session=session, engine=system.engine, payload=two_task_document(), actor="cv"
         )
     [task] = tasks_of(system, directory["cv"], "classify")
@@ -55,7 +55,7 @@ def test_a_registered_draft_deadline_before_the_issue_date_is_refused(system, di
     payload = two_task_document()
     payload["tasks"][1]["due_date"] = "2024-12-31"
     with pytest.raises(ValidationError) as error, system.db.transaction() as session:
-        tracking.register_document(session=session, engine=system.engine, payload=payload, actor="cv")
+        document_service.register_document(session=session, engine=system.engine, payload=payload, actor="cv")
     assert error.value.fields == {"tasks/1/due_date": BEFORE_ISSUE}
     assert get(system, Document) == []
 

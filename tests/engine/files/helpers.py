@@ -11,7 +11,7 @@ from sqlalchemy import select
 from engine import clock
 from engine.assignments.models import Assignment
 from engine.auth import service as auth
-from engine.documents import service as tracking
+from engine.documents import service as document_service
 from engine.files import service as files
 from engine.usertasks import service as usertasks
 from tests.conftest import PASSWORD, classification, complete_task, two_task_document
@@ -47,7 +47,7 @@ def add_coordinating_user(system, directory) -> None:
 def at_update(system, directory) -> AtUpdate:
     """two_task_document() registered and classified, SO_TC's task accepted: its update step is ready."""
     with system.db.transaction() as session:
-        tracking.register_document(
+        document_service.register_document(
             session=session, engine=system.engine, payload=two_task_document(), actor="cv"
         )
     [classify] = tasks_of(system, directory["cv"], "classify")

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from engine.assignments.models import StatusUpdate
-from engine.documents import service as tracking
+from engine.documents import service as document_service
 from engine.documents.models import Document
 from engine.errors import NotFoundError, PermissionDeniedError, TaskNotReadyError, ValidationError
 from engine.files import binding, scope
@@ -147,7 +147,7 @@ def test_a_registered_document_holds_its_files(system, directory, backend):
     annex = upload(system, directory["cv"], samples.docx(), "Phụ lục.docx", purpose="document")
     theirs = upload(system, directory["ldvp"], samples.pdf(), "khac.pdf", purpose="document")
     with system.db.transaction() as session, pytest.raises(ValidationError) as refused:
-        tracking.register_document(
+        document_service.register_document(
             session=session,
             engine=system.engine,
             payload=two_task_document(attachments=[{"file_id": scan.id}, {"file_id": theirs.id}]),
@@ -155,7 +155,7 @@ def test_a_registered_document_holds_its_files(system, directory, backend):
         )
     assert refused.value.fields == {"attachments/1/file_id": binding.NOT_FOR_DOCUMENT}
     with system.db.transaction() as session:
-        document = tracking.register_document(
+        document = document_service.register_document(
             session=session,
             engine=system.engine,
             payload=two_task_document(attachments=[{"file_id": scan.id}, {"file_id": annex.id}]),
@@ -172,7 +172,7 @@ def test_a_registered_document_holds_its_files(system, directory, backend):
         assert scope.can_read(session, directory["ct"], bound)
         assert not scope.can_read(session, directory["sotc"], bound)
     with system.db.transaction() as session, pytest.raises(ValidationError):  # a file belongs to one document
-        tracking.register_document(
+        document_service.register_document(
             session=session,
             engine=system.engine,
             payload=two_task_document(number="13/QĐ-UBND", attachments=[{"file_id": scan.id}]),

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from engine import operators
 from engine.assignments.models import Assignment, AssignmentUnit
-from engine.documents import service as tracking
+from engine.documents import service as document_service
 from engine.errors import ValidationError
 from engine.instances.models import InstanceEvent, ProcessInstance, WaitingTimer
 from engine.usertasks import service as usertasks
@@ -39,7 +39,7 @@ def test_an_error_that_is_not_the_diagrams_rolls_everything_back(system, directo
     """An operator refusing its input mid-step undoes the whole action, the user's part included (a fault
     of the diagram itself parks the instance instead: test_incidents.py)."""
     with system.db.transaction() as session:
-        tracking.register_document(
+        document_service.register_document(
             session=session, engine=system.engine, payload=two_task_document(), actor="cv"
         )
     with system.db.reading() as session:
@@ -73,7 +73,7 @@ def test_two_simultaneous_completions_run_the_step_once(system, directory, backe
     from engine.errors import TaskNotReadyError
 
     with system.db.transaction() as session:
-        tracking.register_document(
+        document_service.register_document(
             session=session, engine=system.engine, payload=two_task_document(), actor="cv"
         )
     with system.db.reading() as session:

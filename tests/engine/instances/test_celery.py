@@ -13,7 +13,7 @@ import pytest
 import redis
 from sqlalchemy import select
 
-from engine.documents import service as tracking
+from engine.documents import service as document_service
 from engine.instances.models import InstanceEvent
 from tests.conftest import two_task_document
 
@@ -36,7 +36,7 @@ def broker():
 @pytest.mark.postgres(only=True)
 def test_a_celery_worker_fires_due_timers(system, directory, broker, backend, tmp_path):
     with system.db.transaction() as session:
-        document = tracking.register_document(
+        document = document_service.register_document(
             session=session, engine=system.engine, payload=two_task_document(), actor="cv"
         )
         instance_id = document.intake_instance_id

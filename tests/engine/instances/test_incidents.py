@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from engine import operators
 from engine.assignments.models import Assignment
-from engine.documents import service as tracking
+from engine.documents import service as document_service
 from engine.documents.models import Document
 from engine.instances import incidents, operations
 from engine.instances import service as instances
@@ -23,7 +23,7 @@ from tests.engine.instances.helpers import deploy_intake, intake_xml
 def register(system) -> int:
     """Register two_task_document() as VP staff would; the document id."""
     with system.db.transaction() as session:
-        return tracking.register_document(
+        return document_service.register_document(
             session=session, engine=system.engine, payload=two_task_document(), actor="cv"
         ).id
 

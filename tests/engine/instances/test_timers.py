@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from engine import operators
-from engine.documents import service as tracking
+from engine.documents import service as document_service
 from engine.instances import service as instances
 from engine.instances import sweep as timer_sweep
 from engine.instances.models import InstanceEvent, ProcessInstance
@@ -21,7 +21,7 @@ AFTER_T1 = datetime(2025, 2, 8, 17, 0, tzinfo=UTC)
 def register_many(system, n):
     with system.db.transaction() as session:
         for i in range(n):
-            tracking.register_document(
+            document_service.register_document(
                 session=session,
                 engine=system.engine,
                 payload=two_task_document(number=f"{i}/QĐ-UBND"),

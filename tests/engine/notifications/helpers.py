@@ -10,7 +10,7 @@ from sqlalchemy import select
 from engine import clock as clock_module
 from engine.auth import service as auth
 from engine.auth.service import Principal
-from engine.documents import service as tracking
+from engine.documents import service as document_service
 from engine.instances import service as instances
 from engine.instances import sweep
 from engine.notifications.models import Notification
@@ -45,7 +45,7 @@ def overdue_documents(system, clock, count: int) -> list[int]:
     with system.db.transaction() as session:
         for i in range(1, count + 1):
             payload = two_task_document(number=f"{i}/QĐ-UBND", title=f"Về việc thứ {i} năm 2025")
-            document = tracking.register_document(
+            document = document_service.register_document(
                 session=session, engine=system.engine, payload=payload, actor="cv"
             )
             ids.append(document.id)

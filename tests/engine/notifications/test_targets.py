@@ -10,7 +10,7 @@ from sqlalchemy import create_engine, text
 
 from engine import clock as clock_module
 from engine.assignments import service as assignment_service
-from engine.documents import service as tracking
+from engine.documents import service as document_service
 from engine.migrate import alembic_config, upgrade
 from engine.notifications import service as notifications
 from engine.notifications import targets
@@ -85,7 +85,7 @@ def test_the_t1_escalation_leads_the_vp_leader_to_his_urging_task_then_to_the_do
 
 def test_an_incident_leads_monitors_to_the_instance(system, directory):
     with system.db.transaction() as session:
-        document = tracking.register_document(
+        document = document_service.register_document(
             session=session, engine=system.engine, payload=two_task_document(), actor="cv"
         )
         about = About(instance_id=document.intake_instance_id)
@@ -104,7 +104,7 @@ def test_an_incident_leads_monitors_to_the_instance(system, directory):
 
 def test_reminders_store_the_user_task_or_the_assignment_they_are_about(system, directory, clock):
     with system.db.transaction() as session:
-        document = tracking.register_document(
+        document = document_service.register_document(
             session=session, engine=system.engine, payload=two_task_document(), actor="cv"
         )
     [classify] = ready_tasks(system, "classify")

@@ -9,7 +9,7 @@ import pytest
 
 from engine.assignments import service as assignment_service
 from engine.assignments.models import Assignment
-from engine.documents import service as tracking
+from engine.documents import service as document_service
 from engine.notifications import service as notifications
 from engine.usertasks import service as usertasks
 from tests.conftest import complete_task, two_task_document
@@ -37,7 +37,7 @@ def dispatch(system, directory, clock, due: str) -> int:
         tasks=[{"content": "Xây dựng kho dữ liệu dùng chung", "lead_unit": "SO_TC"}],
     )
     with system.db.transaction() as session:
-        document_id = tracking.register_document(
+        document_id = document_service.register_document(
             session=session, engine=system.engine, payload=payload, actor="cv"
         ).id
     task = {

@@ -8,7 +8,7 @@ import pytest
 
 from engine import clock as clock_module
 from engine.auth import service as auth
-from engine.documents import service as tracking
+from engine.documents import service as document_service
 from engine.notifications import service as notifications
 from engine.usertasks import service as usertasks
 from tests.conftest import classification, complete_task, two_task_document
@@ -21,7 +21,7 @@ KIND = "user_task_reminder"
 def test_t1_reminds_vp_specialists_then_only_the_one_who_claimed_it(system, directory, clock, backend):
     with system.db.transaction() as session:
         # Issued and registered Friday 24/01/2025, two tasks for two units: T1 = 5 working days, 07/02.
-        tracking.register_document(
+        document_service.register_document(
             session=session, engine=system.engine, payload=two_task_document(), actor="cv"
         )
         cv2 = auth.principal(
@@ -83,7 +83,7 @@ def test_t1_reminds_vp_specialists_then_only_the_one_who_claimed_it(system, dire
 def test_a_unit_user_task_reminds_its_groups_within_the_unit(system, directory, clock):
     """The lead unit's "Tiếp nhận nhiệm vụ" (accept within 3 working days) reaches that unit only."""
     with system.db.transaction() as session:
-        tracking.register_document(
+        document_service.register_document(
             session=session, engine=system.engine, payload=two_task_document(), actor="cv"
         )
     with system.db.reading() as session:

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from engine import clock as clock_module
 from engine.auth import service as auth
-from engine.documents import service as tracking
+from engine.documents import service as document_service
 from engine.errors import PermissionDeniedError, TaskNotReadyError, ValidationError
 from engine.instances.models import InstanceEvent
 from engine.notifications import targets
@@ -108,7 +108,7 @@ def test_who_may_not_reassign_and_to_whom_not(system, directory, backend):
 def test_vp_leadership_hands_out_vp_tasks_only_to_those_of_their_groups(system, directory, backend):
     cv2 = add_user(system, "cv2", "Lê Thị Theo Dõi", ["vp_specialist"], "VP_UBND")
     with system.db.transaction() as session:
-        tracking.register_document(
+        document_service.register_document(
             session=session, engine=system.engine, payload=two_task_document(), actor="cv"
         )
     [classify] = ready_tasks(system, "classify")

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 from engine.cli import main
 from engine.config import load_settings
 from engine.directory.models import Unit
-from engine.documents import service as tracking
+from engine.documents import service as document_service
 from engine.system import build
 from tests.conftest import UNITS, two_task_document
 
@@ -36,7 +36,7 @@ def document_to_classify(run):
     with system.db.transaction() as session:
         session.add_all(Unit(code=c, name=n, unit_type=t) for c, n, t in UNITS)
         session.flush()
-        tracking.register_document(
+        document_service.register_document(
             session=session, engine=system.engine, payload=two_task_document(), actor="cv"
         )
     system.db.dispose()
