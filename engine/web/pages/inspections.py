@@ -284,6 +284,7 @@ def _history_row(change, people: dict[str, str], names: dict[str, str]) -> dict:
     return {
         "at": change.at,
         "actor": people.get(change.actor, change.actor) if change.actor else "Hệ thống",
+        "action": change.action,
         "items": items,
     }
 
