@@ -104,48 +104,41 @@ def end_unit(code: str):
 @bp.post("/units/types")
 def set_unit_type():
     """Whether a unit type sends the periodic reports."""
-    require(ADMINS)
-    with transaction() as session:
-        row = units.set_type(
-            session=session,
-            unit_type=request.form.get("unit_type", ""),
-            sends_reports=request.form.get("sends_reports") == "1",
-            actor=me().username,
-        )
+    row = _set_type_flag("sends_reports")
     verb = "gửi" if row.sends_reports else "không gửi"
-    flash(f"Các đơn vị loại {row.name} {verb} báo cáo định kỳ.", "success")
-    return redirect(url_for("pages.unit_list") + "#bao-cao")
+    return _type_set(f"Các đơn vị loại {row.name} {verb} báo cáo định kỳ.")
 
 
 @bp.post("/units/types/local")
 def set_local_government_type():
     """Whether a unit type is a local government, whose units send feedback about a sở's task (Đ21.3)."""
-    require(ADMINS)
-    with transaction() as session:
-        row = units.set_type(
-            session=session,
-            unit_type=request.form.get("unit_type", ""),
-            local_government=request.form.get("local_government") == "1",
-            actor=me().username,
-        )
+    row = _set_type_flag("local_government")
     verb = "là" if row.local_government else "không phải là"
-    flash(f"Các đơn vị loại {row.name} {verb} chính quyền địa phương.", "success")
-    return redirect(url_for("pages.unit_list") + "#bao-cao")
+    return _type_set(f"Các đơn vị loại {row.name} {verb} chính quyền địa phương.")
 
 
 @bp.post("/units/types/approval")
 def set_approving_type():
     """Whether a unit type's leader approves what its units send to VP (Đ8.1.c)."""
+    row = _set_type_flag("leader_approval")
+    verb = "phê duyệt" if row.leader_approval else "không phê duyệt"
+    return _type_set(f"Lãnh đạo các đơn vị loại {row.name} {verb} báo cáo trước khi gửi Văn phòng UBND tỉnh.")
+
+
+def _set_type_flag(flag: str):
+    """One flag of the unit type the form names, from its "1" or not (the other flags stay as they were)."""
     require(ADMINS)
     with transaction() as session:
-        row = units.set_type(
+        return units.set_type(
             session=session,
             unit_type=request.form.get("unit_type", ""),
-            leader_approval=request.form.get("leader_approval") == "1",
             actor=me().username,
+            **{flag: request.form.get(flag) == "1"},
         )
-    verb = "phê duyệt" if row.leader_approval else "không phê duyệt"
-    flash(f"Lãnh đạo các đơn vị loại {row.name} {verb} báo cáo trước khi gửi Văn phòng UBND tỉnh.", "success")
+
+
+def _type_set(message: str):
+    flash(message, "success")
     return redirect(url_for("pages.unit_list") + "#bao-cao")
 
 
