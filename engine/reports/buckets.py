@@ -1,5 +1,5 @@
 """The Government Office's four buckets, "Không có thời hạn" and "Sắp đến hạn", computed by SQL from the
-tracking tables as of any date (DOMAIN.md §4).
+tracking tables as of any date (DOMAIN.md §4), and the figures and rates the report tables print.
 
 "As of" D means as the tables stood at 24:00 local of D: an assignment exists once created; it is done
 once VP confirmed it; its lead unit and its deadline are those in force then. Transfers and deadline
@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from engine.assignments.models import (
     COORDINATING,
+    NOT_STARTED as NOT_STARTED_PROGRESS,
     Assignment,
     AssignmentTransfer,
     AssignmentUnit,
@@ -27,19 +28,58 @@ from engine.calendar import WorkCalendar
 from engine.directory.models import Unit
 from engine.documents.models import Document
 
-# Bucket names as reports print them.
-DONE_ON_TIME = "Hoàn thành đúng hạn"
-DONE_LATE = "Hoàn thành quá hạn"
-OPEN_IN_TIME = "Đang thực hiện trong hạn"
-OPEN_LATE = "Đang thực hiện quá hạn"
-NO_DEADLINE = "Không có thời hạn"
+# The partition of one assignment, worded as the Government Office words its buckets, the same in lists,
+# badges and tables. A task without deadline is never overdue (R8): the tables count it among "chưa hoàn
+# thành trong hạn" and show it again in a "trong đó" column.
+DONE_ON_TIME = "Đã hoàn thành đúng hạn"
+DONE_LATE = "Đã hoàn thành quá hạn"
+OPEN_IN_TIME = "Chưa hoàn thành trong hạn"
+OPEN_LATE = "Chưa hoàn thành quá hạn"
+NO_DEADLINE = "Chưa hoàn thành, không có thời hạn"
 DUE_SOON = "Sắp đến hạn"
+NOT_STARTED = "Chưa thực hiện"  # Đ5.1.g: open and no progress reported yet, a sub-state of the open ones
 BUCKETS = {
     "done_on_time": DONE_ON_TIME,
     "done_late": DONE_LATE,
     "open_in_time": OPEN_IN_TIME,
     "open_late": OPEN_LATE,
     "no_deadline": NO_DEADLINE,
+}
+# The counts of a table row, in the order the tables print them, and its rates (percentages, None when
+# there is nothing to divide by). open = open_in_time + open_late; total = done + open; not_started,
+# no_deadline and due_soon are parts of open ("trong đó"); come_due = done + open_late: the tasks whose
+# deadline has come, or that are done anyway.
+COUNT_KEYS = (
+    "total",
+    "done",
+    "done_on_time",
+    "done_late",
+    "open",
+    "open_in_time",
+    "open_late",
+    "not_started",
+    "no_deadline",
+    "due_soon",
+    "come_due",
+)
+RATE_KEYS = ("completion_rate", "on_time_rate", "overdue_rate", "on_time_share")
+# How each rate is computed, as the tables write it under themselves ("Cách tính").
+RATE_DEFINITIONS = {
+    "completion_rate": (
+        "Tỷ lệ hoàn thành",
+        "số nhiệm vụ đã hoàn thành ÷ số nhiệm vụ đã đến hạn (đã hoàn thành, hoặc chưa hoàn thành mà "
+        "đã quá hạn), như Văn phòng Chính phủ báo cáo",
+    ),
+    "on_time_rate": ("Tỷ lệ hoàn thành đúng hạn", "số nhiệm vụ hoàn thành đúng hạn ÷ số nhiệm vụ đã hoàn thành"),
+    "overdue_rate": (
+        "Tỷ lệ quá hạn",
+        "(số nhiệm vụ hoàn thành quá hạn + số nhiệm vụ chưa hoàn thành quá hạn) ÷ số nhiệm vụ đã đến hạn",
+    ),
+    "on_time_share": (
+        "Đúng hạn trên tổng số",
+        "số nhiệm vụ hoàn thành đúng hạn ÷ tổng số nhiệm vụ trong kỳ, kể cả nhiệm vụ chưa đến hạn "
+        "(cách tính trước đây, để so sánh với các báo cáo cũ)",
+    ),
 }
 
 
@@ -101,12 +141,22 @@ def classified(period: Period) -> Select:
     due = due_as_of(period.end).label("due")
     lead = lead_unit_as_of(period.end).label("lead_unit")
     done = and_(Assignment.confirmed_at.is_not(None), Assignment.confirmed_at <= period.end)
+    started = (
+        select(StatusUpdate.id)
+        .where(
+            StatusUpdate.assignment_id == Assignment.id,
+            StatusUpdate.reported_at <= period.end,
+            StatusUpdate.progress != NOT_STARTED_PROGRESS,
+        )
+        .exists()
+    )
     inner = select(
         Assignment.id.label("id"),
         lead,
         due,
         case((done, Assignment.completed_on), else_=None).label("completed_on"),
         done.label("done"),
+        started.label("started"),
     ).where(Assignment.created_at <= period.end)
     if period.start is not None:
         inner = inner.where(or_(Assignment.confirmed_at.is_(None), Assignment.confirmed_at >= period.start))
@@ -121,7 +171,8 @@ def classified(period: Period) -> Select:
     due_soon = and_(
         ~rows.c.done, rows.c.due.is_not(None), rows.c.due >= period.as_of, rows.c.due <= period.soon_until
     ).label("due_soon")
-    return select(rows.c.id, rows.c.lead_unit, rows.c.due, rows.c.completed_on, bucket, due_soon)
+    not_started = and_(~rows.c.done, ~rows.c.started).label("not_started")
+    return select(rows.c.id, rows.c.lead_unit, rows.c.due, rows.c.completed_on, bucket, due_soon, not_started)
 
 
 def per_unit(
@@ -133,10 +184,8 @@ def per_unit(
     soon_days: int = 3,
     unit_codes: list[str] | None = None,
 ) -> list[dict]:
-    """The report table: one row per lead unit (Biểu tổng hợp), in the unit directory's order.
-
-    "Chưa hoàn thành" counts tasks in time, overdue and without deadline; the on-time rate is the share
-    of all the unit's tasks in the period completed on time (tasks without deadline count as on time)."""
+    """The report table: one row per lead unit (Biểu tổng hợp), in the unit directory's order, with the
+    counts and rates of `figures`."""
     period = Period.of(calendar, as_of, window_from, soon_days)
     rows = classified(period).subquery("classified")
     query = _counted(rows, rows.c.lead_unit)
@@ -151,8 +200,14 @@ def per_unit(
     ]
 
 
-# Biểu tổng hợp grouped otherwise than by lead unit (Đ1.1, Đ9.2.a): by who gave the task, by its sector.
-GROUPINGS = {"unit": "Đơn vị chủ trì", "leader": "Lãnh đạo giao nhiệm vụ", "sector": "Lĩnh vực"}
+# Biểu tổng hợp grouped otherwise than by lead unit (Đ1.1, Đ9.2.a): by who gave the task, by its sector,
+# by the type of the document that gave it.
+GROUPINGS = {
+    "unit": "Đơn vị chủ trì",
+    "leader": "Lãnh đạo giao nhiệm vụ",
+    "sector": "Lĩnh vực",
+    "doc_type": "Loại văn bản",
+}
 UNKNOWN_GROUP = "(Chưa xác định)"
 
 
@@ -167,20 +222,22 @@ def per_group(
     order: list[tuple[str, str]],
     unit_codes: list[str] | None = None,
 ) -> list[dict]:
-    """The same table and buckets per leader who gave the task or per sector ("leader", "sector"): one row
-    per (code, name) of `order` that has tasks, then "(Chưa xác định)" for tasks recorded without one;
-    `unit_codes` keeps the tasks those units lead.
+    """The same table and buckets per leader who gave the task, per sector or per document type ("leader",
+    "sector", "doc_type"): one row per (code, name) of `order` that has tasks, then "(Chưa xác định)" for
+    tasks recorded without one; `unit_codes` keeps the tasks those units lead.
     The leader and sector are the assignment's current ones: VP's correction fixes a mistake, so the
     corrected value holds for every cut-off date."""
-    column = {"leader": Assignment.leader_code, "sector": Assignment.sector_code}[by]
+    column = {"leader": Assignment.leader_code, "sector": Assignment.sector_code, "doc_type": Document.doc_type}[by]
     period = Period.of(calendar, as_of, window_from, soon_days)
     rows = classified(period).subquery("classified")
     query = _counted(rows, column).join(Assignment, Assignment.id == rows.c.id)
+    if by == "doc_type":
+        query = query.join(Document, Document.id == Assignment.document_id)
     if unit_codes is not None:  # a unit sees its own tasks only, however grouped
         query = query.where(rows.c.lead_unit.in_(unit_codes))
     found = {row.key: row for row in session.execute(query)}
     known = [(code, name) for code, name in order if code in found]
-    known += [(code, code) for code in found if code is not None and code not in dict(order)]
+    known += sorted((code, code) for code in found if code is not None and code not in dict(order))
     if None in found:
         known.append((None, UNKNOWN_GROUP))
     return [{"group_code": code, "group_name": name, **_figures(found[code])} for code, name in known]
@@ -191,26 +248,61 @@ def _counted(rows, key) -> Select:
     counts = {name: func.sum(case((rows.c.bucket == name, 1), else_=0)) for name in BUCKETS}
     return select(
         key.label("key"),
-        func.count().label("total"),
         *(value.label(name) for name, value in counts.items()),
         func.sum(case((rows.c.due_soon, 1), else_=0)).label("due_soon"),
+        func.sum(case((rows.c.not_started, 1), else_=0)).label("not_started"),
     ).group_by(key)
 
 
 def _figures(row) -> dict:
-    done = row.done_on_time + row.done_late
-    return {
-        "total": row.total,
+    return figures({name: getattr(row, name) for name in BUCKETS}, row.not_started, row.due_soon)
+
+
+def figures(partition: dict[str, int], not_started: int, due_soon: int) -> dict:
+    """A table row's counts and rates from how many tasks fell in each bucket of BUCKETS."""
+    done = partition["done_on_time"] + partition["done_late"]
+    open_in_time = partition["open_in_time"] + partition["no_deadline"]
+    counts = {
+        "total": done + open_in_time + partition["open_late"],
         "done": done,
-        "done_on_time": row.done_on_time,
-        "done_late": row.done_late,
-        "open": row.total - done,
-        "open_in_time": row.open_in_time,
-        "open_late": row.open_late,
-        "no_deadline": row.no_deadline,
-        "due_soon": row.due_soon,
-        "on_time_rate": round(100 * row.done_on_time / row.total, 2),
+        "done_on_time": partition["done_on_time"],
+        "done_late": partition["done_late"],
+        "open": open_in_time + partition["open_late"],
+        "open_in_time": open_in_time,
+        "open_late": partition["open_late"],
+        "not_started": not_started,
+        "no_deadline": partition["no_deadline"],
+        "due_soon": due_soon,
+        "come_due": done + partition["open_late"],
     }
+    return counts | rates(counts)
+
+
+def rates(counts: dict) -> dict:
+    """The four rates of RATE_DEFINITIONS, in percent to two decimals; None where the divisor is 0."""
+
+    def share(part: int, whole: int) -> float | None:
+        return round(100 * part / whole, 2) if whole else None
+
+    return {
+        "completion_rate": share(counts["done"], counts["come_due"]),
+        "on_time_rate": share(counts["done_on_time"], counts["done"]),
+        "overdue_rate": share(counts["done_late"] + counts["open_late"], counts["come_due"]),
+        "on_time_share": share(counts["done_on_time"], counts["total"]),
+    }
+
+
+TOTAL_LABEL = "Tổng cộng"
+
+
+def totals(rows: list[dict]) -> dict:
+    """The totals row: counts summed; the rates recomputed from the sums, since a mean of rates would
+    weigh a unit with 2 tasks like one with 200. A count a frozen row lacks (None) is left out of it."""
+    summed = {key: sum(row.get(key) or 0 for row in rows) for key in COUNT_KEYS}
+    for key in COUNT_KEYS:
+        if any(row.get(key) is None for row in rows):
+            summed[key] = None
+    return {"unit_code": None, "unit_name": TOTAL_LABEL, **summed, **rates(summed)}
 
 
 def detail(
@@ -248,6 +340,7 @@ def detail(
             "bucket": row.bucket,
             "bucket_label": BUCKETS[row.bucket],
             "due_soon": bool(row.due_soon),
+            "not_started": bool(row.not_started),
             "completed_on": row.completed_on,
             "situation": latest.get(row.id, (None, None))[0],
             "difficulties": latest.get(row.id, (None, None))[1],

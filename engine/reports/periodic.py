@@ -18,7 +18,7 @@ from engine.directory.models import Unit, UnitType
 from engine.errors import NotFoundError, ValidationError
 from engine.notifications.operators import notify
 from engine.operators import StepContext, operator
-from engine.reports.buckets import per_unit
+from engine.reports.buckets import BUCKETS, figures, per_unit
 from engine.reports.models import ReportRound, ReportSubmission, SecretReportObligation, SecretReportPeriod
 
 QUARTER_END_MONTHS = (3, 6, 9, 12)
@@ -379,10 +379,5 @@ def _figures(ctx: StepContext, row: ReportRound, as_of: date, unit_codes: list[s
 def _no_tasks(session: Session, unit_code: str) -> dict[str, Any]:
     """The table row of a unit that had no task in the period."""
     unit = session.get(Unit, unit_code)
-    counts = "total done done_on_time done_late open open_in_time open_late no_deadline due_soon".split()
-    return {
-        "unit_code": unit_code,
-        "unit_name": unit.name if unit else unit_code,
-        **dict.fromkeys(counts, 0),
-        "on_time_rate": None,
-    }
+    empty = figures(dict.fromkeys(BUCKETS, 0), not_started=0, due_soon=0)
+    return {"unit_code": unit_code, "unit_name": unit.name if unit else unit_code, **empty}

@@ -230,7 +230,9 @@ class AssignmentPeople:
     def reached_vp(self, f: Followed, kind: str, completed_on: date | None) -> None:
         """The lead unit's update reached VP now (recorded in the tracking tables)."""
         sim = self.sim
-        sim.ledger.updated(f.assignment_id, at=sim.now, result=kind == "result", unit=f.lead)
+        sim.ledger.updated(
+            f.assignment_id, at=sim.now, result=kind == "result", unit=f.lead, started=kind != "difficulty"
+        )
         if completed_on is not None:
             sim.ledger.result_reported(f.assignment_id, completed_on=completed_on)
 

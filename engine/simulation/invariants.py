@@ -14,12 +14,13 @@ from engine.notifications.models import Notification
 from engine.reports import buckets
 from engine.reports.models import ReportRound
 from engine.reports.periodic import figures_as_of
-from engine.simulation.ledger import COUNTS, Ledger
+from engine.reports.buckets import COUNT_KEYS, RATE_KEYS
+from engine.simulation.ledger import Ledger
 from engine.usertasks.models import UserTaskRow
 from engine.workdays import service as workdays
 
 SHOWN = 12  # cases listed per failed check; the rest are counted
-FIELDS = (*COUNTS, "on_time_rate")
+FIELDS = (*COUNT_KEYS, *RATE_KEYS)
 
 
 @dataclass
@@ -174,7 +175,7 @@ def explain(
             theirs[row["assignment_id"]] = (unit, row["bucket"])
     lines = []
     for aid in sorted(set(mine) | set(theirs)):
-        want = mine.get(aid, (None, None, None, None))[:2]
+        want = mine.get(aid, (None, None))[:2]
         got = theirs.get(aid, (None, None))
         if got != want and (got[0] in units or want[0] in units):
             instance = session.scalar(select(Assignment.instance_id).where(Assignment.id == aid))

@@ -14,8 +14,7 @@ from datetime import date, datetime, timedelta
 
 from engine.calendar import WorkCalendar
 
-COUNTS = "total done done_on_time done_late open open_in_time open_late no_deadline due_soon".split()
-BUCKET_KEYS = ("done_on_time", "done_late", "open_in_time", "open_late", "no_deadline")
+from engine.reports.buckets import BUCKETS, COUNT_KEYS, figures
 
 
 @dataclass
@@ -32,6 +31,7 @@ class Entry:
     confirmed_at: datetime | None = None
     # What the lead unit sent VP (after its leader's approval where needed): (when, a result, which unit).
     updates: list[tuple[datetime, bool, str]] = field(default_factory=list)
+    started_at: datetime | None = None  # the first progress or result that reached VP (else "chưa thực hiện")
 
     def lead_at(self, end: datetime) -> str:
         """The lead unit in force at `end`."""
@@ -85,9 +85,13 @@ class Ledger:
         """The lead unit reported the result, completed on `completed_on`."""
         self.entries[assignment_id].reported_on = completed_on
 
-    def updated(self, assignment_id: int, *, at: datetime, result: bool, unit: str) -> None:
-        """The lead unit `unit`'s update (a result when `result`) reached VP at `at`."""
-        self.entries[assignment_id].updates.append((at, result, unit))
+    def updated(self, assignment_id: int, *, at: datetime, result: bool, unit: str, started: bool) -> None:
+        """The lead unit `unit`'s update (a result when `result`) reached VP at `at`; `started`: it said the
+        work is under way or done (a progress or a result, not a difficulty alone)."""
+        entry = self.entries[assignment_id]
+        entry.updates.append((at, result, unit))
+        if started and entry.started_at is None:
+            entry.started_at = at
 
     def urged(self, *, at: datetime, unit: str, kind: str, assignment_id: int | None = None) -> None:
         """VP sent `unit` an urging of `kind` (urging_letter, direction_request) at `at`."""
@@ -141,9 +145,9 @@ class Ledger:
         calendar: WorkCalendar,
         window_from: date | None = None,
         cut: datetime | None = None,
-    ) -> dict[int, tuple[str, str, date | None, bool]]:
-        """Each assignment in the period as of `as_of`: (lead unit, bucket, due date, done), by id; only
-        what happened by `cut` when given (a figure frozen during the day)."""
+    ) -> dict[int, tuple[str, str, date | None, bool, bool]]:
+        """Each assignment in the period as of `as_of`: (lead unit, bucket, due date, done, started), by
+        id; only what happened by `cut` when given (a figure frozen during the day)."""
         end = cut or calendar.end_of_day(as_of)
         start = calendar.end_of_day(window_from - timedelta(days=1)) if window_from else None
         found = {}
@@ -158,6 +162,7 @@ class Ledger:
                 _bucket(entry, end, as_of),
                 entry.due_at(end),
                 done,
+                entry.started_at is not None and entry.started_at <= end,
             )
         return found
 
@@ -172,22 +177,22 @@ class Ledger:
     ) -> dict[str, dict]:
         """The bucket table as of `as_of`, per lead unit in force then: {unit code: counts and rate}."""
         soon_until = calendar.add_working_days(as_of, soon_days)
-        table: dict[str, dict] = {}
-        for lead, bucket, due, done in self.classified(
+        counted: dict[str, dict] = {}
+        for lead, bucket, due, done, started in self.classified(
             as_of=as_of, calendar=calendar, window_from=window_from
         ).values():
             if unit_codes is not None and lead not in unit_codes:
                 continue
-            row = table.setdefault(lead, dict.fromkeys(COUNTS, 0))
+            row = counted.setdefault(lead, dict.fromkeys([*BUCKETS, "due_soon", "not_started"], 0))
             row[bucket] += 1
             if not done and due is not None and as_of <= due <= soon_until:
                 row["due_soon"] += 1
-        for row in table.values():
-            row["total"] = sum(row[k] for k in BUCKET_KEYS)
-            row["done"] = row["done_on_time"] + row["done_late"]
-            row["open"] = row["total"] - row["done"]
-            row["on_time_rate"] = round(100 * row["done_on_time"] / row["total"], 2)
-        return table
+            if not done and not started:
+                row["not_started"] += 1
+        return {
+            lead: figures({key: row[key] for key in BUCKETS}, row["not_started"], row["due_soon"])
+            for lead, row in counted.items()
+        }
 
 
 def _bucket(entry: Entry, end: datetime, as_of: date) -> str:

@@ -127,7 +127,7 @@ def recount(
         return table.setdefault(unit, dict.fromkeys((*P10_FIELDS, *URGING_FIELDS.values()), 0))
 
     classified = ledger.classified(as_of=as_of, calendar=calendar, window_from=date(year, 1, 1), cut=cut)
-    for aid, (lead, bucket, due, _) in classified.items():
+    for aid, (lead, bucket, due, _, _) in classified.items():
         r = row(lead)
         r["tasks"] += 1
         r["overdue"] += bucket in ("done_late", "open_late")

@@ -12,7 +12,7 @@ from engine.assignments import scope
 from engine.directory import leaders
 from engine.directory.models import Unit
 from engine.errors import NotFoundError
-from engine.reports import buckets, publication, workbook
+from engine.reports import buckets, layout, publication
 from engine.reports.views import request_period, summary_table, workbook_download
 from engine.web.api import reading
 from engine.web.pages import filters
@@ -26,7 +26,9 @@ def reports():
     group = request.args.get("group") if request.args.get("group") in buckets.GROUPINGS else "unit"
     with reading() as session:
         period, rows = summary_table(session, _typed_period())
-        if group != "unit":
+        if group == "doc_type":
+            rows = buckets.per_group(session, by=group, order=[], unit_codes=_own_units(), **period)
+        elif group != "unit":
             rows = buckets.per_group(
                 session, by=group, order=_group_order(session, group), unit_codes=_own_units(), **period
             )
@@ -34,13 +36,14 @@ def reports():
     return render_template(
         "reports.html",
         rows=rows,
-        total=workbook.totals(rows) if rows else None,
+        total=buckets.totals(rows) if rows else None,
         links={
             r["unit_code"]: url_for("pages.report_unit", unit_code=r["unit_code"], **args["query"])
             for r in rows
             if group == "unit"
         },
-        title=workbook.title(period["as_of"], period["window_from"]),
+        title=layout.title(period["as_of"], period["window_from"]),
+        columns=layout.summary_columns(group),
         group=group,
         groupings=buckets.GROUPINGS,
         **args,
@@ -83,7 +86,7 @@ def report_unit(unit_code: str):
         unit_code=unit_code,
         unit_name=name,
         unit_names=unit_names,
-        title=workbook.title(period["as_of"], period["window_from"]),
+        title=layout.title(period["as_of"], period["window_from"]),
         **_period_args(period),
     )
 
@@ -105,11 +108,15 @@ def public_results(round_id: int | None = None):
             rounds=rounds,
             chosen=chosen,
             rows=rows,
-            total=workbook.totals(rows) if rows else None,
+            total=buckets.totals(rows) if rows else None,
+            columns=layout.summary_columns(),
         )
 
 
 bp.add_app_template_filter(filters.vn_decimal, "vn_decimal")
+bp.add_app_template_global(layout.cell, "layout_cell")
+bp.add_app_template_global(layout.header_rows, "layout_headers")
+bp.add_app_template_global(layout.rate_notes, "layout_notes")
 
 
 def _typed_period() -> dict[str, str]:

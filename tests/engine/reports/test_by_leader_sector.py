@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from engine.directory import leaders
-from engine.reports import buckets, workbook
+from engine.reports import buckets
 from engine.workdays import service as workdays
 from tests.factories import add_assignment, add_document
 from tests.web.test_pages import html, login
@@ -95,7 +95,7 @@ def test_grouped_counts_equal_a_direct_count(table, as_of):
             for name in ("total", *buckets.BUCKETS):
                 assert row[name] == expected[row["group_code"], name], (by, row["group_name"], name)
         assert sum(r["total"] for r in grouped[by]) == len(direct)
-        summed, by_units = workbook.totals(grouped[by]), workbook.totals(by_unit)
+        summed, by_units = buckets.totals(grouped[by]), buckets.totals(by_unit)
         assert {k: v for k, v in summed.items() if k != "unit_name"} == {
             k: v for k, v in by_units.items() if k != "unit_name"
         }

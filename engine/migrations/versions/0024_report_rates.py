@@ -1,0 +1,58 @@
+"""Report figures frozen before the comparable rates: the same counts in the new table's terms
+
+Frozen rows (report_rounds.figures, report_submissions.figures) counted open tasks without deadline
+apart from "chưa hoàn thành trong hạn" and had one rate, on-time completions over all tasks. Their counts
+are kept; they are restated as the tables now print them: open_in_time includes the tasks without
+deadline, the four rates are computed from the counts (the old rate is on_time_share), and not_started,
+which was not recorded then, is None ("—").
+
+Revision ID: 0024
+Revises: 0023
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0024"
+down_revision = "0023"
+branch_labels = None
+depends_on = None
+
+
+def _restated(row: dict) -> dict:
+    if row is None or "completion_rate" in row or "done_on_time" not in row:
+        return row
+    done, open_late = row["done_on_time"] + row["done_late"], row["open_late"]
+    come_due = done + open_late
+
+    def share(part, whole):
+        return round(100 * part / whole, 2) if whole else None
+
+    return {
+        **row,
+        "open_in_time": row["open_in_time"] + row.get("no_deadline", 0),
+        "not_started": None,
+        "come_due": come_due,
+        "completion_rate": share(done, come_due),
+        "on_time_rate": share(row["done_on_time"], done),
+        "overdue_rate": share(row["done_late"] + open_late, come_due),
+        "on_time_share": share(row["done_on_time"], row["total"]),
+    }
+
+
+def upgrade() -> None:
+    bind = op.get_bind()
+    rounds = sa.table("report_rounds", sa.column("id", sa.Integer), sa.column("figures", sa.JSON))
+    for id_, figures in bind.execute(sa.select(rounds.c.id, rounds.c.figures)).all():
+        if figures:
+            new = [_restated(row) for row in figures]
+            bind.execute(rounds.update().where(rounds.c.id == id_).values(figures=new))
+    submissions = sa.table("report_submissions", sa.column("id", sa.Integer), sa.column("figures", sa.JSON))
+    for id_, figures in bind.execute(sa.select(submissions.c.id, submissions.c.figures)).all():
+        if figures:
+            new = _restated(figures)
+            bind.execute(submissions.update().where(submissions.c.id == id_).values(figures=new))
+
+
+def downgrade() -> None:
+    pass  # the restated rows keep every count the old ones had
