@@ -17,12 +17,14 @@ from sqlalchemy.orm import Session
 
 from engine.assignments.models import (
     COORDINATING,
-    NOT_STARTED as NOT_STARTED_PROGRESS,
     Assignment,
     AssignmentTransfer,
     AssignmentUnit,
     DeadlineAdjustment,
     StatusUpdate,
+)
+from engine.assignments.models import (
+    NOT_STARTED as NOT_STARTED_PROGRESS,
 )
 from engine.calendar import WorkCalendar
 from engine.directory.models import Unit
@@ -70,7 +72,10 @@ RATE_DEFINITIONS = {
         "số nhiệm vụ đã hoàn thành ÷ số nhiệm vụ đã đến hạn (đã hoàn thành, hoặc chưa hoàn thành mà "
         "đã quá hạn), như Văn phòng Chính phủ báo cáo",
     ),
-    "on_time_rate": ("Tỷ lệ hoàn thành đúng hạn", "số nhiệm vụ hoàn thành đúng hạn ÷ số nhiệm vụ đã hoàn thành"),
+    "on_time_rate": (
+        "Tỷ lệ hoàn thành đúng hạn",
+        "số nhiệm vụ hoàn thành đúng hạn ÷ số nhiệm vụ đã hoàn thành",
+    ),
     "overdue_rate": (
         "Tỷ lệ quá hạn",
         "(số nhiệm vụ hoàn thành quá hạn + số nhiệm vụ chưa hoàn thành quá hạn) ÷ số nhiệm vụ đã đến hạn",
@@ -227,7 +232,12 @@ def per_group(
     tasks recorded without one; `unit_codes` keeps the tasks those units lead.
     The leader and sector are the assignment's current ones: VP's correction fixes a mistake, so the
     corrected value holds for every cut-off date."""
-    column = {"leader": Assignment.leader_code, "sector": Assignment.sector_code, "doc_type": Document.doc_type}[by]
+    columns = {
+        "leader": Assignment.leader_code,
+        "sector": Assignment.sector_code,
+        "doc_type": Document.doc_type,
+    }
+    column = columns[by]
     period = Period.of(calendar, as_of, window_from, soon_days)
     rows = classified(period).subquery("classified")
     query = _counted(rows, column).join(Assignment, Assignment.id == rows.c.id)

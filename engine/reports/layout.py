@@ -28,7 +28,8 @@ UNIT_HEADING = "Cơ quan, đơn vị"
 def summary_columns(group: str = "unit") -> list[Column]:
     """The Biểu tổng hợp's columns, the first one titled after the grouping (GROUPINGS: unit, leader, ...)."""
     heading = UNIT_HEADING if group == "unit" else GROUPINGS[group]
-    done, open_, of_which, rate = "Đã hoàn thành", "Chưa hoàn thành", "Trong đó (chưa hoàn thành)", "Tỷ lệ (%)"
+    done, open_, rate = "Đã hoàn thành", "Chưa hoàn thành", "Tỷ lệ (%)"
+    of_which = "Trong đó (chưa hoàn thành)"
     return [
         Column("name", heading, kind="label", width=34),
         Column("total", "Tổng số nhiệm vụ"),
@@ -79,7 +80,7 @@ def header_rows(columns: list[Column]) -> list[list[tuple[str, int, int]]]:
 
 
 def rate_notes() -> list[str]:
-    """"Cách tính" under the table: each rate and how it is computed, and how the columns add up."""
+    """ "Cách tính" under the table: each rate and how it is computed, and how the columns add up."""
     return [
         "Tổng số nhiệm vụ = Đã hoàn thành + Chưa hoàn thành; Chưa hoàn thành = Trong hạn + Quá hạn. "
         "Nhiệm vụ không có thời hạn không bao giờ quá hạn, được tính vào “Trong hạn”.",

@@ -12,9 +12,9 @@ from engine.assignments.models import Assignment
 from engine.instances.models import ERROR, InstanceEvent, ProcessInstance, WaitingTimer
 from engine.notifications.models import Notification
 from engine.reports import buckets
+from engine.reports.buckets import COUNT_KEYS, RATE_KEYS
 from engine.reports.models import ReportRound
 from engine.reports.periodic import figures_as_of
-from engine.reports.buckets import COUNT_KEYS, RATE_KEYS
 from engine.simulation.ledger import Ledger
 from engine.usertasks.models import UserTaskRow
 from engine.workdays import service as workdays

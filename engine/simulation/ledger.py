@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from engine.calendar import WorkCalendar
-
-from engine.reports.buckets import BUCKETS, COUNT_KEYS, figures
+from engine.reports.buckets import BUCKETS, figures
 
 
 @dataclass
