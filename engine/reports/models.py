@@ -56,6 +56,7 @@ class ReportSubmission(Tracked, Base):
     difficulties: Mapped[str | None] = mapped_column(Text, nullable=True)
     proposals: Mapped[str | None] = mapped_column(Text, nullable=True)
     figures: Mapped[dict | None] = mapped_column(JSON, nullable=True)  # the unit's buckets when it submitted
+    attachments: Mapped[list | None] = mapped_column(JSON, nullable=True)  # file refs sent with the report
     submitted_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 

@@ -1,4 +1,5 @@
-"""Report figures frozen before the comparable rates: the same counts in the new table's terms
+"""Report figures frozen before the comparable rates: the same counts in the new table's terms; the files
+of a unit's periodic report kept with its submission
 
 Frozen rows (report_rounds.figures, report_submissions.figures) counted open tasks without deadline
 apart from "chưa hoàn thành trong hạn" and had one rate, on-time completions over all tasks. Their counts
@@ -41,6 +42,8 @@ def _restated(row: dict) -> dict:
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("report_submissions") as batch:
+        batch.add_column(sa.Column("attachments", sa.JSON(), nullable=True))
     bind = op.get_bind()
     rounds = sa.table("report_rounds", sa.column("id", sa.Integer), sa.column("figures", sa.JSON))
     for id_, figures in bind.execute(sa.select(rounds.c.id, rounds.c.figures)).all():
@@ -55,4 +58,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    pass  # the restated rows keep every count the old ones had
+    # The restated rows keep every count the old ones had: only the new column goes.
+    with op.batch_alter_table("report_submissions") as batch:
+        batch.drop_column("attachments")
