@@ -131,8 +131,8 @@ class Filters:
             query = query.where(Assignment.tracking_specialist == user.username)
         if self.stage:
             query = query.where(Assignment.stage == self.stage)
-        if self.bucket == "due_soon":
-            query = query.where(rows.c.due_soon)
+        if self.bucket in ("due_soon", "not_started"):  # sub-states of the open buckets
+            query = query.where(rows.c[self.bucket])
         elif self.bucket:
             query = query.where(rows.c.bucket == self.bucket)
         if self.unit:

@@ -153,7 +153,7 @@ def _today_and_calendar(session):
     query={
         "view": {"type": "string", "enum": list(assignments.VIEWS)},
         "stage": {"type": "string", "enum": STAGES},
-        "bucket": {"type": "string", "enum": [*buckets.BUCKETS, "due_soon"]},
+        "bucket": {"type": "string", "enum": [*buckets.BUCKETS, "due_soon", "not_started"]},
         "unit": {"type": "string"},
         "signer": {"type": "string", "maxLength": 200, "description": "người ký văn bản, như trên văn bản"},
         "leader": {"type": "string", "maxLength": 50, "description": "mã lãnh đạo giao nhiệm vụ"},
@@ -178,7 +178,7 @@ def list_assignments():
         for name, allowed in (
             ("view", assignments.VIEWS),
             ("stage", STAGES),
-            ("bucket", [*buckets.BUCKETS, "due_soon"]),
+            ("bucket", [*buckets.BUCKETS, "due_soon", "not_started"]),
         )
         if args.get(name) and args[name] not in allowed
     }

@@ -27,15 +27,16 @@ MONTHS = 12  # the trend covers the current month and the eleven before it
 
 # Issue 12 will revise how rates are computed: the formula and the sentence the page prints under it
 # live here together, so that both change in one place.
+# The report tables' on-time rate (engine.reports.buckets), worded for the big number.
 RATE_DEFINITION = (
-    "Tỷ lệ hoàn thành đúng hạn = số nhiệm vụ hoàn thành đúng hạn ÷ tổng số nhiệm vụ đã hoàn thành "
-    "(nhiệm vụ không có thời hạn đã hoàn thành được tính là đúng hạn; nhiệm vụ đang thực hiện không tính)."
+    f"{buckets.RATE_DEFINITIONS['on_time_rate'][0]} = {buckets.RATE_DEFINITIONS['on_time_rate'][1]} "
+    "(nhiệm vụ không có thời hạn đã hoàn thành được tính là đúng hạn; nhiệm vụ chưa hoàn thành không tính)."
 )
 
 
 def on_time_rate(done_on_time: int, done: int) -> float | None:
     """Tỷ lệ hoàn thành đúng hạn in %, two decimals, as RATE_DEFINITION says; None when nothing is done."""
-    return round(100 * done_on_time / done, 2) if done else None
+    return buckets.share(done_on_time, done)
 
 
 @dataclass(frozen=True)
@@ -129,13 +130,16 @@ def by_unit(
         soon_days=soon_days,
         unit_codes=None if unit is None else [unit],
     )
-    found = [
-        UnitFigures(
-            row["unit_code"], row["unit_name"], Counts(row["total"], *(row[k] for k in KEYS), row["due_soon"])
-        )
-        for row in table
-    ]
+    found = [UnitFigures(row["unit_code"], row["unit_name"], _partition(row)) for row in table]
     return sorted(found, key=lambda u: (-u.counts.open_late, -u.counts.total, u.unit_name))
+
+
+def _partition(row: dict) -> Counts:
+    """A report table row as the dashboard's partition: the table counts tasks without deadline among
+    the open in time as well, the dashboard apart, as its links list them (bucket=open_in_time lists the
+    tasks with a deadline)."""
+    partition = {**row, "open_in_time": row["open_in_time"] - row["no_deadline"]}
+    return Counts(row["total"], *(partition[k] for k in KEYS), row["due_soon"])
 
 
 def overdue_by_signer(

@@ -21,27 +21,27 @@ def test_the_chairman_lands_on_the_dashboard_and_opens_a_units_overdue_tasks(
     journey.log_in("ct")
     assert urlsplit(page.url).path == "/dieu-hanh"
     expect(page.get_by_role("heading", level=1)).to_have_text("Tình hình thực hiện nhiệm vụ")
-    expect(page.locator("a.stat", has_text="Đang thực hiện quá hạn").locator(".value")).to_have_text("3")
+    expect(page.locator("a.stat", has_text="Chưa hoàn thành quá hạn").locator(".value")).to_have_text("3")
     expect(page.locator("svg.chart[role=img]")).to_have_count(3)
     journey.shot("dashboard")
     assert page.evaluate(FITS)
 
     # Sở Xây dựng's red segment: its one overdue task.
     segment = page.locator('#theo-don-vi svg.chart a[href="/assignments?unit=SO_XD&bucket=open_late"]')
-    expect(segment.locator("title")).to_have_text("Sở Xây dựng — Đang thực hiện quá hạn: 1 nhiệm vụ")
+    expect(segment.locator("title")).to_have_text("Sở Xây dựng — Chưa hoàn thành quá hạn: 1 nhiệm vụ")
     segment.click()
     page.wait_for_url("**/assignments?**")
     assert parse_qs(urlsplit(page.url).query) == {"unit": ["SO_XD"], "bucket": ["open_late"]}
     rows = page.locator("table.assignments tbody tr")
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text(CONTENT["b3_overdue"])
-    expect(rows.first).to_contain_text("Đang thực hiện quá hạn")
+    expect(rows.first).to_contain_text("Chưa hoàn thành quá hạn")
     journey.shot("overdue-of-a-unit")
     assert page.evaluate(FITS)
 
     page.go_back()
     page.get_by_role("link", name="Xem tất cả 3 đơn vị").click()
     page.wait_for_url("**/dieu-hanh/don-vi")
-    expect(page.locator("tfoot td[data-label='Đang thực hiện quá hạn']")).to_have_text("3")
+    expect(page.locator("tfoot td[data-label='Chưa hoàn thành quá hạn']")).to_have_text("3")
     journey.shot("all-units")
     assert page.evaluate(FITS)

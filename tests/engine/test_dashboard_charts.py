@@ -44,7 +44,7 @@ def test_unit_bars_are_escaped_accessible_and_link_each_bucket():
     rects = {r.get("class"): r for r in svg.iter(f"{SVG}rect")}
     assert float(rects["segment segment-no_deadline"].get("width")) == charts.MIN_SEGMENT  # 1 of 1.234
     titles = [t.text for t in svg.iter(f"{SVG}title")]
-    assert f"{hostile} — Đang thực hiện quá hạn: 233 nhiệm vụ" in titles
+    assert f"{hostile} — Chưa hoàn thành quá hạn: 233 nhiệm vụ" in titles
     assert "<b>" not in str(charts.unit_bars(units, link=link))
 
 
@@ -106,5 +106,5 @@ def test_the_axis_has_at_most_five_round_steps(peak, step):
 def test_the_legends_are_html_lists_with_svg_swatches():
     legend = str(charts.bucket_legend())
     assert legend.startswith('<ul class="chart-legend">') and legend.count("<li>") == 5
-    assert 'fill="#991b1b"' in legend and "Đang thực hiện quá hạn" in legend
+    assert 'fill="#991b1b"' in legend and "Chưa hoàn thành quá hạn" in legend
     assert etree.fromstring(legend) is not None

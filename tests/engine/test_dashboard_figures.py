@@ -238,7 +238,7 @@ def test_the_on_time_rate_is_done_on_time_over_done():
     assert figures.on_time_rate(2, 3) == 66.67
     assert figures.on_time_rate(0, 0) is None  # nothing done yet: no rate, not 0 % nor 100 %
     assert Counts(total=10, done_on_time=3, done_late=1, open_late=6).rate == 75.0  # open tasks do not count
-    assert "÷ tổng số nhiệm vụ đã hoàn thành" in figures.RATE_DEFINITION
+    assert "÷ số nhiệm vụ đã hoàn thành" in figures.RATE_DEFINITION
 
 
 def test_the_current_month_is_partial_and_months_cross_the_year():

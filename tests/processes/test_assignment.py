@@ -389,7 +389,7 @@ def test_progress_then_result_then_confirmation_ends_the_process(system, directo
     assert timers(system, a_id) == {}  # the terminate end stops the deadline watch too
     with system.db.reading() as session:
         [row] = buckets.detail(session, unit_code="SO_TC", as_of=date(2025, 4, 30), calendar=WorkCalendar())
-    assert row["bucket_label"] == "Hoàn thành đúng hạn"
+    assert row["bucket_label"] == "Đã hoàn thành đúng hạn"
 
 
 def test_vp_can_send_a_result_back_and_the_unit_keeps_updating(system, directory):
@@ -483,7 +483,7 @@ def test_missed_due_date_reminds_at_its_end_then_urges_after_t2(system, director
     act(system, directory["cv"], "confirm", {"decision": "confirm"})
     with system.db.reading() as session:
         [row] = buckets.detail(session, unit_code="SO_TC", as_of=date(2025, 5, 8), calendar=WorkCalendar())
-    assert row["bucket_label"] == "Hoàn thành quá hạn"
+    assert row["bucket_label"] == "Đã hoàn thành quá hạn"
     fired = [bpmn_id for kind, bpmn_id, _ in events(system, a_id) if kind == "timer_fired"]
     assert fired == ["due_passed", "t2_passed"]
 

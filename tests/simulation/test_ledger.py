@@ -58,16 +58,23 @@ def test_as_of_15_march_the_deadline_and_lead_in_force_then_count():
     assert set(table) == {"SO_A", "SO_B"}
     assert counts(table["SO_A"], *BUCKETS) == (1, 1, 0, 1, 0, 0)  # 2 is overdue (R9) before its extension
     # 3 is still SO_B's; 6 is open in time; 7, due 12/03, awaits VP's confirmation: open and overdue
-    assert counts(table["SO_B"], *BUCKETS) == (0, 0, 1, 1, 1, 0)
-    assert table["SO_A"]["total"] == 3 and table["SO_A"]["on_time_rate"] == 33.33
+    # the task without deadline (SO_B's 3) counts among the open in time as well
+    assert counts(table["SO_B"], *BUCKETS) == (0, 0, 2, 1, 1, 0)
+    assert table["SO_A"]["total"] == 3 and table["SO_A"]["on_time_share"] == 33.33
+    assert (table["SO_A"]["come_due"], table["SO_A"]["completion_rate"], table["SO_A"]["on_time_rate"]) == (
+        3,
+        66.67,
+        50.0,
+    )
 
 
 def test_as_of_31_march_the_extension_and_the_transfer_apply():
     table = ledger().recount(as_of=date(2027, 3, 31), calendar=CALENDAR, soon_days=3)
     assert counts(table["SO_A"], *BUCKETS) == (1, 1, 1, 0, 0, 0)
     assert counts(table["SO_B"], *BUCKETS) == (0, 0, 1, 1, 0, 1)  # 7 awaits VP: open, and overdue
-    assert counts(table["SO_C"], *BUCKETS) == (0, 0, 0, 0, 1, 0)
-    assert counts(table["SO_B"], "total", "done", "open", "on_time_rate") == (2, 0, 2, 0.0)
+    assert counts(table["SO_C"], *BUCKETS) == (0, 0, 1, 0, 1, 0)
+    shares = counts(table["SO_B"], "total", "done", "open", "on_time_share", "on_time_rate")
+    assert shares == (2, 0, 2, 0.0, None)
 
 
 def test_a_window_leaves_out_what_was_done_before_it():

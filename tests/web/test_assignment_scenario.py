@@ -1,6 +1,6 @@
 """The regulation end to end over HTTP, as a new user would try it: a document with three tasks for two
 units; classification; a return and a transfer; progress, a missed deadline, the T2 reminder, an urging
-letter, a late result confirmed ("Hoàn thành quá hạn"); a difficulty and the Chairman's extension, the
+letter, a late result confirmed ("Đã hoàn thành quá hạn"); a difficulty and the Chairman's extension, the
 deadline timer following the new date. Timers are fired by the sweep, as the timer loop does."""
 
 from __future__ import annotations
@@ -119,7 +119,7 @@ def test_three_tasks_two_units_from_registration_to_late_completion_and_extensio
     ]
     assert any("312/VP-TH" in n["message"] for n in sotc.get("/api/v1/notifications")["items"])
 
-    # The late result; VP confirms; the bucket says "Hoàn thành quá hạn".
+    # The late result; VP confirms; the bucket says "Đã hoàn thành quá hạn".
     clock.move_to(datetime(2025, 5, 6, 2, 0, tzinfo=UTC))
     sotc.complete(
         _update_task(sotc, cv, a),
@@ -130,7 +130,7 @@ def test_three_tasks_two_units_from_registration_to_late_completion_and_extensio
     done = sotc.get(f"/api/v1/assignments/{a['id']}")
     assert (done["bucket"], done["bucket_label"], done["completed_on"]) == (
         "done_late",
-        "Hoàn thành quá hạn",
+        "Đã hoàn thành quá hạn",
         "2025-05-05",
     )
 

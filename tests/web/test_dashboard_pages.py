@@ -125,11 +125,11 @@ def test_big_numbers_rate_and_personal_tasks(client, known):
     found = re.findall(r'<span class="value">([^<]+)</span>\s*<span class="label">([^<]+)</span>', page)
     assert {label: value for value, label in found} == {
         "Tổng số nhiệm vụ": "8",
-        "Hoàn thành đúng hạn": "1",
-        "Hoàn thành quá hạn": "1",
-        "Đang thực hiện trong hạn": "2",
-        "Đang thực hiện quá hạn": "3",
-        "Không có thời hạn (đang thực hiện)": "1",
+        "Đã hoàn thành đúng hạn": "1",
+        "Đã hoàn thành quá hạn": "1",
+        "Chưa hoàn thành trong hạn": "2",
+        "Chưa hoàn thành quá hạn": "3",
+        "Chưa hoàn thành, không có thời hạn": "1",
         "Sắp đến hạn": "1",
         "Tỷ lệ hoàn thành đúng hạn": "50%",
         "Việc cần làm của tôi": "0",

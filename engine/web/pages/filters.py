@@ -17,7 +17,7 @@ from markupsafe import Markup, escape
 
 from engine.auth.models import ROLES
 from engine.calendar import WorkCalendar
-from engine.reports.buckets import BUCKETS, DUE_SOON
+from engine.reports.buckets import BUCKETS, DUE_SOON, NOT_STARTED
 from engine.search.fold import fold
 
 WEEKDAYS = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật"]
@@ -122,12 +122,15 @@ def estimated_marker(day: date | datetime | str | None, official_years: Collecti
 BUCKET_TONES = {"open_late": "badge-danger", "done_late": "badge-danger", "done_on_time": "badge-ok"}
 
 
-def bucket_badge(bucket: str | None, due_soon: bool = False) -> Markup:
-    """A bucket's label as a coloured badge, followed by "Sắp đến hạn" when the deadline is near."""
+def bucket_badge(bucket: str | None, due_soon: bool = False, not_started: bool = False) -> Markup:
+    """A bucket's label as a coloured badge, followed by "Chưa thực hiện" when an open task has no progress
+    reported yet (Đ5.1.g) and "Sắp đến hạn" when its deadline is near."""
     if bucket is None:
         return Markup('<span class="muted">—</span>')
     tone = BUCKET_TONES.get(bucket, "")
     html = Markup('<span class="badge {}">{}</span>').format(tone, BUCKETS.get(bucket, bucket))
+    if not_started and not bucket.startswith("done"):
+        html += Markup(' <span class="badge">{}</span>').format(NOT_STARTED)
     if due_soon:
         html += Markup(' <span class="badge badge-warn">{}</span>').format(DUE_SOON)
     return html

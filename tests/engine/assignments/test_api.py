@@ -30,7 +30,7 @@ def test_a_unit_lists_only_its_own_assignments_and_vp_lists_all(client, auth_hea
     tc, xd = two_assignments
     mine = client.get("/api/v1/assignments", headers=auth_headers("sotc")).get_json()["items"]
     assert [a["id"] for a in mine] == [tc]
-    assert (mine[0]["bucket"], mine[0]["bucket_label"]) == ("open_late", "Đang thực hiện quá hạn")
+    assert (mine[0]["bucket"], mine[0]["bucket_label"]) == ("open_late", "Chưa hoàn thành quá hạn")
     every = client.get("/api/v1/assignments", headers=auth_headers("cv")).get_json()["items"]
     assert [a["id"] for a in every] == [tc, xd]  # soonest due first, no deadline last
     no_deadline = client.get("/api/v1/assignments?bucket=no_deadline", headers=auth_headers("cv"))

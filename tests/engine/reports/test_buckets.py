@@ -73,14 +73,25 @@ def test_each_task_lands_in_its_bucket_as_of_the_date(system, tasks, backend):
         3,
     )
     assert (tc["done"], tc["open"], tc["no_deadline"], tc["due_soon"]) == (3, 4, 0, 2)
-    assert tc["on_time_rate"] == round(100 * 2 / 7, 2)
+    assert tc["open"] == tc["open_in_time"] + tc["open_late"] and tc["total"] == tc["done"] + tc["open"]
+    assert tc["not_started"] == 4  # no open task has had a progress report
+    # Come due: the 3 done and the 1 overdue. The earlier share divided by all 7 tasks.
+    assert tc["come_due"] == 4
+    assert (tc["completion_rate"], tc["on_time_rate"], tc["overdue_rate"], tc["on_time_share"]) == (
+        75.0,
+        round(100 * 2 / 3, 2),
+        50.0,
+        round(100 * 2 / 7, 2),
+    )
+    # The task without deadline is never overdue: it counts among "chưa hoàn thành trong hạn".
     assert (xd["total"], xd["no_deadline"], xd["open_in_time"], xd["open_late"], xd["done"]) == (
         2,
         1,
-        0,
+        1,
         1,
         0,
     )
+    assert (xd["completion_rate"], xd["on_time_rate"], xd["overdue_rate"]) == (0.0, None, 100.0)
     assert "SO_NV" not in figures  # coordinating units are not counted as leads
 
 
@@ -122,6 +133,27 @@ def test_a_report_recomputed_later_gives_the_same_answer(system, tasks, clock, b
     assert (now["SO_TC"]["total"], now["SO_TC"]["open_late"], now["SO_TC"]["open_in_time"]) == (6, 2, 1)
 
 
+def test_a_task_is_started_once_progress_was_reported_by_the_cut_off(system, tasks):
+    with system.db.transaction() as session:
+        for name, progress, day in (
+            ("open_late", "in_progress", date(2025, 6, 10)),
+            ("due_today", "not_started", date(2025, 6, 12)),  # a difficulty report that started nothing
+            ("due_in_3", "in_progress", date(2025, 7, 10)),  # after the cut-off
+        ):
+            session.add(
+                StatusUpdate(
+                    assignment_id=tasks[name],
+                    unit_code="SO_TC",
+                    role="lead",
+                    progress=progress,
+                    situation="Tình hình",
+                    reported_at=at(day),
+                )
+            )
+    assert table(system, date(2025, 6, 30))["SO_TC"]["not_started"] == 3
+    assert table(system, date(2025, 7, 10))["SO_TC"]["not_started"] == 2  # due_today and due_in_4 remain
+
+
 def test_a_window_leaves_out_tasks_done_before_it(system, tasks):
     figures = table(system, date(2025, 6, 30), window_from=date(2025, 5, 15))
     # done_on_time was confirmed on 6/5, before the window: it belongs to the previous period.
@@ -158,10 +190,11 @@ def test_the_detail_appendix_lists_each_task_with_its_latest_situation(system, t
     assert len(rows) == 7
     late = by_name["open_late"]
     assert (late["bucket_label"], late["situation"], late["difficulties"]) == (
-        "Đang thực hiện quá hạn",
+        "Chưa hoàn thành quá hạn",
         "Đang lấy ý kiến các sở",
         "Thiếu kinh phí",
     )
     assert late["coordinating_units"] == ["SO_NV"] and late["document_number"] == "15/KH-UBND"
     assert by_name["done_late"]["completed_on"] == date(2025, 5, 20)
     assert by_name["due_in_3"]["due_soon"] and not by_name["due_in_4"]["due_soon"]
+    assert not late["not_started"] and by_name["due_in_4"]["not_started"]
