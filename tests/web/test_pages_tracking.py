@@ -185,7 +185,7 @@ def test_vp_lists_everything_with_tabs_filters_and_the_table_columns(client, tra
     for text in ["Số, ký hiệu văn bản", "Nội dung nhiệm vụ", "Đơn vị chủ trì", "Đơn vị phối hợp", "Thời hạn"]:
         assert re.search(rf"<th[^>]*>(<a [^>]*>)?{re.escape(text)}<", page), text  # some sort the list
     assert "20/KH-UBND" in page and "27/06/2025" in page and "Sở Nội vụ" in page
-    assert '<span class="badge badge-danger">Đang thực hiện quá hạn</span>' in page
+    assert '<span class="badge badge-danger">Chưa hoàn thành quá hạn</span>' in page
     assert '<span class="badge badge-warn">Sắp đến hạn</span>' in page
     assert "Chờ tiếp nhận" in page and "Chờ xác nhận hoàn thành" not in page  # stage labels
     assert "Theo dõi</a>" in page and 'name="unit"' in page
@@ -223,7 +223,7 @@ def test_the_assignment_page_shows_fields_a_to_h_related_rows_and_the_history(sy
         "Nguyễn Thị Theo Dõi",  # d) the tracking specialist by name
         "27/06/2025",  # e)
         "Hạn hoàn thành",
-        '<span class="badge badge-danger">Đang thực hiện quá hạn</span>',
+        '<span class="badge badge-danger">Chưa hoàn thành quá hạn</span>',
         "Đã hoàn thành dự thảo, đang lấy ý kiến",  # g) the lead unit's last update
         "Thiếu số liệu của cấp xã",  # h)
         "du-thao.pdf",
@@ -307,8 +307,8 @@ def report_rows(page: str) -> dict[str, list[str]]:
     rows = {}
     for row in re.findall(r"<tr[^>]*>(.*?)</tr>", page, re.S):
         cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
-        if len(cells) == 12:
-            rows[cells[1]] = cells[2:]
+        if len(cells) == 17:  # STT, name, 10 counts, 4 rates, Ghi chú
+            rows[cells[1]] = cells[2:16]
     return rows
 
 
@@ -319,14 +319,18 @@ def test_the_summary_table_with_its_totals_and_links(client, tracked):
         "Biểu tổng hợp",
         "Thời gian chốt số liệu",
         "Kỳ báo cáo từ ngày",
-        "Tỷ lệ hoàn thành đúng hạn (%)",
+        "Tỷ lệ (%)",
+        "Tỷ lệ hoàn thành đúng hạn",
+        "Cách tính",
+        "Ghi chú",
     ]:
         assert text in page, text
-    # total | done: total, on time, late | open: total, in time, late | no deadline | due soon | rate
+    # total | done: total, on time, late | open: total, in time, late | of which: not started, no deadline,
+    # due soon | rates: completion, on time, overdue, on time of all
     assert report_rows(page) == {
-        "Sở Tài chính": ["3", "1", "1", "0", "2", "1", "1", "0", "1", "33,33"],
-        "Sở Xây dựng": ["1", "0", "0", "0", "1", "0", "0", "1", "0", "0"],
-        "Tổng cộng": ["4", "1", "1", "0", "3", "1", "1", "1", "1", "25"],
+        "Sở Tài chính": ["3", "1", "1", "0", "2", "1", "1", "1", "0", "1", "50", "100", "50", "33,33"],
+        "Sở Xây dựng": ["1", "0", "0", "0", "1", "1", "0", "1", "1", "0", "—", "—", "—", "0"],
+        "Tổng cộng": ["4", "1", "1", "0", "3", "2", "1", "2", "1", "1", "50", "100", "50", "25"],
     }
     assert 'href="/reports/units/SO_TC?as_of=2025-06-30"' in page
     assert 'href="/reports/buckets.xlsx?as_of=2025-06-30"' in page and "Xuất Excel" in page
@@ -335,6 +339,7 @@ def test_the_summary_table_with_its_totals_and_links(client, tracked):
 
     before = report_rows(html(client.get("/reports?as_of=2025-06-27")))
     assert before["Sở Tài chính"][5:7] == ["2", "0"]  # R9: not yet overdue on its last day
+    assert "Tỷ lệ hoàn thành: số nhiệm vụ đã hoàn thành ÷ số nhiệm vụ đã đến hạn" in page
     assert client.get("/reports?as_of=30/06/2025").status_code == 200  # typed dd/mm/yyyy without script
     assert client.get("/reports?as_of=31/06/2025").status_code == 422
 
@@ -486,7 +491,7 @@ def test_percentages_badges_and_history_values():
     assert filters.vn_decimal(98.62) == "98,62" and filters.vn_decimal(100.0) == "100"
     assert filters.vn_decimal(1234.5) == "1.234,5" and filters.vn_decimal(0.0) == "0"
     assert (
-        filters.bucket_badge("open_late") == '<span class="badge badge-danger">Đang thực hiện quá hạn</span>'
+        filters.bucket_badge("open_late") == '<span class="badge badge-danger">Chưa hoàn thành quá hạn</span>'
     )
     assert "badge-warn" in filters.bucket_badge("open_in_time", True)
     assert "badge-warn" not in filters.bucket_badge("open_in_time")

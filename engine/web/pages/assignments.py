@@ -72,7 +72,7 @@ TABS = {
     "awaiting": ("Chờ tiếp nhận", None, AWAITING_ACCEPTANCE),
     "returned": ("Bị trả lại", None, RETURNED),
 }
-BUCKET_FILTERS = {**buckets.BUCKETS, "due_soon": buckets.DUE_SOON}
+BUCKET_FILTERS = {**buckets.BUCKETS, "due_soon": buckets.DUE_SOON, "not_started": buckets.NOT_STARTED}
 
 # Lịch sử xử lý: what each table and column is called, and the Vietnamese of its coded values.
 ENTITIES = {
