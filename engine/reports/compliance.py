@@ -47,7 +47,7 @@ from engine.calendar import WorkCalendar
 from engine.directory.models import Leader, Sector, Unit
 from engine.errors import ValidationError
 from engine.history import ChangeRecord
-from engine.reports.buckets import Period, classified
+from engine.reports.buckets import Period, classified, share
 from engine.reports.models import ReportRound, ReportSubmission
 
 URGING_KINDS = {
@@ -108,14 +108,14 @@ def figures(session: Session, *, year: int, as_of: date, calendar: WorkCalendar)
 
 
 def rates(row: dict[str, Any]) -> dict[str, float | None]:
-    """The rates printed under the tables, in percent with two decimals (None when nothing to divide)."""
-
-    def share(part: int, whole: int) -> float | None:
-        return round(100 * part / whole, 2) if whole else None
-
+    """The rates printed under the tables, defined as the Biểu tổng hợp defines them
+    (buckets.RATE_DEFINITIONS): a task has come due when it is done on time or overdue (done late, or
+    open past its deadline at the cut-off)."""
+    come_due = row["completed_on_time"] + row["overdue"]
     found = {
-        "on_time_rate": share(row["completed_on_time"], row["tasks"]),
-        "overdue_rate": share(row["overdue"], row["tasks"]),
+        "completion_rate": share(row["completed"], come_due),
+        "on_time_rate": share(row["completed_on_time"], row["completed"]),
+        "overdue_rate": share(row["overdue"], come_due),
     }
     if "reports_due" in row:
         found["reports_on_time_rate"] = share(

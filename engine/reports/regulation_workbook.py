@@ -32,7 +32,11 @@ EVENT_COLUMNS = [
     ("Báo cáo khó khăn, vướng mắc", "difficulties"),
     ("Trả lại nhiệm vụ", "returns"),
 ]
-RATE_COLUMNS = [("Tỷ lệ hoàn thành đúng hạn (%)", "on_time_rate"), ("Tỷ lệ quá hạn (%)", "overdue_rate")]
+RATE_COLUMNS = [
+    ("Tỷ lệ hoàn thành (%)", "completion_rate"),
+    ("Tỷ lệ hoàn thành đúng hạn (%)", "on_time_rate"),
+    ("Tỷ lệ quá hạn (%)", "overdue_rate"),
+]
 UNIT_COLUMNS = [
     *TASK_COLUMNS,
     *REPORT_COLUMNS,

@@ -1,6 +1,8 @@
 """Report figures frozen before the comparable rates: the same counts in the new table's terms; the files
 of a unit's periodic report kept with its submission
 
+The P10 reports' frozen rates (regulation_reports.figures) are restated from their counts the same way.
+
 Frozen rows (report_rounds.figures, report_submissions.figures) counted open tasks without deadline
 apart from "chưa hoàn thành trong hạn" and had one rate, on-time completions over all tasks. Their counts
 are kept; they are restated as the tables now print them: open_in_time includes the tasks without
@@ -41,6 +43,23 @@ def _restated(row: dict) -> dict:
     }
 
 
+def _restated_p10(row: dict) -> dict:
+    """A P10 row's rates from its counts: a task has come due when done on time or overdue."""
+    if "tasks" not in row or "completion_rate" in row:
+        return row
+    come_due = row["completed_on_time"] + row["overdue"]
+
+    def share(part, whole):
+        return round(100 * part / whole, 2) if whole else None
+
+    return {
+        **row,
+        "completion_rate": share(row["completed"], come_due),
+        "on_time_rate": share(row["completed_on_time"], row["completed"]),
+        "overdue_rate": share(row["overdue"], come_due),
+    }
+
+
 def upgrade() -> None:
     with op.batch_alter_table("report_submissions") as batch:
         batch.add_column(sa.Column("attachments", sa.JSON(), nullable=True))
@@ -55,6 +74,14 @@ def upgrade() -> None:
         if figures:
             new = _restated(figures)
             bind.execute(submissions.update().where(submissions.c.id == id_).values(figures=new))
+    p10 = sa.table("regulation_reports", sa.column("id", sa.Integer), sa.column("figures", sa.JSON))
+    for id_, figures in bind.execute(sa.select(p10.c.id, p10.c.figures)).all():
+        new = {
+            key: [_restated_p10(row) for row in value] if key in ("units", "leaders", "sectors") else value
+            for key, value in figures.items()
+        }
+        new["totals"] = _restated_p10(figures["totals"])
+        bind.execute(p10.update().where(p10.c.id == id_).values(figures=new))
 
 
 def downgrade() -> None:
