@@ -435,6 +435,68 @@ def directory_import(files: tuple[Path, ...]) -> None:
             click.echo(f"  {username}\t{password}")
 
 
+@main.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--sheet", default=None, help="The sheet to read [default: the first with a header row].")
+@click.option(
+    "--map", "mapping", multiple=True, metavar="FIELD=Header", help="A field's column over the guess; repeat."
+)
+@click.option("--valid-only", is_flag=True, help="Import the valid rows even when some rows are wrong.")
+@click.option("--dry-run", is_flag=True, help="Check every row and print the report; write nothing.")
+@click.option("--as", "username", default=None, metavar="USER", help="The importing VP specialist or admin.")
+@click.option("--room", default=None, help="Phòng theo dõi of the rows that name none.")
+@click.option("--specialist", default=None, help="Chuyên viên theo dõi of the rows that name none [--as].")
+def import_sheet(
+    file: Path,
+    sheet: str | None,
+    mapping: tuple[str, ...],
+    valid_only: bool,
+    dry_run: bool,
+    username: str | None,
+    room: str | None,
+    specialist: str | None,
+) -> None:
+    """Import the tasks of a tracking sheet (.xlsx): every row is checked first, nothing is written unless
+    the whole file is valid (or --valid-only), and a task already registered is skipped. Exit 1 when the
+    file is refused."""
+    import contextlib
+
+    from engine.imports import service as imports
+
+    @contextlib.contextmanager
+    def progress(label: str, total: int):
+        with click.progressbar(length=max(total, 1), label=label, file=sys.stderr) as bar:
+            yield bar.update
+
+    system = _system()
+    try:
+        if username is not None:
+            with system.db.reading() as session:
+                if problem := imports.importer_problem(session, username):
+                    raise EngineError(problem)
+        options = imports.Options(
+            sheet=sheet,
+            mapping=imports.parse_map(mapping),
+            dry_run=dry_run,
+            valid_only=valid_only,
+            tracking_room=room,
+            tracking_specialist=specialist,
+        )
+        actor = username or "cli"
+        report = imports.run(
+            system=system, path=file, file_name=file.name, options=options, actor=actor, phase=progress
+        )
+    except EngineError as exc:
+        _fail(exc)
+    for problem in report.checked.problems:
+        click.echo(str(problem), err=True)
+    for difference in report.checked.differences:
+        click.echo(str(difference))
+    for line in report.summary():
+        click.echo(line)
+    sys.exit(1 if report.refused else 0)
+
+
 @main.group()
 def units() -> None:
     """Directory administration: list, add, change and end units."""

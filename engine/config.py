@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import logging
 import os
 import secrets
 from collections.abc import Mapping
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.files import kinds
+from engine.reports import readings
 
 PREFIX = "THEODOI_"
 _REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -52,8 +54,9 @@ class Settings:
     # Đ19.3: working days a unit has to update after an urging letter before VP proposes measures to the
     # Chairman.
     escalation_days: int = 5
-    # R7: "trước ngày 20" read as the 19th (default) or, inclusive, the 20th (25th for T7).
-    report_deadline_inclusive: bool = False
+    # R7: how "trước ngày 20" (T6) and "trước ngày 25" (T7) are read: day_19 (default), day_20 or
+    # last_working_day_before_20 (engine/reports/readings.py).
+    report_deadline: str = readings.DEFAULT_READING
     # P10 (Đ26.1): the day ("MM-DD") each year's report on implementing the regulation opens, moved to the
     # next working day.
     regulation_report_day: str = "12-01"
@@ -64,6 +67,10 @@ class Settings:
     # Đ9.2.b: a coordinating unit that has not sent its contribution is reminded this many working days
     # before the lead unit's deadline (and again on it).
     coordination_lead_days: int = 5
+    # Công khai kết quả: who may show the embeddable view /cong-khai/<id>/nhung in a frame, as the CSP
+    # frame-ancestors sources ("*" anyone; or e.g. "https://laocai.gov.vn https://*.laocai.gov.vn"; no ";"
+    # or ",", which would end the directive). Every other page refuses to be framed.
+    public_embed_origins: str = "*"
     broker_url: str = ""  # empty: jobs run inline (embedded mode)
     deploy_on_start: bool = True
     # Sign-in (engine/auth). A page session ends after this long without a request, and at the latest this
@@ -103,6 +110,16 @@ class Settings:
         if not 0 <= self.reminder_hour <= 23:
             raise ValueError(
                 f"{PREFIX}REMINDER_HOUR must be an hour from 0 to 23, got {self.reminder_hour!r}"
+            )
+        if self.report_deadline not in readings.READINGS:
+            raise ValueError(
+                f"{PREFIX}REPORT_DEADLINE must be one of {', '.join(readings.READINGS)}, "
+                f"got {self.report_deadline!r}"
+            )
+        if not self.public_embed_origins.split() or any(c in self.public_embed_origins for c in ";,"):
+            raise ValueError(
+                f"{PREFIX}PUBLIC_EMBED_ORIGINS must be '*' or origins separated by spaces, "
+                f"e.g. 'https://laocai.gov.vn', got {self.public_embed_origins!r}"
             )
         if self.session_cookie_secure not in SECURE_COOKIE_CHOICES:
             raise ValueError(
@@ -164,13 +181,35 @@ def parse_reminder_days(raw: str) -> tuple[int, ...]:
 def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
     """Build Settings from defaults, THEODOI_* variables in `env` (default os.environ), then `overrides`."""
     env = os.environ if env is None else env
-    values: dict[str, Any] = {}
+    values: dict[str, Any] = _deprecated(env)
     for f in dataclasses.fields(Settings):
         raw = env.get(PREFIX + f.name.upper())
         if raw is not None:
             values[f.name] = _coerce(f.name, f.type, raw)
     values.update(overrides)
     return Settings(**values)
+
+
+# Deprecated variables, still read: the old boolean that chose between the 19th and the 20th, before
+# report_deadline had a third reading.
+_INCLUSIVE = "REPORT_DEADLINE_INCLUSIVE"
+
+
+def _deprecated(env: Mapping[str, str]) -> dict[str, Any]:
+    """THEODOI_REPORT_DEADLINE_INCLUSIVE as the reading it meant (true: day_20, false: day_19), with a
+    warning; set together with THEODOI_REPORT_DEADLINE it is an error, since one of them would be ignored."""
+    raw = env.get(PREFIX + _INCLUSIVE)
+    if raw is None:
+        return {}
+    if PREFIX + "REPORT_DEADLINE" in env:
+        raise ValueError(
+            f"{PREFIX}{_INCLUSIVE} is replaced by {PREFIX}REPORT_DEADLINE: set only {PREFIX}REPORT_DEADLINE"
+        )
+    reading = readings.THE_DAY if _coerce(_INCLUSIVE.lower(), "bool", raw) else readings.DAY_BEFORE
+    logging.getLogger(__name__).warning(
+        "%s%s is deprecated: set %sREPORT_DEADLINE=%s instead", PREFIX, _INCLUSIVE, PREFIX, reading
+    )
+    return {"report_deadline": reading}
 
 
 def _coerce(name: str, kind: Any, raw: str) -> Any:

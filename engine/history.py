@@ -39,9 +39,12 @@ class ChangeRecord(Base):
     actor: Mapped[str | None] = mapped_column(String(100), nullable=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     instance_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # Where the change came from when its actor alone does not say (an import: "Nhập từ tệp Excel ...").
+    note: Mapped[str | None] = mapped_column(String(300), nullable=True)
 
 
 _actor: ContextVar[str | None] = ContextVar("theodoi_history_actor", default=None)
+_note: ContextVar[str | None] = ContextVar("theodoi_history_note", default=None)
 
 
 @contextlib.contextmanager
@@ -52,6 +55,16 @@ def acting_as(actor: str | None) -> Iterator[None]:
         yield
     finally:
         _actor.reset(token)
+
+
+@contextlib.contextmanager
+def labelled(note: str) -> Iterator[None]:
+    """Label every change made inside the block, process steps it runs included, with `note`."""
+    token = _note.set(note[:300])
+    try:
+        yield
+    finally:
+        _note.reset(token)
 
 
 def _who_and_when() -> tuple[str | None, datetime, int | None]:
@@ -109,6 +122,7 @@ def _record_dirty_and_deleted(session: Session, _flush_context, _instances) -> N
                         actor=actor,
                         at=at,
                         instance_id=instance_id,
+                        note=_note.get(),
                     )
                 )
     # New rows get their history after the flush that gives them their keys.
@@ -121,6 +135,7 @@ def _record_inserted(session: Session, _flush_context) -> None:
     if not new:
         return
     actor, at, instance_id = _who_and_when()
+    note = _note.get()
     session.execute(
         ChangeRecord.__table__.insert(),
         [
@@ -132,6 +147,7 @@ def _record_inserted(session: Session, _flush_context) -> None:
                 "actor": actor,
                 "at": at,
                 "instance_id": instance_id,
+                "note": note,
             }
             for obj in new
         ],

@@ -15,9 +15,17 @@ from sqlalchemy.engine import make_url
 from engine.config import Settings
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-# The audit trail: rows are only ever added (triggers refuse UPDATE and DELETE on both databases); on
-# PostgreSQL the application's role also lacks the privileges to change or empty them.
-AUDIT_TABLES = ("instance_events", "change_history", "calendar_changes", "deadline_moves", "account_events")
+# The audit trail, and the publications (Đ19.2: a correction is a new publication): rows are only ever
+# added (triggers refuse UPDATE and DELETE on both databases); on PostgreSQL the application's role also
+# lacks the privileges to change or empty them.
+AUDIT_TABLES = (
+    "instance_events",
+    "change_history",
+    "calendar_changes",
+    "deadline_moves",
+    "account_events",
+    "publications",
+)
 # pg_advisory_lock key of the migrations: any constant the application uses for nothing else.
 _PG_LOCK_KEY = 35_2015
 

@@ -19,16 +19,26 @@ from engine.documents.models import Document
 from engine.feedback.models import DataCorrection, Divergence, DivergencePosition, LocalFeedback
 from engine.files.models import StoredFile
 from engine.history import ChangeRecord
+from engine.imports.models import DataImport
 from engine.inspections.models import Inspection, InspectionMember, InspectionPlan, InspectionPlanItem
 from engine.instances.models import InstanceEvent, ProcessInstance, WaitingTimer
 from engine.notifications.models import Notification
 from engine.reminders.models import DeadlineReminder, ReminderPass
-from engine.reports.models import ReportRound, ReportSubmission, SecretReportObligation, SecretReportPeriod
+from engine.reports.models import (
+    AdHocAnswer,
+    AdHocReport,
+    ReportRound,
+    ReportSubmission,
+    SecretReportObligation,
+    SecretReportPeriod,
+)
 from engine.reports.regulation_report import RegulationReport
 from engine.usertasks.models import UserTaskGroup, UserTaskRow
 from engine.workdays.models import CalendarOverride
 
 __all__ = [
+    "AdHocAnswer",
+    "AdHocReport",
     "ApiToken",
     "Assignment",
     "AssignmentCorrection",
@@ -38,6 +48,7 @@ __all__ = [
     "Base",
     "CalendarOverride",
     "ChangeRecord",
+    "DataImport",
     "DataCorrection",
     "DeadlineReminder",
     "DeadlineAdjustment",

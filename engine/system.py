@@ -27,6 +27,7 @@ from engine.instances import operators as _instance_operators  # noqa: F401
 from engine.instances.service import Engine
 from engine.notifications import operators as _notification_operators  # noqa: F401
 from engine.reminders import operators as _reminder_operators  # noqa: F401
+from engine.reports import ad_hoc as _ad_hoc_report_operators  # noqa: F401
 from engine.reports import approval as _report_approval_operators  # noqa: F401
 from engine.reports import periodic as _reporting_operators  # noqa: F401
 from engine.reports import regulation_report as _regulation_report_operators  # noqa: F401

@@ -2,8 +2,8 @@
 know of it (the document's number, the task's content, the lead unit), never by its internal id, which
 the form still stores, since the processes use it.
 
-What is offered depends on the form's purpose. "data_correction" (P4, VP) and "divergence" (Đ9.1.c, VP):
-every assignment the user sees.
+What is offered depends on the form's purpose. "data_correction" (P4, VP), "divergence" (Đ9.1.c, VP) and
+"ad_hoc_report" (Đ5.1, the Chairman or VP): every assignment the user sees.
 "local_feedback" (P6, Đ21.3): a local government (a unit whose type is marked so) tells VP that a sở, ngành
 is late on a task concerning the locality, and may pick among the open assignments led by other units that
 are not local governments, which it otherwise cannot see (engine.assignments.scope); it learns only the label
@@ -31,7 +31,9 @@ DATA_CORRECTION, LOCAL_FEEDBACK = "data_correction", "local_feedback"
 CORRECTION_REQUEST = "data_correction_request"
 # Đ9.1.c: VP reports units' divergent opinions on an assignment it sees.
 DIVERGENCE = "divergence"
-PURPOSES = (DATA_CORRECTION, LOCAL_FEEDBACK, CORRECTION_REQUEST, DIVERGENCE)
+# Đ5.1: the Chairman or VP asks for a written report on an assignment it sees (engine.reports.ad_hoc).
+AD_HOC_REPORT = "ad_hoc_report"
+PURPOSES = (DATA_CORRECTION, LOCAL_FEEDBACK, CORRECTION_REQUEST, DIVERGENCE, AD_HOC_REPORT)
 LIMIT = 20  # a picker shows a screenful; typing narrows it
 CONTENT_SHOWN = 160  # characters of the content in a label: enough to tell two tasks apart
 NOT_LOCAL = (
@@ -122,7 +124,7 @@ def _allowed(query: Select, user: Principal, purpose: str, *, listing: bool) -> 
     been completed since (`listing` False): the form that chose it still reads it."""
     if purpose == CORRECTION_REQUEST:
         query = query.where(Assignment.lead_unit_code == (user.unit_code or ""))
-    elif purpose in (DATA_CORRECTION, DIVERGENCE) or scope.sees_all(user):
+    elif purpose in (DATA_CORRECTION, DIVERGENCE, AD_HOC_REPORT) or scope.sees_all(user):
         query = scope.visible(query, user)
     else:
         local_types = select(UnitType.name).where(UnitType.local_government.is_(True))

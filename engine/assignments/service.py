@@ -41,6 +41,7 @@ from engine.files.models import ASSIGNMENT, StoredFile
 from engine.history import ChangeRecord
 from engine.reports import buckets
 from engine.reports.buckets import Period
+from engine.reports.models import AdHocAnswer, AdHocReport
 from engine.search import sql as search_sql
 from engine.search.sql import DEFAULT_SORT, Sort
 from engine.validation import validate
@@ -62,9 +63,14 @@ RELATED = (
     Escalation,
     Divergence,
     DivergencePosition,
+    AdHocReport,
+    AdHocAnswer,
 )
 # Related rows that belong to the assignment through another related row: (their link, that row's model).
-RELATED_THROUGH = {DivergencePosition: (DivergencePosition.divergence_id, Divergence)}
+RELATED_THROUGH = {
+    DivergencePosition: (DivergencePosition.divergence_id, Divergence),
+    AdHocAnswer: (AdHocAnswer.report_id, AdHocReport),  # a written report asked on it (Đ5.1)
+}
 COORDINATING_UPDATE = {
     "type": "object",
     "title": "Thông tin của đơn vị phối hợp",

@@ -4,6 +4,8 @@ refused as secret, so a misspelt or disguised marking can never slip past a list
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from typing import Any
 
 from engine.errors import SecretDocumentRefused
@@ -42,3 +44,30 @@ def refuse_secret(secrecy: Any, *, field: str = "secrecy") -> None:
 def choices() -> list[dict]:
     """The levels as form choices: the code is stored, the Vietnamese name is shown."""
     return [{"const": code, "title": name} for code, name in LEVELS.items()]
+
+
+# A secret mark in free text (Đ5.2): the level written as a marking. "Tối mật" and "Tuyệt mật" in any case;
+# "Mật" only as a marking: in brackets ("(Mật)"), after "Độ mật", or as the stamp MẬT in capitals, which in
+# capitals is no mark after BÍ, BẢO or ĐỘ (BÍ MẬT NHÀ NƯỚC, BẢO MẬT, CHẾ ĐỘ MẬT name the regime, not a level).
+_MARKINGS = re.compile(
+    r"(?<!\w)(?:tối|tuyệt)\s+mật(?!\w)|[(\[]\s*mật\s*[)\]]|(?<!\w)độ\s+mật\s*[:\-–]?\s*mật(?!\w)",
+    re.IGNORECASE,
+)
+_STAMP = re.compile(r"(?<!\w)(?<!BÍ )(?<!BẢO )(?<!ĐỘ )MẬT(?!\w)")
+
+
+def has_secret_mark(text: str) -> bool:
+    """Whether `text` carries a secret mark (Mật, Tối mật, Tuyệt mật as a marking), however it is encoded."""
+    text = unicodedata.normalize("NFC", text)
+    return bool(_MARKINGS.search(text) or _STAMP.search(text))
+
+
+def refuse_secret_marks(texts: dict[str, str | None]) -> None:
+    """Đ5.2: free text carrying a secret mark is refused, naming each such field; nothing of it is stored."""
+    marked = {field: text for field, text in texts.items() if isinstance(text, str) and has_secret_mark(text)}
+    if marked:
+        raise SecretDocumentRefused(
+            "Nội dung có dấu chỉ độ mật (Mật, Tối mật, Tuyệt mật): thông tin mật không được cập nhật vào hệ "
+            "thống (Điều 5 khoản 2 Quy chế 35/2015/QĐ-UBND); không có thông tin nào được lưu.",
+            fields=dict.fromkeys(marked, "có dấu chỉ độ mật: không nhập thông tin mật vào hệ thống (Đ5.2)"),
+        )

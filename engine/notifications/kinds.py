@@ -44,6 +44,10 @@ LABELS = {
     "internal_task_reported": "Cán bộ báo cáo kết quả xử lý trong đơn vị",
     "process_incident": "Quy trình gặp lỗi",
     "regulation_report_submitted": "Báo cáo tình hình thực hiện Quy chế trình Chủ tịch",  # P10
+    "ad_hoc_report_reminder": "Nhắc gửi báo cáo đột xuất",  # engine/reports/ad_hoc.py
+    "ad_hoc_report_overdue": "Đơn vị chưa gửi báo cáo đột xuất",
+    "ad_hoc_report_returned": "Lãnh đạo đơn vị trả lại báo cáo đột xuất",
+    "ad_hoc_report_done": "Kết quả báo cáo đột xuất",
     USER_TASK_ASSIGNED: "Công việc được giao cho bạn",
     USER_TASK_TAKEN_OVER: "Công việc được giao cho người khác",
 }

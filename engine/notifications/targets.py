@@ -1,8 +1,9 @@
 """Where opening a notification leads its reader, decided when it is read: the ready user task of its
 instance (or the one it names) that the reader can act on, else its assignment if the reader may see it
 (engine.assignments.scope: VP and the leadership, its lead and coordinating units, the sở told of its
-difficulty), else its document for those who read documents, else its instance for those who watch
-instances; never a page the reader cannot open, and nowhere when none is left."""
+difficulty), else the ad-hoc report its instance runs if the reader may see it
+(engine.reports.ad_hoc_records), else its document for those who read documents, else its instance for those
+who watch instances; never a page the reader cannot open, and nowhere when none is left."""
 
 from __future__ import annotations
 
@@ -18,10 +19,12 @@ from engine.assignments import scope
 from engine.assignments.models import Assignment
 from engine.auth.service import Principal
 from engine.errors import PermissionDeniedError
+from engine.reports import ad_hoc_records
 from engine.usertasks import service as usertasks
 from engine.usertasks.models import READY, UserTaskRow
 
 TASK, ASSIGNMENT, DOCUMENT, INSTANCE = "task", "assignment", "document", "instance"
+AD_HOC_REPORT = "ad_hoc_report"
 
 
 class About(Protocol):
@@ -36,7 +39,7 @@ class About(Protocol):
 
 @dataclass(frozen=True)
 class Target:
-    kind: str  # TASK, ASSIGNMENT, DOCUMENT or INSTANCE
+    kind: str  # TASK, ASSIGNMENT, AD_HOC_REPORT, DOCUMENT or INSTANCE
     id: int | str
 
 
@@ -48,13 +51,14 @@ def resolve(
     can_read_documents: bool,
     can_watch_instances: bool,
 ) -> dict[int, Target | None]:
-    """notice id -> where it leads `user`. Two queries for any number of notices (a page's worth).
+    """notice id -> where it leads `user`. Three queries for any number of notices (a page's worth).
 
     The page decides who reads documents and watches instances (its role sets); the rest is the
     services' own rules: usertasks.check_can_act and engine.assignments.scope."""
     notices = list(notices)
     tasks = _ready_tasks(session, notices)
     assignments = _visible_assignments(session, user, {n.assignment_id for n in notices} - {None})
+    ad_hoc = ad_hoc_records.of_instances(session, user, {n.instance_id for n in notices} - {None})
     found: dict[int, Target | None] = {}
     for n in notices:
         named = [tasks["id", n.task_id]] if ("id", n.task_id) in tasks else []
@@ -63,6 +67,8 @@ def resolve(
             found[n.id] = Target(TASK, task.id)
         elif n.assignment_id is not None and n.assignment_id in assignments:
             found[n.id] = Target(ASSIGNMENT, n.assignment_id)
+        elif n.instance_id in ad_hoc:
+            found[n.id] = Target(AD_HOC_REPORT, ad_hoc[n.instance_id])
         elif n.document_id is not None and can_read_documents:
             found[n.id] = Target(DOCUMENT, n.document_id)
         elif n.instance_id is not None and can_watch_instances:

@@ -79,7 +79,7 @@ def due_today(
         found += assignments(session=session, calendar=calendar, offsets=offsets, today=today)
         found += user_tasks(session=session, calendar=calendar, offsets=offsets, today=today, now=now)
     found += periodic_reports(
-        session=session, calendar=calendar, inclusive=settings.report_deadline_inclusive, today=today
+        session=session, calendar=calendar, reading=settings.report_deadline, today=today
     )
     sent = already_sent(session, found)
     return [reminder for reminder in found if reminder.key not in sent]
@@ -170,13 +170,14 @@ def user_tasks(
 
 
 def periodic_reports(
-    *, session: Session, calendar: WorkCalendar, inclusive: bool, today: date
+    *, session: Session, calendar: WorkCalendar, reading: str, today: date
 ) -> list[DueReminder]:
-    """R7: on the last working day on or before the 19th (20th) of the quarter's last month, each unit
-    that has not reported in an open round; later, up to its deadline, if that day was missed."""
+    """R7: on the last working day on or before the day `reading` (the report_deadline setting) takes
+    "trước ngày 20" of the quarter's last month for, each unit that has not reported in an open round;
+    later, up to its deadline, if that day was missed."""
     found: list[DueReminder] = []
     for round_ in session.scalars(select(ReportRound).where(ReportRound.status == "open")):
-        day = r7_day(calendar, kind=round_.kind, year=round_.year, period=round_.period, inclusive=inclusive)
+        day = r7_day(calendar, kind=round_.kind, year=round_.year, period=round_.period, reading=reading)
         if day is None or day > today or calendar.local_date(round_.opened_at) >= day:
             continue
         query = (

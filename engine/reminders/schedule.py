@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from engine.calendar import WorkCalendar
 from engine.config import Settings
 from engine.reports.periodic import QUARTER_END_MONTHS, UNIT_DUE_DAY, previous_working_day, report_period
+from engine.reports.readings import named_day
 
 # A pass is due once per local hour of a working day, from settings.reminder_hour on: the first one
 # starts the working day, the later ones catch deadlines that moved during the day.
@@ -72,15 +73,14 @@ def deadline_day(due_at: datetime, calendar: WorkCalendar) -> date:
     return (due_at.astimezone(calendar.tz) - timedelta(microseconds=1)).date()
 
 
-def r7_day(calendar: WorkCalendar, *, kind: str, year: int, period: int, inclusive: bool) -> date | None:
-    """R7: a periodic report's reminder aims at the last working day on or before "trước ngày 20" of the
-    period's last month (the 19th, or the 20th when inclusive). None for an ad-hoc round."""
+def r7_day(calendar: WorkCalendar, *, kind: str, year: int, period: int, reading: str) -> date | None:
+    """R7: a periodic report's reminder aims at the last working day on or before the day `reading`
+    takes "trước ngày 20" of the period's last month for (the 19th, or the 20th under day_20): on or
+    before T6, which R4 may move forward. None for an ad-hoc round."""
     for month in QUARTER_END_MONTHS:
-        held = report_period(calendar, year, month, inclusive=inclusive)
+        held = report_period(calendar, year, month)
         if (held.kind, held.period) == (kind, period):
-            # report_period moves this day forward when it is off (R4); the reminder aims before it.
-            target = date(year, month, UNIT_DUE_DAY if inclusive else UNIT_DUE_DAY - 1)
-            return reminder_day(calendar, target, 0)
+            return reminder_day(calendar, named_day(year, month, UNIT_DUE_DAY, reading), 0)
     return None
 
 

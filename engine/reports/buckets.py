@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from engine.assignments.models import (
     COORDINATING,
+    LEAD,
     Assignment,
     AssignmentTransfer,
     AssignmentUnit,
@@ -146,10 +147,13 @@ def classified(period: Period) -> Select:
     due = due_as_of(period.end).label("due")
     lead = lead_unit_as_of(period.end).label("lead_unit")
     done = and_(Assignment.confirmed_at.is_not(None), Assignment.confirmed_at <= period.end)
+    # Started (not "chưa thực hiện"): the lead unit reported progress or a result by the end; a
+    # coordinating unit's contribution or a difficulty report alone does not start the task.
     started = (
         select(StatusUpdate.id)
         .where(
             StatusUpdate.assignment_id == Assignment.id,
+            StatusUpdate.role == LEAD,
             StatusUpdate.reported_at <= period.end,
             StatusUpdate.progress != NOT_STARTED_PROGRESS,
         )
@@ -288,12 +292,13 @@ def figures(partition: dict[str, int], not_started: int, due_soon: int) -> dict:
     return counts | rates(counts)
 
 
+def share(part: int, whole: int) -> float | None:
+    """`part` of `whole` in percent to two decimals; None when `whole` is 0 (nothing to divide by)."""
+    return round(100 * part / whole, 2) if whole else None
+
+
 def rates(counts: dict) -> dict:
-    """The four rates of RATE_DEFINITIONS, in percent to two decimals; None where the divisor is 0."""
-
-    def share(part: int, whole: int) -> float | None:
-        return round(100 * part / whole, 2) if whole else None
-
+    """The four rates of RATE_DEFINITIONS."""
     return {
         "completion_rate": share(counts["done"], counts["come_due"]),
         "on_time_rate": share(counts["done_on_time"], counts["done"]),

@@ -21,6 +21,7 @@ NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
 PLACE = "Lào Cai"
 SIGNER_TITLE = "CHÁNH VĂN PHÒNG"
+UNIT_SIGNER_TITLE = "THỦ TRƯỞNG ĐƠN VỊ"
 
 
 @dataclass
@@ -44,6 +45,31 @@ class ReportDocument:
     def heading(self) -> str:
         """The document's name: "Báo cáo tình hình thực hiện nhiệm vụ …"."""
         return f"Báo cáo {self.title[0].lower()}{self.title[1:]}"
+
+    @property
+    def summary_name(self) -> str:
+        """The table's name, as the page titles it: "Biểu tổng hợp", or "Biểu tổng hợp theo lĩnh vực"."""
+        by = "" if self.group == "unit" else f" theo {buckets.GROUPINGS[self.group].lower()}"
+        return f"Biểu tổng hợp{by}"
+
+    @property
+    def dateline(self) -> str:
+        """Place and date under the motto, as Nghị định 30/2020 writes them: a day below 10 and the
+        months 1 and 2 take a leading zero (so that nobody can add a digit), the other months do not."""
+        day, month = self.issued_on.day, self.issued_on.month
+        month_text = f"{month:02d}" if month < 3 else str(month)
+        return f"{PLACE}, ngày {day:02d} tháng {month_text} năm {self.issued_on.year}"
+
+    @property
+    def signer_title(self) -> str:
+        """Who signs: the Chief of the Office for VP's report, the unit's head for a unit's own."""
+        return SIGNER_TITLE if self.issuer == OFFICE else UNIT_SIGNER_TITLE
+
+    @property
+    def recipients(self) -> list[str]:
+        """The "Nơi nhận:" lines: VP reports to the provincial leadership, a unit to VP; both keep a copy."""
+        to = "Chủ tịch, các Phó Chủ tịch UBND tỉnh" if self.issuer == OFFICE else "Văn phòng UBND tỉnh"
+        return [f"- {to} (b/c);", "- Lưu: VT."]
 
 
 def build(

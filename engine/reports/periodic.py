@@ -18,8 +18,10 @@ from engine.directory.models import Unit, UnitType
 from engine.errors import NotFoundError, ValidationError
 from engine.notifications.operators import notify
 from engine.operators import StepContext, operator
+from engine.reports import publication
 from engine.reports.buckets import BUCKETS, figures, per_unit
 from engine.reports.models import ReportRound, ReportSubmission, SecretReportObligation, SecretReportPeriod
+from engine.reports.readings import DEFAULT_READING, due_day, previous_working_day
 
 QUARTER_END_MONTHS = (3, 6, 9, 12)
 # (kind, period number, label) per quarter-end month; kind and period are the keys of report_rounds.
@@ -53,8 +55,8 @@ class ReportPeriod:
     opens_at: datetime
     window_from: date
     window_to: date
-    unit_due: date  # T6, R4 applied
-    consolidation_due: date  # T7, R4 applied
+    unit_due: date  # T6, as the report_deadline setting reads it (engine.reports.readings)
+    consolidation_due: date  # T7, read alike
     receipt_cutoff: date  # the last day units' reports are taken: the working day before T7
 
     def as_data(self) -> dict[str, Any]:
@@ -73,16 +75,17 @@ class ReportPeriod:
         }
 
 
-def report_period(calendar: WorkCalendar, year: int, month: int, *, inclusive: bool = False) -> ReportPeriod:
-    """The period ending in quarter-end `month` of `year`. "Trước ngày 20" is the 19th, or the 20th when
-    `inclusive`; a deadline on a day off moves to the next working day (R4)."""
+def report_period(
+    calendar: WorkCalendar, year: int, month: int, *, reading: str = DEFAULT_READING
+) -> ReportPeriod:
+    """The period ending in quarter-end `month` of `year`, "trước ngày 20" and "trước ngày 25" read as
+    `reading` (a value of the report_deadline setting)."""
     if month not in _PERIODS:
         raise ValueError(f"month must be a quarter-end month {QUARTER_END_MONTHS}, got {month}")
     kind, number, label = _PERIODS[month]
     first_month = 1 if kind in ("half_year", "year") else month - 2
     before = date(year, first_month, 1) - timedelta(days=1)  # the last day of the month before
-    last_day = 0 if inclusive else 1
-    consolidation_due = calendar.effective_due_date(date(year, month, CONSOLIDATION_DUE_DAY - last_day))
+    consolidation_due = due_day(calendar, year, month, CONSOLIDATION_DUE_DAY, reading)
     return ReportPeriod(
         kind=kind,
         year=year,
@@ -92,45 +95,39 @@ def report_period(calendar: WorkCalendar, year: int, month: int, *, inclusive: b
         opens_at=datetime.combine(date(year, month, OPENING_DAY), OPENING_TIME, tzinfo=calendar.tz),
         window_from=before.replace(day=WINDOW_FROM_DAY),
         window_to=date(year, month, WINDOW_TO_DAY),
-        unit_due=calendar.effective_due_date(date(year, month, UNIT_DUE_DAY - last_day)),
+        unit_due=due_day(calendar, year, month, UNIT_DUE_DAY, reading),
         consolidation_due=consolidation_due,
         receipt_cutoff=previous_working_day(calendar, consolidation_due),
     )
 
 
-def previous_working_day(calendar: WorkCalendar, day: date) -> date:
-    """The last working day strictly before `day`."""
-    day -= timedelta(days=1)
-    while not calendar.is_working_day(day):
-        day -= timedelta(days=1)
-    return day
-
-
 def following_period(
-    calendar: WorkCalendar, year: int, month: int, *, inclusive: bool = False
+    calendar: WorkCalendar, year: int, month: int, *, reading: str = DEFAULT_READING
 ) -> ReportPeriod:
     """The period after the one ending in `month` of `year`."""
     year, month = (year + 1, 3) if month == 12 else (year, month + 3)
-    return report_period(calendar, year, month, inclusive=inclusive)
+    return report_period(calendar, year, month, reading=reading)
 
 
-def first_period_due_after(calendar: WorkCalendar, today: date, *, inclusive: bool = False) -> ReportPeriod:
+def first_period_due_after(
+    calendar: WorkCalendar, today: date, *, reading: str = DEFAULT_READING
+) -> ReportPeriod:
     """The first period whose units' deadline (T6) is today or later: where a new schedule begins."""
     month = QUARTER_END_MONTHS[(today.month - 1) // 3]
-    candidate = report_period(calendar, today.year, month, inclusive=inclusive)
+    candidate = report_period(calendar, today.year, month, reading=reading)
     while candidate.unit_due < today:
-        candidate = following_period(calendar, candidate.year, candidate.month, inclusive=inclusive)
+        candidate = following_period(calendar, candidate.year, candidate.month, reading=reading)
     return candidate
 
 
 def next_period(
-    calendar: WorkCalendar, *, last: tuple[int, int] | None, today: date, inclusive: bool = False
+    calendar: WorkCalendar, *, last: tuple[int, int] | None, today: date, reading: str = DEFAULT_READING
 ) -> ReportPeriod:
     """The period after the last one held (year, month); none held yet: the first still due. Once a
     schedule runs, no period is ever skipped, however late the previous one finished."""
     if last is None:
-        return first_period_due_after(calendar, today, inclusive=inclusive)
-    return following_period(calendar, *last, inclusive=inclusive)
+        return first_period_due_after(calendar, today, reading=reading)
+    return following_period(calendar, *last, reading=reading)
 
 
 def figures_as_of(window_to: date, today: date) -> date:
@@ -194,8 +191,10 @@ def record_report_submission(
     situation: str,
     difficulties: str | None = None,
     proposals: str | None = None,
+    attachments: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """Store a unit's report (Đ20.1, Đ21.1) with the unit's own figures; the figures."""
+    """Store a unit's report (Đ20.1, Đ21.1) with the unit's own figures and the refs of the files sent
+    with it (the form's, checked when it was completed); the figures."""
     row = _round(ctx.session, period)
     submission = ctx.session.scalar(
         select(ReportSubmission).where(
@@ -205,10 +204,10 @@ def record_report_submission(
     if submission is None:
         raise NotFoundError(f"{unit_code} does not report in {row.label}")
     as_of = figures_as_of(row.window_to, ctx.calendar.local_date(ctx.now))
-    [figures] = _figures(ctx, row, as_of, [unit_code]) or [_no_tasks(ctx.session, unit_code)]
+    [figures] = _figures(ctx, row, [unit_code]) or [_no_tasks(ctx.session, unit_code)]
     # The form starts the optional fields empty; an empty answer is no answer.
     submission.content, submission.difficulties = situation, difficulties or None
-    submission.proposals = proposals or None
+    submission.proposals, submission.attachments = proposals or None, attachments or None
     submission.figures = {**figures, "as_of": as_of.isoformat()}
     # Sent = reached VP: where the unit's leader approves (Đ8.1.c, engine.reports.approval) this step runs
     # on the approval, so the approver and the approval time are recorded and T6 lateness counts from it.
@@ -234,8 +233,7 @@ def units_without_report(ctx: StepContext, *, period: dict[str, Any]) -> list[st
 def consolidate_report_round(ctx: StepContext, *, period: dict[str, Any]) -> int:
     """Freeze the consolidated table per unit (Biểu tổng hợp, Đ22.2) into the round; how many rows."""
     row = _round(ctx.session, period, status="open")
-    as_of = figures_as_of(row.window_to, ctx.calendar.local_date(ctx.now))
-    row.figures = _figures(ctx, row, as_of, None)
+    row.figures = _figures(ctx, row, None)
     row.status, row.consolidated_at = "consolidated", ctx.now
     ctx.session.flush()
     return len(row.figures)
@@ -243,10 +241,12 @@ def consolidate_report_round(ctx: StepContext, *, period: dict[str, Any]) -> int
 
 @operator("publish_report_round", title="Công khai kết quả tổng hợp của kỳ báo cáo")
 def publish_report_round(ctx: StepContext, *, period: dict[str, Any]) -> str:
-    """Publish the consolidated figures (Đ19.2: aggregates per unit, no task detail); when."""
+    """Publish the consolidated figures (Đ19.2: aggregates per unit, no task detail) as the round's
+    publication #1, a copy that never changes (engine.reports.publication); when."""
     row = _round(ctx.session, period, status="consolidated")
     row.status, row.published_at = "published", ctx.now
-    ctx.session.flush()
+    as_of = figures_as_of(row.window_to, ctx.calendar.local_date(row.consolidated_at))
+    publication.publish(ctx.session, row, figures=row.figures or [], as_of=as_of, at=ctx.now, by=ctx.actor)
     return ctx.now.isoformat()
 
 
@@ -331,8 +331,8 @@ def reporting_units(session: Session, day: date) -> list[str]:
 def _next(ctx: StepContext, held: list[tuple[str, int, int]]) -> dict[str, Any]:
     last = max(((year, _MONTH_OF[(kind, number)]) for kind, year, number in held), default=None)
     today = ctx.calendar.local_date(ctx.now)
-    inclusive = ctx.engine.settings.report_deadline_inclusive
-    return next_period(ctx.calendar, last=last, today=today, inclusive=inclusive).as_data()
+    reading = ctx.engine.settings.report_deadline
+    return next_period(ctx.calendar, last=last, today=today, reading=reading).as_data()
 
 
 def _period_is(model, period: dict[str, Any]):
@@ -365,14 +365,32 @@ def _obligation(session: Session, period: dict[str, Any], unit_code: str) -> Sec
     return row
 
 
-def _figures(ctx: StepContext, row: ReportRound, as_of: date, unit_codes: list[str] | None) -> list[dict]:
+def round_figures(
+    session: Session,
+    row: ReportRound,
+    *,
+    calendar: WorkCalendar,
+    today: date,
+    soon_days: int,
+    unit_codes: list[str] | None = None,
+) -> list[dict]:
+    """The round's Biểu tổng hợp per unit as it stands on `today`, as of figures_as_of: what the freeze
+    stores, and what the consolidation step and the round's page show before it, computed the same way."""
     return per_unit(
-        ctx.session,
-        as_of=as_of,
+        session,
+        as_of=figures_as_of(row.window_to, today),
         window_from=row.window_from,
-        calendar=ctx.calendar,
-        soon_days=ctx.engine.settings.due_soon_days,
+        calendar=calendar,
+        soon_days=soon_days,
         unit_codes=unit_codes,
+    )
+
+
+def _figures(ctx: StepContext, row: ReportRound, unit_codes: list[str] | None) -> list[dict]:
+    today = ctx.calendar.local_date(ctx.now)
+    soon_days = ctx.engine.settings.due_soon_days
+    return round_figures(
+        ctx.session, row, calendar=ctx.calendar, today=today, soon_days=soon_days, unit_codes=unit_codes
     )
 
 

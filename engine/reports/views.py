@@ -1,5 +1,7 @@
 """Báo cáo, thống kê: the per-unit table (Biểu tổng hợp) and a unit's detail appendix, as of any date,
-as JSON or as an Excel workbook. A unit's staff get their own unit's figures only."""
+as JSON or as an Excel workbook, a Word document or a PDF. A unit's staff get their own unit's figures only.
+
+report_document builds what an export says (engine.reports.document) for the API and the pages alike."""
 
 from __future__ import annotations
 
@@ -7,11 +9,16 @@ from collections.abc import Mapping
 from datetime import date
 
 from flask import Blueprint, Response, jsonify, request
+from sqlalchemy import select
 
 from engine import clock
 from engine.assignments import scope
-from engine.errors import ValidationError
-from engine.reports import buckets, publication, workbook
+from engine.auth.service import Principal
+from engine.directory import leaders
+from engine.directory.models import Unit
+from engine.errors import NotFoundError, ValidationError
+from engine.reports import buckets, document, docx_report, pdf, publication, workbook
+from engine.reports.publication_views import PUBLICATION, present_all
 from engine.web.api import API_PREFIX, operation, reading, system, user
 from engine.workdays import service as workdays
 
@@ -31,6 +38,7 @@ UNIT_ROW = {
     }
     | {"unit_code": {"type": "string"}, "unit_name": {"type": "string"}},
 }
+GROUP_QUERY = {"group": {"type": "string", "enum": list(buckets.GROUPINGS), "default": "unit"}}
 TABLE = {
     "type": "object",
     "properties": {
@@ -69,10 +77,103 @@ def request_period(session, args: Mapping[str, str] | None = None) -> dict:
 
 def summary_table(session, args: Mapping[str, str] | None = None) -> tuple[dict, list[dict]]:
     """The period and the Biểu tổng hợp rows the caller may see (a unit: its own row only)."""
-    principal = user()
     period = request_period(session, args)
-    mine = None if scope.sees_all(principal) else [principal.unit_code or ""]
-    return period, buckets.per_unit(session, unit_codes=mine, **period)
+    return period, buckets.per_unit(session, unit_codes=own_units(user()), **period)
+
+
+def own_units(principal: Principal) -> list[str] | None:
+    """The lead units whose figures `principal` may see: None (all) for those who see every unit, else
+    their own unit."""
+    return None if scope.sees_all(principal) else [principal.unit_code or ""]
+
+
+def grouped_rows(session, group: str, period: dict, unit_codes: list[str] | None) -> list[dict]:
+    """The Biểu tổng hợp rows of `period` per lead unit, or per leader who gave the tasks (the collective
+    first), per sector (by name) or per document type (`group`, a key of buckets.GROUPINGS)."""
+    if group == "unit":
+        return buckets.per_unit(session, unit_codes=unit_codes, **period)
+    names = {"leader": leaders.leader_names, "sector": leaders.sector_names}
+    order = list(names[group](session=session).items()) if group in names else []
+    return buckets.per_group(session, by=group, order=order, unit_codes=unit_codes, **period)
+
+
+def report_document(
+    session,
+    args: Mapping[str, str] | None,
+    group: str,
+    with_detail: bool,
+    *,
+    unit_code: str | None = None,
+) -> document.ReportDocument:
+    """The report the caller may see, for the period of `args` (request_period): the Biểu tổng hợp per
+    `group`, and with_detail the Phụ lục chi tiết of every lead unit in it (per lead unit whatever the
+    grouping: that is how the tasks are followed up). With `unit_code`, that unit's figures and appendix
+    only. A unit's staff get their own unit's, under their unit's name; a bad group is a 422."""
+    if group not in buckets.GROUPINGS:
+        raise ValidationError(
+            "Cách tổng hợp không hợp lệ", fields={"group": f"một trong {', '.join(buckets.GROUPINGS)}"}
+        )
+    principal = user()
+    if unit_code is not None:
+        scope.check_can_see_unit(principal, unit_code)
+        if session.scalar(select(Unit.code).where(Unit.code == unit_code)) is None:
+            raise NotFoundError(f"Không có đơn vị {unit_code}")
+    period = request_period(session, args)
+    units = [unit_code] if unit_code is not None else own_units(principal)
+    rows = grouped_rows(session, group, period, units)
+    detail_units = None
+    if with_detail:
+        by_unit = rows if group == "unit" else buckets.per_unit(session, unit_codes=units, **period)
+        detail_units = [row["unit_code"] for row in by_unit]
+    issuer = document.OFFICE
+    if not scope.sees_all(principal):
+        name = session.scalar(select(Unit.name).where(Unit.code == principal.unit_code))
+        issuer = name.upper() if name else document.OFFICE
+    return document.build(
+        session,
+        period=period,
+        rows=rows,
+        group=group,
+        today=period["calendar"].local_date(clock.now()),
+        detail_units=detail_units,
+        issuer=issuer,
+    )
+
+
+# The downloads' names after the grouping, in ASCII (workbook.attachment).
+FILE_GROUPS = {
+    "unit": "",
+    "leader": "-theo-lanh-dao",
+    "sector": "-theo-linh-vuc",
+    "doc_type": "-theo-loai-van-ban",
+}
+
+
+# The downloads by extension: the media type, the report with its appendix, a unit's appendix alone.
+EXPORTS = {
+    "xlsx": (workbook.XLSX, workbook.report_workbook, workbook.appendix_workbook),
+    "docx": (docx_report.DOCX, docx_report.report_docx, docx_report.appendix_docx),
+    "pdf": (pdf.PDF, pdf.report_pdf, pdf.appendix_pdf),
+}
+
+
+def export_download(
+    extension: str, args: Mapping[str, str] | None = None, *, unit_code: str | None = None
+) -> Response:
+    """The .xlsx, .docx or .pdf attachment (EXPORTS) of the request's period, grouping (`group`) and the
+    caller's scope: the Biểu tổng hợp with its appendix, or `unit_code`'s Phụ lục chi tiết alone. Shared
+    with the pages' Xuất Excel, Xuất Word and Xuất PDF, which pass the period as they read it (`args`)."""
+    group = "unit" if unit_code is not None else request.args.get("group") or "unit"
+    with reading() as session:
+        doc = report_document(session, args, group, True, unit_code=unit_code)
+    media_type, whole, appendix = EXPORTS[extension]
+    if unit_code is None:
+        body = whole(doc)
+        name = f"bieu-tong-hop{FILE_GROUPS[group]}-{doc.as_of.isoformat()}.{extension}"
+    else:
+        body = appendix(doc)
+        name = f"phu-luc-chi-tiet-{unit_code.lower()}-{doc.as_of.isoformat()}.{extension}"
+    return Response(body, mimetype=media_type, headers={"Content-Disposition": workbook.attachment(name)})
 
 
 @bp.get("/buckets")
@@ -95,24 +196,75 @@ def bucket_table():
 
 @bp.get("/buckets.xlsx")
 @operation(
-    summary="Xuất Excel biểu tổng hợp",
+    summary="Xuất Excel biểu tổng hợp (theo đơn vị, lãnh đạo, lĩnh vực, loại văn bản) kèm phụ lục chi tiết",
+    tag="reports",
+    query=PERIOD_QUERY | GROUP_QUERY,
+    content_type=workbook.XLSX,
+    response={"type": "string", "format": "binary"},
+)
+def bucket_workbook():
+    return export_download("xlsx")
+
+
+@bp.get("/buckets.docx")
+@operation(
+    summary="Xuất Word báo cáo tổng hợp theo mẫu Nghị định 30/2020 (biểu tổng hợp và phụ lục chi tiết)",
+    tag="reports",
+    query=PERIOD_QUERY | GROUP_QUERY,
+    content_type=docx_report.DOCX,
+    response={"type": "string", "format": "binary"},
+)
+def bucket_docx():
+    return export_download("docx")
+
+
+@bp.get("/buckets.pdf")
+@operation(
+    summary="Xuất PDF báo cáo tổng hợp (bản in: biểu tổng hợp và phụ lục chi tiết, tối đa "
+    f"{pdf.PRINTED_TASKS} nhiệm vụ; phụ lục đầy đủ trong tệp Excel, Word)",
+    tag="reports",
+    query=PERIOD_QUERY | GROUP_QUERY,
+    content_type=pdf.PDF,
+    response={"type": "string", "format": "binary"},
+)
+def bucket_pdf():
+    return export_download("pdf")
+
+
+@bp.get("/units/<unit_code>/detail.xlsx")
+@operation(
+    summary="Xuất Excel phụ lục chi tiết của một đơn vị chủ trì tại ngày chốt số liệu",
     tag="reports",
     query=PERIOD_QUERY,
     content_type=workbook.XLSX,
     response={"type": "string", "format": "binary"},
 )
-def bucket_workbook():
-    return workbook_download()
+def unit_detail_workbook(unit_code: str):
+    return export_download("xlsx", unit_code=unit_code)
 
 
-def workbook_download() -> Response:
-    """The Biểu tổng hợp of the request's period and the caller's scope as an .xlsx attachment (shared
-    with the Xuất Excel page)."""
-    with reading() as session:
-        period, rows = summary_table(session)
-    body = workbook.summary_workbook(rows, as_of=period["as_of"], window_from=period["window_from"])
-    headers = {"Content-Disposition": workbook.attachment(period["as_of"])}
-    return Response(body, mimetype=workbook.XLSX, headers=headers)
+@bp.get("/units/<unit_code>/detail.docx")
+@operation(
+    summary="Xuất Word phụ lục chi tiết của một đơn vị chủ trì tại ngày chốt số liệu",
+    tag="reports",
+    query=PERIOD_QUERY,
+    content_type=docx_report.DOCX,
+    response={"type": "string", "format": "binary"},
+)
+def unit_detail_docx(unit_code: str):
+    return export_download("docx", unit_code=unit_code)
+
+
+@bp.get("/units/<unit_code>/detail.pdf")
+@operation(
+    summary="Xuất PDF phụ lục chi tiết của một đơn vị chủ trì tại ngày chốt số liệu",
+    tag="reports",
+    query=PERIOD_QUERY,
+    content_type=pdf.PDF,
+    response={"type": "string", "format": "binary"},
+)
+def unit_detail_pdf(unit_code: str):
+    return export_download("pdf", unit_code=unit_code)
 
 
 @bp.get("/units/<unit_code>/detail")
@@ -132,44 +284,14 @@ def unit_detail(unit_code: str):
     return jsonify(items=rows)
 
 
-PUBLISHED_ROUND = {
-    "type": "object",
-    "properties": {
-        "id": {"type": "integer"},
-        "label": {"type": "string"},
-        "window_from": {"type": "string", "format": "date"},
-        "window_to": {"type": "string", "format": "date"},
-        "published_at": {"type": "string", "format": "date-time"},
-        # A unit with no task in the period has no rate.
-        "figures": {
-            "type": "array",
-            "items": {
-                **UNIT_ROW,
-                "properties": {**UNIT_ROW["properties"], "on_time_rate": {"type": ["number", "null"]}},
-            },
-        },
-    },
-}
-
-
-def present_published(row) -> dict:
-    return {
-        "id": row.id,
-        "label": row.label,
-        "window_from": row.window_from.isoformat(),
-        "window_to": row.window_to.isoformat(),
-        "published_at": row.published_at.isoformat(),
-        "figures": row.figures or [],
-    }
-
-
 @bp.get("/published")
 @operation(
-    summary="Công khai kết quả (Đ19.2): số liệu tổng hợp theo đơn vị của các kỳ báo cáo đã công khai",
+    summary="Công khai kết quả (Đ19.2): các bản công khai số liệu tổng hợp theo đơn vị, kỳ mới nhất trước, "
+    "trong mỗi kỳ bản mới nhất (bản đính chính) trước",
     tag="reports",
     public=True,
-    response={"type": "object", "properties": {"items": {"type": "array", "items": PUBLISHED_ROUND}}},
+    response={"type": "object", "properties": {"items": {"type": "array", "items": PUBLICATION}}},
 )
 def published():
     with reading() as session:
-        return jsonify(items=[present_published(r) for r in publication.published_rounds(session)])
+        return jsonify(items=present_all(publication.all_publications(session)))

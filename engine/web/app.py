@@ -14,10 +14,14 @@ from engine.directory.leader_views import bp as leaders_bp
 from engine.directory.views import bp as directory_bp
 from engine.documents.views import bp as documents_bp
 from engine.files.views import bp as files_bp
+from engine.imports.views import bp as imports_bp
 from engine.inspections.views import bp as inspections_bp
 from engine.instances.views import bp as instances_bp
 from engine.notifications.views import bp as notifications_bp
+from engine.reports.ad_hoc_views import bp as ad_hoc_reports_bp
+from engine.reports.publication_views import bp as publications_bp
 from engine.reports.regulation_views import bp as regulation_reports_bp
+from engine.reports.round_views import bp as report_rounds_bp
 from engine.reports.views import bp as reports_bp
 from engine.system import System, build
 from engine.usertasks.views import bp as usertasks_bp
@@ -49,6 +53,7 @@ def create_app(settings: Settings | None = None, *, system: System | None = None
     guard_requests(app)  # before the blueprints: their <int:...> rules take its bounded converter
 
     for blueprint in (
+        ad_hoc_reports_bp,
         assignments_bp,
         auth_bp,
         camunda_rest_bp,
@@ -56,11 +61,14 @@ def create_app(settings: Settings | None = None, *, system: System | None = None
         directory_bp,
         documents_bp,
         files_bp,
+        imports_bp,
         inspections_bp,
         instances_bp,
         leaders_bp,
         notifications_bp,
+        publications_bp,
         regulation_reports_bp,
+        report_rounds_bp,
         reports_bp,
         usertasks_bp,
         users_bp,

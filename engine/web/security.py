@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import Flask, Response
 
+NO_FRAMING = "frame-ancestors 'none'"
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
@@ -21,7 +22,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "object-src 'none'",
         "base-uri 'self'",
         "form-action 'self'",
-        "frame-ancestors 'none'",
+        NO_FRAMING,
     ]
 )
 HEADERS = {
@@ -37,6 +38,18 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def security_headers(response: Response) -> Response:
+        policy = response.headers.get("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         for name, value in HEADERS.items():
+            if name == "X-Frame-Options" and NO_FRAMING not in policy:
+                continue  # the policy's frame-ancestors (allow_framing) says who may frame it: not DENY
             response.headers.setdefault(name, value)
         return response
+
+
+def allow_framing(response: Response, sources: str) -> Response:
+    """The same policy, but pages of `sources` (CSP frame-ancestors sources, e.g. "*") may show this
+    response in a frame: for the one view meant to be embedded in other sites (Công khai kết quả)."""
+    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY.replace(
+        NO_FRAMING, f"frame-ancestors {sources}"
+    )
+    return response

@@ -43,8 +43,14 @@ def install(bp: Blueprint) -> None:
     bp.add_url_rule("/logout", "logout", logout, methods=["POST"])
 
 
-# Pages anyone may read, signed in or not: Đ19.2 publishes the results to the public.
-PUBLIC_ENDPOINTS = {"pages.public_results"}
+# Pages anyone may read, signed in or not: Đ19.2 publishes the results to the public, with their open
+# data and the view other sites embed.
+PUBLIC_ENDPOINTS = {
+    "pages.public_results",
+    "pages.public_results_csv",
+    "pages.public_results_json",
+    "pages.public_results_embed",
+}
 
 
 # What a user whose password was reset may still open before choosing a new one.

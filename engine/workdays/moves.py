@@ -147,8 +147,7 @@ class Context:
 
     def period(self, year: int, month: int, calendar: WorkCalendar) -> ReportPeriod:
         """The reporting period ending in `month` of `year` under `calendar` (R7, with the setting)."""
-        inclusive = self.engine.settings.report_deadline_inclusive
-        return report_period(calendar, year, month, inclusive=inclusive)
+        return report_period(calendar, year, month, reading=self.engine.settings.report_deadline)
 
     def waiting_at(self, instance_id: int, *bpmn_ids: str) -> bool:
         """Whether the instance waits at one of these timers (the waiting-timer index says so)."""

@@ -40,3 +40,30 @@ def test_the_secret_key_is_generated_once_and_kept(tmp_path):
     assert len(first) > 40
     assert load_settings(env={}, data_dir=tmp_path).resolved_secret_key() == first
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+@pytest.mark.parametrize("reading", ["day_19", "day_20", "last_working_day_before_20"])
+def test_the_report_deadline_reading_is_chosen_by_its_variable(reading):
+    assert load_settings(env={}).report_deadline == "day_19"
+    assert load_settings(env={"THEODOI_REPORT_DEADLINE": reading}).report_deadline == reading
+
+
+@pytest.mark.parametrize("value", ["20", "Day_19", "", "last_working_day"])
+def test_a_bad_report_deadline_stops_the_start_naming_the_allowed_values(value):
+    allowed = "day_19, day_20, last_working_day_before_20"
+    with pytest.raises(ValueError, match=f"THEODOI_REPORT_DEADLINE must be one of {allowed}, got '{value}'"):
+        load_settings(env={"THEODOI_REPORT_DEADLINE": value})
+
+
+@pytest.mark.parametrize(("raw", "reading"), [("1", "day_20"), ("true", "day_20"), ("0", "day_19")])
+def test_the_deprecated_inclusive_variable_still_works_with_a_warning(raw, reading, caplog):
+    settings = load_settings(env={"THEODOI_REPORT_DEADLINE_INCLUSIVE": raw})
+    assert settings.report_deadline == reading
+    assert f"set THEODOI_REPORT_DEADLINE={reading} instead" in caplog.text
+
+
+def test_the_deprecated_variable_with_the_new_one_is_refused_and_a_bad_one_named():
+    with pytest.raises(ValueError, match="set only THEODOI_REPORT_DEADLINE"):
+        load_settings(env={"THEODOI_REPORT_DEADLINE_INCLUSIVE": "1", "THEODOI_REPORT_DEADLINE": "day_20"})
+    with pytest.raises(ValueError, match="THEODOI_REPORT_DEADLINE_INCLUSIVE must be a bool, got 'maybe'"):
+        load_settings(env={"THEODOI_REPORT_DEADLINE_INCLUSIVE": "maybe"})

@@ -10,7 +10,10 @@ import pytest
 
 from engine.assignments import scope
 from engine.assignments.urgings import RECORDERS as URGING_RECORDERS
+from engine.imports.views import IMPORTERS
 from engine.inspections.service import PLAN_WRITERS
+from engine.reports.ad_hoc_records import REQUESTING_ROLES as AD_HOC_REQUESTERS
+from engine.reports.publication_corrections import CORRECTORS as PUBLICATION_CORRECTORS
 from engine.reports.regulation_views import READERS as REGULATION_REPORT_READERS
 from engine.web.camunda_rest import ANALYSTS as CAMUNDA_REST
 from engine.web.pages.audit import AUDITORS
@@ -29,6 +32,11 @@ SIGNED_IN = "signed in"  # any signed-in user; what each may see inside is a rec
 PAGES: dict[str, object] = {
     "pages.login": PUBLIC,
     "pages.public_results": PUBLIC,
+    "pages.public_results_csv": PUBLIC,
+    "pages.public_results_json": PUBLIC,
+    "pages.public_results_embed": PUBLIC,
+    "pages.correction_form": set(PUBLICATION_CORRECTORS),
+    "pages.correct_publication": set(PUBLICATION_CORRECTORS),
     "pages.logout": SIGNED_IN,
     "pages.home": SIGNED_IN,
     "pages.tasks": SIGNED_IN,
@@ -127,13 +135,32 @@ PAGES: dict[str, object] = {
     "pages.regulation_reports": REGULATION_REPORT_READERS,
     "pages.regulation_report": REGULATION_REPORT_READERS,
     "pages.regulation_report_workbook": REGULATION_REPORT_READERS,
+    # Which units' reports each sees (all, or the own unit's): tests/web/test_report_rounds.py.
+    "pages.report_rounds": SIGNED_IN,
+    "pages.report_round": SIGNED_IN,
+    # Which ad-hoc requests and answers each sees (all, or its unit's): tests/web/test_ad_hoc_reports.py.
+    "pages.reports_ad_hoc": SIGNED_IN,
+    "pages.report_ad_hoc": SIGNED_IN,
+    "pages.report_ad_hoc_template": SIGNED_IN,
+    "pages.request_report_ad_hoc": set(AD_HOC_REQUESTERS),
+    # Whose uploaded sheet each step may read (the uploader's own): tests/web/test_imports.py.
+    "pages.import_start": IMPORTERS,
+    "pages.import_upload": IMPORTERS,
+    "pages.import_mapping": IMPORTERS,
+    "pages.import_check": IMPORTERS,
+    "pages.import_commit": IMPORTERS,
     "camunda_rest.version": CAMUNDA_REST,
     "camunda_rest.list_deployments": CAMUNDA_REST,
     "camunda_rest.create_deployment": CAMUNDA_REST,
 }
 # Own unit: a unit's figures are for that unit and those who see all (engine/assignments/scope.py); the sample
 # argument is another unit's, so only the all-seeing roles pass.
-OWN_UNIT = {"reports.unit_detail", "pages.report_unit"}
+OWN_UNIT = {
+    "reports.unit_detail",
+    "reports.unit_detail_workbook",
+    "pages.report_unit",
+    "pages.report_unit_workbook",
+}
 OUTSIDE = {"static", "healthz", "openapi"}  # the app's own: files, health, the API description (public)
 ROLE_USERS = {roles[0]: username for username, _, roles, _ in USERS}  # one user per role
 ROLES_OF = {username: set(roles) for username, _, roles, _ in USERS}  # with the roles each also holds

@@ -39,6 +39,13 @@ def test_the_deadlines_table_names_each_deadline_and_its_article(client):
         ("T6", "Khoản 1 Điều 22"),
     ]:
         assert re.search(rf"<td>{name}</td>.*?<td>{article}</td>", page, re.S)
+    assert "hệ thống tính là ngày 19 của tháng cuối kỳ (ngày nghỉ thì chuyển" in page  # the default reading
+
+
+@pytest.mark.parametrize("settings_overrides", [{"report_deadline": "last_working_day_before_20"}])
+def test_the_guide_states_t6_as_the_setting_reads_it(client):
+    login(client, "sotc")
+    assert "hệ thống tính là ngày làm việc cuối cùng trước ngày 20" in html(client.get("/huong-dan"))
 
 
 def test_every_link_of_the_guide_opens_for_a_vp_specialist(client):

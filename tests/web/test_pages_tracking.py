@@ -365,18 +365,21 @@ def test_the_excel_download_is_the_apis_workbook_for_the_logged_in_user(client, 
     assert response.status_code == 200
     assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert response.headers["Content-Disposition"] == 'attachment; filename="bieu-tong-hop-2025-06-30.xlsx"'
-    sheet = load_workbook(io.BytesIO(response.data)).active
+    sheet = load_workbook(io.BytesIO(response.data))["Biểu tổng hợp"]
     values = [[c.value for c in row] for row in sheet.iter_rows()]
-    assert values[0][0] == "Tình hình thực hiện nhiệm vụ đến ngày 30/06/2025"
-    assert values[1][:3] == ["STT", "Cơ quan, đơn vị", "Tổng số nhiệm vụ"]
-    assert [row[:3] for row in values[2:]] == [[1, "Sở Tài chính", 3], [None, "Tổng cộng", 3]]  # own row
+    assert values[5][0] == "Tình hình thực hiện nhiệm vụ đến ngày 30/06/2025"
+    assert values[7][:3] == ["STT", "Cơ quan, đơn vị", "Tổng số nhiệm vụ"]
+    assert [row[:3] for row in values[9:11]] == [[1, "Sở Tài chính", 3], [None, "Tổng cộng", 3]]  # own row
 
     api = client.get("/api/v1/reports/buckets.xlsx?as_of=2025-06-30", headers=auth_headers("sotc"))
-    api_values = [[c.value for c in row] for row in load_workbook(io.BytesIO(api.data)).active.iter_rows()]
-    assert api_values == values
+    api_sheet = load_workbook(io.BytesIO(api.data))["Biểu tổng hợp"]
+    assert [[c.value for c in row] for row in api_sheet.iter_rows()] == values
     login(client, "ldvp")
-    sheet = load_workbook(io.BytesIO(client.get("/reports/buckets.xlsx?as_of=2025-06-30").data)).active
-    assert [c.value for c in sheet[5]] == [None, "Tổng cộng", 4, 1, 1, 0, 3, 1, 1, 1, 1, 25.0]
+    book = load_workbook(io.BytesIO(client.get("/reports/buckets.xlsx?as_of=2025-06-30").data))
+    # total | done: total, on time, late | open: total, in time, late | of which: not started, no deadline,
+    # due soon | rates: completion, on time, overdue, on time of all | Ghi chú
+    totals = [None, "Tổng cộng", 4, 1, 1, 0, 3, 2, 1, 2, 1, 1, 50, 100, 50, 25, None]
+    assert [c.value for c in book["Biểu tổng hợp"][12]] == totals
 
 
 # ---- Khởi tạo ------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from engine.reports import publication
 from engine.reports.models import ReportRound
 
 ROW = {
@@ -29,7 +30,8 @@ IDLE = {**ROW, "unit_code": "SO_XD", "unit_name": "Sở Xây dựng", "on_time_r
 
 @pytest.fixture
 def rounds(system, directory):
-    """Q2 2026 published, Q3 2026 consolidated but not published yet; returns their ids."""
+    """Q2 2026 published (its publication #1 made as the publish step makes it), Q3 2026 consolidated but
+    not published yet; returns the rounds' ids."""
     at = datetime(2026, 6, 26, 3, 0, tzinfo=UTC)
     common = {"kind": "quarter", "year": 2026, "opened_at": at, "consolidated_at": at}
     with system.db.transaction() as session:
@@ -58,6 +60,7 @@ def rounds(system, directory):
         )
         session.add_all([q2, q3])
         session.flush()
+        publication.publish(session, q2, figures=q2.figures, as_of=q2.window_to, at=at, by="ldvp")
         return q2.id, q3.id
 
 

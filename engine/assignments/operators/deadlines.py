@@ -157,9 +157,9 @@ def _urge(
 def _obligation_dates(ctx: StepContext, first_year: int, last_year: int) -> list[date]:
     """R8: the units' periodic-report deadlines (T6 by R7), to which updates of tasks without deadline
     are aligned."""
-    inclusive = ctx.engine.settings.report_deadline_inclusive
+    reading = ctx.engine.settings.report_deadline
     return [
-        report_period(ctx.calendar, year, month, inclusive=inclusive).unit_due
+        report_period(ctx.calendar, year, month, reading=reading).unit_due
         for year in range(first_year, last_year + 1)
         for month in QUARTER_END_MONTHS
     ]

@@ -6,6 +6,7 @@ pure formatting; importing the feature modules below attaches their routes to th
 from __future__ import annotations
 
 from engine.web.pages import (
+    ad_hoc_reports,
     assignment_choices,
     assignment_correct,
     assignments,
@@ -18,13 +19,16 @@ from engine.web.pages import (
     files,
     guide,
     home,
+    imports,
     inbox,
     inspections,
     instances,
     leaders,
     modeler,
     notifications,
+    public_results,
     regulation_report,
+    report_rounds,
     reports,
     start,
     tasks,
@@ -34,6 +38,7 @@ from engine.web.pages import (
 from engine.web.pages.common import bp
 
 __all__ = [
+    "ad_hoc_reports",
     "assignment_choices",
     "assignment_correct",
     "assignments",
@@ -47,13 +52,16 @@ __all__ = [
     "files",
     "guide",
     "home",
+    "imports",
     "inbox",
     "inspections",
     "instances",
     "leaders",
     "modeler",
     "notifications",
+    "public_results",
     "regulation_report",
+    "report_rounds",
     "reports",
     "start",
     "tasks",

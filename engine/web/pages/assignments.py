@@ -34,7 +34,7 @@ from engine.documents.models import Document
 from engine.errors import PermissionDeniedError, ValidationError
 from engine.feedback import divergence
 from engine.history import ChangeRecord
-from engine.reports import buckets
+from engine.reports import ad_hoc_records, buckets
 from engine.usertasks import service as usertasks
 from engine.usertasks.models import READY
 from engine.web.api import reading, system, transaction
@@ -90,6 +90,7 @@ ENTITIES = {
     "escalations": "Báo cáo Chủ tịch UBND tỉnh về đơn vị chưa cập nhật sau đôn đốc",
     "divergences": "Ý kiến khác nhau giữa các đơn vị",
     "divergence_positions": "Ý kiến của đơn vị về nội dung còn khác nhau",
+    **ad_hoc_records.HISTORY_ENTITIES,
 }
 ACTIONS = {"insert": "Thêm mới", "update": "Cập nhật", "delete": "Xóa"}
 # Keys that only link rows together: the page shows the rows themselves instead.
@@ -103,6 +104,7 @@ HIDDEN_FIELDS = {
     "feedback_id",
     "urging_id",
     "divergence_id",
+    "report_id",
     "changes",  # a correction's field-by-field changes: the assignment's own lines show each of them
 }
 FIELDS = {
@@ -209,6 +211,7 @@ FIELDS = {
     "position": "Ý kiến của đơn vị",
     "stated_by": "Người nêu ý kiến",
     "stated_at": "Nêu ý kiến lúc",
+    **ad_hoc_records.HISTORY_FIELDS,  # a written report asked on the assignment (Đ5.1)
 }
 # The same column name means something else in these tables.
 TABLE_FIELDS = {
@@ -218,6 +221,7 @@ TABLE_FIELDS = {
     "assignment_transfers": {"reason": "Lý do chuyển"},
     "escalations": {"unit_code": "Đơn vị chưa cập nhật", "new_due_date": "Thời hạn mới theo chỉ đạo"},
     "divergences": {"proposal": "Tổng hợp ý kiến, đề xuất của Văn phòng"},
+    **ad_hoc_records.HISTORY_TABLE_FIELDS,
 }
 URGING_KINDS = {
     UPDATE_REMINDER: "Nhắc cập nhật",
@@ -226,6 +230,7 @@ URGING_KINDS = {
     URGING_CONTACT: "Đôn đốc",
 }
 VALUES = {
+    **ad_hoc_records.HISTORY_VALUES,
     "progress": PROGRESS,
     "stage": STAGES,
     "role": {LEAD: "Chủ trì", COORDINATING: "Phối hợp"},
@@ -247,6 +252,8 @@ VALUES = {
         "open": "Đang lấy ý kiến các đơn vị",  # a divergence (engine.feedback.divergence)
         "proposed": "Văn phòng đã tổng hợp, đề xuất",
         "directed": "Chủ tịch UBND tỉnh đã chỉ đạo",
+        "consolidated": ad_hoc_records.STATUSES[ad_hoc_records.CONSOLIDATED],  # a written report (Đ5.1)
+        "received": ad_hoc_records.STATUSES[ad_hoc_records.RECEIVED],
     },
 }
 UNIT_FIELDS = {
@@ -447,6 +454,11 @@ def _assignment_page(
             # Đ9.1.c: units' divergent opinions, VP's proposal and the Chairman's direction.
             divergences=divergence.for_assignment(session, assignment_id=a.id, today=today()),
             can_report_divergence=me().in_any(("vp_specialist",)) and a.stage != "confirmed",
+            # Đ5.1: written reports asked on the task, and who may ask for one.
+            ad_hoc_reports=ad_hoc_records.for_assignment(
+                session, user=me(), assignment_id=a.id, today=today()
+            ),
+            can_request_report=me().in_any(ad_hoc_records.REQUESTING_ROLES),
         ), status
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from flask import render_template
 
+from engine.reports.readings import READING_LABELS
+from engine.web.api import system
 from engine.web.pages.common import bp, me
 
 # The guide's sections, each for the roles that read it first; the rest follow in this order.
@@ -26,4 +28,5 @@ def guide():
         "guide.html",
         sections=[name for name, _ in order],
         mine={name for name, readers in SECTIONS if roles.intersection(readers)},
+        t6=READING_LABELS[system().settings.report_deadline],
     )

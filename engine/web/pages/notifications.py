@@ -23,6 +23,7 @@ HOME_ENTRIES = 20  # the newest unread entries Tổng quan shows
 TARGET_ENDPOINTS = {
     targets.TASK: ("pages.task", "task_id"),
     targets.ASSIGNMENT: ("pages.assignment", "assignment_id"),
+    targets.AD_HOC_REPORT: ("pages.report_ad_hoc", "report_id"),
     targets.DOCUMENT: ("pages.document", "document_id"),
     targets.INSTANCE: ("pages.instance", "instance_id"),
 }

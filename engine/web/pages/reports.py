@@ -1,4 +1,5 @@
-"""Báo cáo, thống kê: the Biểu tổng hợp as of a cut-off date, a unit's Phụ lục chi tiết, and Xuất Excel.
+"""Báo cáo, thống kê: the Biểu tổng hợp as of a cut-off date, a unit's Phụ lục chi tiết, their exports
+(Xuất Excel, Xuất Word, Xuất PDF) and their print view (Bản in).
 
 The period comes from the same query string as the API (as_of, from) and is read by the same code, and
 a unit's staff get their own row only, as there (engine.reports.views)."""
@@ -9,11 +10,10 @@ from flask import render_template, request, url_for
 from sqlalchemy import select
 
 from engine.assignments import scope
-from engine.directory import leaders
 from engine.directory.models import Unit
 from engine.errors import NotFoundError
-from engine.reports import buckets, layout, publication
-from engine.reports.views import request_period, summary_table, workbook_download
+from engine.reports import buckets, layout, pdf
+from engine.reports.views import export_download, grouped_rows, own_units, report_document, request_period
 from engine.web.api import reading
 from engine.web.pages import filters
 from engine.web.pages.common import bp, form_day, me
@@ -25,13 +25,8 @@ def reports():
     same buckets per leader who gave the tasks or per sector ("Tổng hợp theo")."""
     group = request.args.get("group") if request.args.get("group") in buckets.GROUPINGS else "unit"
     with reading() as session:
-        period, rows = summary_table(session, _typed_period())
-        if group == "doc_type":
-            rows = buckets.per_group(session, by=group, order=[], unit_codes=_own_units(), **period)
-        elif group != "unit":
-            rows = buckets.per_group(
-                session, by=group, order=_group_order(session, group), unit_codes=_own_units(), **period
-            )
+        period = request_period(session, _typed_period())
+        rows = grouped_rows(session, group, period, own_units(me()))
     args = _period_args(period)
     return render_template(
         "reports.html",
@@ -50,23 +45,62 @@ def reports():
     )
 
 
-def _group_order(session, group: str) -> list[tuple[str, str]]:
-    """(code, name) of the leaders (the collective first) or of the sectors (by name), active or not."""
-    names = (
-        leaders.leader_names(session=session) if group == "leader" else leaders.sector_names(session=session)
-    )
-    return list(names.items())
-
-
-def _own_units() -> list[str] | None:
-    """None for those who see every unit; else the user's unit, as the table by unit does."""
-    return None if scope.sees_all(me()) else [me().unit_code or ""]
-
-
 @bp.get("/reports/buckets.xlsx")
 def report_workbook():
-    """Xuất Excel: the workbook the API gives, for the logged-in user."""
-    return workbook_download()
+    """Xuất Excel: the workbook the API gives (the page's grouping and period), for the logged-in user."""
+    return export_download("xlsx", _typed_period())
+
+
+@bp.get("/reports/units/<unit_code>.xlsx")
+def report_unit_workbook(unit_code: str):
+    """Xuất Excel of the Phụ lục chi tiết: the unit's appendix alone, as the API gives it."""
+    return export_download("xlsx", _typed_period(), unit_code=unit_code)
+
+
+@bp.get("/reports/buckets.docx")
+def report_word():
+    """Xuất Word: the report as the API gives it (Nghị định 30/2020), for the logged-in user."""
+    return export_download("docx", _typed_period())
+
+
+@bp.get("/reports/units/<unit_code>.docx")
+def report_unit_word(unit_code: str):
+    """Xuất Word of the Phụ lục chi tiết: the unit's appendix alone, as the API gives it."""
+    return export_download("docx", _typed_period(), unit_code=unit_code)
+
+
+@bp.get("/reports/buckets.pdf")
+def report_pdf():
+    """Xuất PDF: the print view as a file, as the API gives it, for the logged-in user."""
+    return export_download("pdf", _typed_period())
+
+
+@bp.get("/reports/units/<unit_code>.pdf")
+def report_unit_pdf(unit_code: str):
+    """Xuất PDF of the Phụ lục chi tiết: the unit's appendix alone, as the API gives it."""
+    return export_download("pdf", _typed_period(), unit_code=unit_code)
+
+
+@bp.get("/reports/print")
+def report_print():
+    """Bản in: the report of the page's period and grouping laid out as the signed document (the PDF's
+    HTML), with a way back to the page."""
+    group = request.args.get("group") or "unit"
+    with reading() as session:
+        doc = report_document(session, _typed_period(), group, True)
+    query = _period_args({"as_of": doc.as_of, "window_from": doc.window_from})["query"]
+    back = url_for("pages.reports", **query, **({"group": group} if group != "unit" else {}))
+    return pdf.print_html(doc, back=(back, "← Báo cáo, thống kê"))
+
+
+@bp.get("/reports/units/<unit_code>/print")
+def report_unit_print(unit_code: str):
+    """Bản in of a unit's Phụ lục chi tiết, under the heading block."""
+    with reading() as session:
+        doc = report_document(session, _typed_period(), "unit", True, unit_code=unit_code)
+    query = _period_args({"as_of": doc.as_of, "window_from": doc.window_from})["query"]
+    back = url_for("pages.report_unit", unit_code=unit_code, **query)
+    return pdf.print_html(doc, appendix_only=True, back=(back, "← Phụ lục chi tiết"))
 
 
 @bp.get("/reports/units/<unit_code>")
@@ -89,28 +123,6 @@ def report_unit(unit_code: str):
         title=layout.title(period["as_of"], period["window_from"]),
         **_period_args(period),
     )
-
-
-@bp.get("/cong-khai")
-@bp.get("/cong-khai/<int:round_id>")
-def public_results(round_id: int | None = None):
-    """Công khai kết quả (Đ19.2): the figures of a published round (the newest by default), for anyone,
-    signed in or not."""
-    with reading() as session:
-        rounds = publication.published_rounds(session)
-        if round_id is not None:
-            chosen = publication.published_round_or_raise(session, round_id)
-        else:
-            chosen = rounds[0] if rounds else None
-        rows = (chosen.figures or []) if chosen else []
-        return render_template(
-            "public_results.html",
-            rounds=rounds,
-            chosen=chosen,
-            rows=rows,
-            total=buckets.totals(rows) if rows else None,
-            columns=layout.summary_columns(),
-        )
 
 
 bp.add_app_template_filter(filters.vn_decimal, "vn_decimal")

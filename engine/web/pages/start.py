@@ -34,20 +34,25 @@ def start_list():
 def start_form(process_id: str):
     """The start form of the newest version of the process."""
     with reading() as session:
-        form = _startable_or_raise(session, process_id)
-        ui = form.ui_schema or {}
-        config = {
-            "schema": form.schema,
-            "ui": ui,
-            "data": {},
-            "units": unit_directory(session),  # for "ui:widget": "unit" / "units"
-            "users": user_directory(session, user_widget_roles(ui)),  # for "ui:widget": "user"
-            "readonly": False,
-            "submitUrl": url_for("pages.start_process", process_id=process_id),
-            "submitLabel": "Khởi tạo",
-            "files": upload_config(process_id=form.definition.process_id),  # "ui:widget": "files"
-        }
-        return render_template("start_form.html", start=form, form=config)
+        form = startable_or_raise(session, process_id)
+        return render_template("start_form.html", start=form, form=form_config(session, form, {}))
+
+
+def form_config(session, form: starting.StartForm, data: dict) -> dict:
+    """What form.js needs to render `form` filled with `data` and post it to start its process."""
+    ui = form.ui_schema or {}
+    process_id = form.definition.process_id
+    return {
+        "schema": form.schema,
+        "ui": ui,
+        "data": data,
+        "units": unit_directory(session),  # for "ui:widget": "unit" / "units"
+        "users": user_directory(session, user_widget_roles(ui)),  # for "ui:widget": "user"
+        "readonly": False,
+        "submitUrl": url_for("pages.start_process", process_id=process_id),
+        "submitLabel": "Khởi tạo",
+        "files": upload_config(process_id=process_id),  # "ui:widget": "files"
+    }
 
 
 @bp.post("/start/<process_id>")
@@ -67,7 +72,7 @@ def start_process(process_id: str):
     return jsonify(ok=True, redirect=url_for("pages.tasks"))
 
 
-def _startable_or_raise(session, process_id: str) -> starting.StartForm:
+def startable_or_raise(session, process_id: str) -> starting.StartForm:
     """The start form, or 403 before showing a form the user could never submit."""
     form = starting.start_form(session=session, process_id=process_id)
     if not form.can_start(me()):

@@ -27,6 +27,7 @@ from engine.web.pages.common import (
     user_widget_roles,
 )
 from engine.web.pages.files import upload_config
+from engine.web.pages.task_context import context_panel
 from engine.web.session import safe_next
 
 
@@ -59,6 +60,7 @@ def task(task_id: str):
             people=full_names(session, {row.assignee, row.completed_by} - {None}),
             task_state=TASK_STATE,
             assignees=_assignees(session, row),
+            context_panel=context_panel(session, row),  # live facts above the form (task_context.py)
         )
 
 

@@ -111,7 +111,7 @@ def test_the_bucket_table_as_of_a_date_and_its_excel_export(client, auth_headers
     assert bad.status_code == 422
 
     workbook = client.get("/api/v1/reports/buckets.xlsx?as_of=2025-06-30", headers=auth_headers("ldvp"))
-    sheet = load_workbook(io.BytesIO(workbook.data)).active
-    assert sheet["A1"].value == "Tình hình thực hiện nhiệm vụ đến ngày 30/06/2025"
-    assert [c.value for c in sheet[2]][:3] == ["STT", "Cơ quan, đơn vị", "Tổng số nhiệm vụ"]
-    assert [c.value for c in sheet[3]][:3] == [1, "Sở Tài chính", 1]
+    sheet = load_workbook(io.BytesIO(workbook.data))["Biểu tổng hợp"]
+    assert sheet["A6"].value == "Tình hình thực hiện nhiệm vụ đến ngày 30/06/2025"
+    assert [c.value for c in sheet[8]][:3] == ["STT", "Cơ quan, đơn vị", "Tổng số nhiệm vụ"]
+    assert [c.value for c in sheet[10]][:3] == [1, "Sở Tài chính", 1]

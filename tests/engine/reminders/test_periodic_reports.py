@@ -131,16 +131,17 @@ def test_vp_is_reminded_of_t7_when_every_unit_reported_early(system, directory, 
     ("settings_overrides", "reminded_on"),
     [
         ({"reminder_days": ""}, date(2026, 3, 19)),  # "trước ngày 20": the 19th, a Thursday
-        ({"reminder_days": "", "report_deadline_inclusive": True}, date(2026, 3, 20)),  # the 20th, a Friday
+        ({"reminder_days": "", "report_deadline": "day_20"}, date(2026, 3, 20)),  # the 20th, a Friday
+        # The last working day before the 20th: Thursday 19/03 again, which is also T6.
+        ({"reminder_days": "", "report_deadline": "last_working_day_before_20"}, date(2026, 3, 19)),
     ],
 )
-def test_r7_follows_the_inclusive_setting_and_does_not_need_reminder_days(
+def test_r7_follows_the_report_deadline_setting_and_does_not_need_reminder_days(
     system, directory, clock, reminded_on
 ):
     with system.db.transaction() as session:
         calendar = workdays.calendar(session=session, settings=system.settings)
-        inclusive = system.settings.report_deadline_inclusive
-        q1 = report_period(calendar, 2026, 3, inclusive=inclusive)
+        q1 = report_period(calendar, 2026, 3, reading=system.settings.report_deadline)
         round_ = ReportRound(
             kind=q1.kind,
             year=q1.year,

@@ -9,6 +9,7 @@ import pytest
 from engine.calendar import WorkCalendar
 from engine.config import load_settings
 from engine.reminders.schedule import next_reminder_run, offset_due, r7_day, reminder_day
+from engine.reports.readings import DAY_BEFORE, LAST_WORKING_DAY_BEFORE, THE_DAY
 from tests.engine.reminders.conftest import local
 
 # The package's Vietnam calendar knows Tết 2025 (27-31/01) and the make-up Saturday 26/04/2025.
@@ -76,16 +77,20 @@ def test_next_reminder_run_follows_the_reminder_hour():
     assert next_reminder_run(local(2025, 1, 24, 23, 30), CALENDAR, settings) == local(2025, 2, 3, 9)
 
 
-def test_r7_aims_at_the_last_working_day_on_or_before_the_19th_or_the_20th():
-    # Q3 2026: 19-20/09 are a weekend; T6 moves to Monday 21/09 (R4), the reminder to Friday 18/09.
-    assert r7_day(CALENDAR, kind="quarter", year=2026, period=3, inclusive=False) == date(2026, 9, 18)
-    assert r7_day(CALENDAR, kind="quarter", year=2026, period=3, inclusive=True) == date(2026, 9, 18)
+def test_r7_aims_at_the_last_working_day_on_or_before_the_day_the_reading_names():
+    # Q3 2026: 19-20/09 are a weekend; T6 moves to Monday 21/09 (R4) or back to Friday 18/09, the reminder
+    # is Friday 18/09 under every reading.
+    for reading in (DAY_BEFORE, THE_DAY, LAST_WORKING_DAY_BEFORE):
+        assert r7_day(CALENDAR, kind="quarter", year=2026, period=3, reading=reading) == date(2026, 9, 18)
     # Q1 2026: Thursday 19/03, Friday 20/03.
-    assert r7_day(CALENDAR, kind="quarter", year=2026, period=1, inclusive=False) == date(2026, 3, 19)
-    assert r7_day(CALENDAR, kind="quarter", year=2026, period=1, inclusive=True) == date(2026, 3, 20)
-    assert r7_day(CALENDAR, kind="half_year", year=2026, period=1, inclusive=False) == date(2026, 6, 19)
-    assert r7_day(CALENDAR, kind="year", year=2026, period=1, inclusive=False) == date(2026, 12, 18)
-    assert r7_day(CALENDAR, kind="ad_hoc", year=2026, period=1, inclusive=False) is None
+    assert r7_day(CALENDAR, kind="quarter", year=2026, period=1, reading=DAY_BEFORE) == date(2026, 3, 19)
+    assert r7_day(CALENDAR, kind="quarter", year=2026, period=1, reading=THE_DAY) == date(2026, 3, 20)
+    assert r7_day(CALENDAR, kind="quarter", year=2026, period=1, reading=LAST_WORKING_DAY_BEFORE) == date(
+        2026, 3, 19
+    )
+    assert r7_day(CALENDAR, kind="half_year", year=2026, period=1, reading=DAY_BEFORE) == date(2026, 6, 19)
+    assert r7_day(CALENDAR, kind="year", year=2026, period=1, reading=DAY_BEFORE) == date(2026, 12, 18)
+    assert r7_day(CALENDAR, kind="ad_hoc", year=2026, period=1, reading=DAY_BEFORE) is None
 
 
 def test_reminder_settings_are_parsed_once_and_bad_values_are_named():

@@ -8,6 +8,7 @@ import pytest
 
 from engine.calendar import WorkCalendar
 from engine.reports.periodic import figures_as_of, next_period, report_period
+from engine.reports.readings import THE_DAY
 
 # The known overrides of migration 0002 that fall in 2026.
 OVERRIDES = {date(2026, 1, 2): False, date(2026, 1, 10): True, date(2026, 8, 22): True}
@@ -51,14 +52,14 @@ def test_a_deadline_on_a_declared_day_off_moves_to_the_next_working_day():
     assert report_period(calendar, 2026, 3).unit_due == date(2026, 3, 20)
 
 
-def test_the_inclusive_reading_takes_the_20th_and_the_25th(calendar):
-    q3 = report_period(calendar, 2026, 9, inclusive=True)
+def test_the_day_20_reading_takes_the_20th_and_the_25th(calendar):
+    q3 = report_period(calendar, 2026, 9, reading=THE_DAY)
     assert (q3.unit_due, q3.consolidation_due) == (date(2026, 9, 21), date(2026, 9, 25))  # 20/09 is a Sunday
 
 
-def test_the_inclusive_setting_carries_through_the_schedule(calendar):
-    following = next_period(calendar, last=(2026, 9), today=date(2026, 10, 1), inclusive=True)
-    first = next_period(calendar, last=None, today=date(2026, 11, 2), inclusive=True)
+def test_the_reading_carries_through_the_schedule(calendar):
+    following = next_period(calendar, last=(2026, 9), today=date(2026, 10, 1), reading=THE_DAY)
+    first = next_period(calendar, last=None, today=date(2026, 11, 2), reading=THE_DAY)
     assert following == first
     assert (first.unit_due, first.consolidation_due) == (date(2026, 12, 21), date(2026, 12, 25))
 
