@@ -21,7 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from engine import clock
 from engine.assignments import coordination
@@ -58,6 +58,7 @@ DATE_FIELDS = (
     "inspected_report_due",
     "start_date",
     "end_date",
+    "due_date",
 )
 # A routine's form value standing for the day the step is taken (a secret report's "sent on").
 ON_THE_DAY = "on the day"
@@ -84,6 +85,8 @@ USUAL_TIME = {
     "inspected_report": "10:40",
     "fieldwork": "16:45",
     "report": "15:10",
+    "answer": "14:20",
+    "approve_answer": "16:40",
 }
 
 
@@ -229,7 +232,7 @@ class Story:
                     )
                 task_id = self._ready(found, "send_contribution")
             else:
-                task_id = self._ready(instance(), step["do"])
+                task_id = self._ready(instance(), step["do"], self.people[step["by"]].unit_code)
             if "attach" in step:  # in the form's files field, "attachments" unless the step names another
                 field = step["attach"].get("field", "attachments")
                 data[field] = [{"file_id": self._upload(step["attach"], task_id, step["by"])}]
@@ -428,15 +431,16 @@ class Story:
 
     # --- through the services --------------------------------------------------------------------------
 
-    def _ready(self, instance_id: int, bpmn_id: str) -> str:
+    def _ready(self, instance_id: int, bpmn_id: str, unit: str | None = None) -> str:
+        """The ready user task `bpmn_id` of the instance; of a multi-instance one, the instance that is
+        `unit`'s (a task for no unit in particular does as well)."""
+        query = select(UserTaskRow.id).where(
+            UserTaskRow.instance_id == instance_id, UserTaskRow.bpmn_id == bpmn_id, UserTaskRow.state == READY
+        )
+        if unit is not None:
+            query = query.where(or_(UserTaskRow.unit_code.is_(None), UserTaskRow.unit_code == unit))
         with self.system.db.reading() as session:
-            found = session.scalar(
-                select(UserTaskRow.id).where(
-                    UserTaskRow.instance_id == instance_id,
-                    UserTaskRow.bpmn_id == bpmn_id,
-                    UserTaskRow.state == READY,
-                )
-            )
+            found = session.scalar(query.order_by(UserTaskRow.id).limit(1))
         if found is None:
             raise DemoError(f"no ready user task {bpmn_id!r} in process instance {instance_id}")
         return found
