@@ -2,6 +2,9 @@ FROM python:3.11-slim
 WORKDIR /app
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 TZ=UTC \
     THEODOI_PROCESSES_DIR=/app/processes THEODOI_FORMS_DIR=/app/forms THEODOI_DATA_DIR=/app/var
+# Xuất PDF (WeasyPrint) needs pango; the fonts it embeds are the app's own (engine/web/static/fonts).
+RUN apt-get update && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
+    libharfbuzz-subset0 && rm -rf /var/lib/apt/lists/*
 COPY pyproject.toml README.md ./
 COPY engine engine
 COPY webhooks webhooks

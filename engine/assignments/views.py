@@ -67,6 +67,7 @@ LISTED = {
         },
         "completed_on": {"type": ["string", "null"], "format": "date"},
         "instance_id": {"type": ["integer", "null"]},
+        "note": {"type": ["string", "null"]},  # what made the change besides its actor (an import)
     },
 }
 CHANGE = {
@@ -128,6 +129,7 @@ def present_change(c: ChangeRecord) -> dict:
         "actor": c.actor,
         "at": c.at.isoformat(),
         "instance_id": c.instance_id,
+        "note": c.note,
     }
 
 

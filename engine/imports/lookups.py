@@ -102,6 +102,7 @@ class Directory:
         return codes, problems
 
     def unit_name(self, code: str | None) -> str:
+        """A unit's name for messages, its code when unknown."""
         unit = self.units.get((code or "").casefold())
         return unit.name if unit else (code or "")
 
@@ -155,6 +156,7 @@ class Directory:
         return found.code, None
 
     def sector_name(self, code: str | None) -> str:
+        """A sector's name for messages, "không có" for none."""
         sector = self.sectors.get((code or "").casefold())
         return sector.name if sector else (code or "không có")
 

@@ -93,6 +93,7 @@ class Report:
 
     @property
     def status(self) -> str:
+        """checked (a dry run), refused (nothing written) or imported."""
         if self.written is not None:
             return "imported"
         return "checked" if self.dry_run else "refused"
@@ -106,6 +107,7 @@ class Report:
         }
 
     def counts(self) -> dict[str, int]:
+        """The rows read, new (open, done), already registered and bad; the new documents."""
         new = self.checked.new_tasks
         return {
             "rows_read": self.checked.rows_read,
@@ -163,6 +165,7 @@ class Report:
         )
 
     def as_dict(self) -> dict:
+        """The report as the API answers it (report.SCHEMA)."""
         written = self.written or Written()
         return {
             "file_name": self.file_name,

@@ -30,6 +30,7 @@ from engine.imports.rows import Problem
 from engine.system import System
 
 PREVIEW_ROWS = 10  # rows the upload page shows as they will be read
+IMPORTERS = frozenset({"vp_specialist"})  # who imports: VP's tracking specialists, and administrators
 # A phase of the work with its size: yields the callable that advances it (the CLI's progress bar).
 Phase = Callable[[str, int], AbstractContextManager[Callable[[int], None]]]
 
@@ -72,7 +73,7 @@ def importer_problem(session: Session, username: str) -> str | None:
     account = session.scalar(select(User).where(User.username == username))
     if account is None or not account.active:
         return f"không có người dùng “{username}” đang hoạt động"
-    if not {"vp_specialist", "admin"} & set(account.roles or []):
+    if not (IMPORTERS | {"admin"}) & set(account.roles or []):
         return f"{account.full_name} không phải chuyên viên theo dõi của Văn phòng hay quản trị hệ thống"
     return None
 

@@ -39,6 +39,7 @@ class Staged:
 
 
 def folder(settings: Settings) -> Path:
+    """The staging folder: beside the data, never in the files store."""
     return settings.data_dir / "imports"
 
 
@@ -91,6 +92,7 @@ def get(token: str, *, username: str, settings: Settings) -> Staged:
 
 
 def discard(staged: Staged) -> None:
+    """Remove a staged sheet once imported."""
     staged.path.unlink(missing_ok=True)
     staged.path.with_suffix(".json").unlink(missing_ok=True)
 

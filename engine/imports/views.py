@@ -19,8 +19,7 @@ from engine.web.api import API_PREFIX, operation, system, user
 
 bp = Blueprint("imports", __name__, url_prefix=API_PREFIX)
 
-# Who imports: VP's tracking specialists (admins pass every role check).
-IMPORTERS = {"vp_specialist"}
+IMPORTERS = set(service.IMPORTERS)  # admins pass every role check
 FLAG = {"type": "string", "enum": ["true", "false", "1", "0", "on", "off", ""]}
 TRUE = frozenset({"true", "1", "on"})
 UPLOAD = {
@@ -60,6 +59,7 @@ UPLOAD = {
     response=reports.SCHEMA,
 )
 def create_import():
+    """The report of the sheet's import (or of its check, dry_run); 422 with every problem when refused."""
     with uploaded() as received:
         options = service.Options(
             sheet=request.form.get("sheet") or None,

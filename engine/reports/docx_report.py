@@ -3,14 +3,17 @@ Times New Roman on A4 with ND30's margins; on a portrait page the heading block,
 yếu and the figures in words; on landscape pages the Biểu tổng hợp with its "Cách tính" and the Phụ lục chi
 tiết; then "Nơi nhận:" and the signer. Pure: a ReportDocument in, bytes out.
 
-The tables' rows are copied from one formatted row as XML rather than built cell by cell through
-python-docx, whose per-cell calls would take minutes for a province's 100,000-task appendix."""
+python-docx lays out everything but the tables' rows. Those are written as text straight into the saved
+file's document.xml, row after row, where the tables leave a marker: built as a tree, a province's
+100,000-task appendix took 1.5 GB of memory (and, cell by cell through python-docx, minutes)."""
 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
-from copy import deepcopy
+import re
+import zipfile
+from collections.abc import Iterable, Iterator
+from xml.sax.saxutils import escape
 
 from docx import Document
 from docx.document import Document as WordDocument
@@ -18,11 +21,11 @@ from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement, parse_xml
-from docx.oxml.ns import nsdecls, qn
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.shared import Cm, Length, Mm, Pt
 from docx.table import Table
-from lxml.etree import SubElement
+from lxml.etree import Comment
 
 from engine.reports import document, layout, letter
 from engine.reports.document import ReportDocument
@@ -43,12 +46,15 @@ CENTER, LEFT, RIGHT, JUSTIFY = (
     WD_ALIGN_PARAGRAPH.JUSTIFY,
 )
 ALIGN_NAMES = {CENTER: "giữa", LEFT: "trái", RIGHT: "phải"}
-RUN, TEXT, BREAK, PRESERVE = qn("w:r"), qn("w:t"), qn("w:br"), qn("xml:space")
+BODY = "word/document.xml"
+ROWS_MARKER = re.compile(r"<!--rows (\d+)-->")
+# Characters XML 1.0 cannot carry (control characters a pasted text may hold): left out of the file.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def report_docx(report: ReportDocument) -> bytes:
     """The .docx of `report`: the letter on a portrait page, then its Biểu tổng hợp and Phụ lục chi tiết."""
-    word = _new_document()
+    word, rows = _new_document(), []
     _letterhead(word, report)
     _paragraph(word, "BÁO CÁO", bold=True, size=14, before=18)
     _paragraph(word, report.title, bold=True, size=14)
@@ -60,7 +66,7 @@ def report_docx(report: ReportDocument) -> bytes:
     _paragraph(word, report.summary_name.upper(), bold=True, size=13)
     _paragraph(word, report.title, italic=True, size=13, after=6)
     if report.rows:
-        _summary_table(word, report)
+        _summary_table(word, report, rows)
     else:
         _paragraph(word, "Không có nhiệm vụ nào trong kỳ báo cáo.", size=13)
     _paragraph(word, "Cách tính", bold=True, italic=True, size=11, align=LEFT, before=6)
@@ -68,33 +74,52 @@ def report_docx(report: ReportDocument) -> bytes:
         _paragraph(word, f"- {note}", size=11, align=JUSTIFY)
     if report.detail:
         _landscape(word)
-        _appendix(word, report)
+        _appendix(word, report, rows)
     _closing(word, report)
-    return _saved(word)
+    return _saved(word, rows)
 
 
 def appendix_docx(report: ReportDocument) -> bytes:
     """The .docx of the report's Phụ lục chi tiết alone (a unit's page), under the heading block, on
     landscape pages."""
-    word = _new_document()
+    word, rows = _new_document(), []
     _turn(word.sections[0])
     _letterhead(word, report)
-    _appendix(word, report, before=12)
+    _appendix(word, report, rows, before=12)
     _closing(word, report)
-    return _saved(word)
+    return _saved(word, rows)
 
 
-def _appendix(word: WordDocument, report: ReportDocument, *, before: float = 0) -> None:
+def _appendix(word: WordDocument, report: ReportDocument, rows: list, *, before: float = 0) -> None:
     _paragraph(word, "PHỤ LỤC CHI TIẾT", bold=True, size=13, before=before)
     _paragraph(word, report.title, italic=True, size=13, after=6)
-    for n, (unit_name, rows) in enumerate(report.detail, start=1):
+    for n, (unit_name, tasks) in enumerate(report.detail, start=1):
         _paragraph(word, f"{n}. {unit_name}", bold=True, size=12, align=LEFT, before=6, after=3)
-        _detail_table(word, rows)
+        _detail_table(word, tasks, rows)
 
 
-def _saved(word: WordDocument) -> bytes:
+def _saved(word: WordDocument, rows: list[Iterator[str]]) -> bytes:
+    """The .docx, the tables' rows (`rows`, one source of row XML per marker) written in place of their
+    markers as document.xml is written into the file, a thousand rows at a time."""
+    laid_out = io.BytesIO()
+    word.save(laid_out)
     body = io.BytesIO()
-    word.save(body)
+    with zipfile.ZipFile(laid_out) as source, zipfile.ZipFile(body, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():  # in their order: [Content_Types].xml first
+            if item.filename != BODY:
+                target.writestr(item, source.read(item))
+                continue
+            pieces = ROWS_MARKER.split(source.read(item).decode("utf-8"))
+            with target.open(BODY, "w") as out:
+                out.write(pieces[0].encode("utf-8"))
+                for marker, text in zip(pieces[1::2], pieces[2::2], strict=True):
+                    batch = []
+                    for row in rows[int(marker)]:
+                        batch.append(row)
+                        if len(batch) == 1000:
+                            out.write("".join(batch).encode("utf-8"))
+                            batch.clear()
+                    out.write("".join(batch).encode("utf-8") + text.encode("utf-8"))
     return body.getvalue()
 
 
@@ -177,7 +202,7 @@ def _closing(word: WordDocument, report: ReportDocument) -> None:
     _paragraph(signer, report.signer_title, bold=True, size=14, first=True, after=84)
 
 
-def _summary_table(word: WordDocument, report: ReportDocument) -> None:
+def _summary_table(word: WordDocument, report: ReportDocument, rows: list) -> None:
     """The Biểu tổng hợp: the two-level header of layout.header_rows with its merged cells, one row per
     unit (or group), the totals row in bold; counts and rates right-aligned, written the Vietnamese way."""
     columns = report.columns
@@ -197,19 +222,19 @@ def _summary_table(word: WordDocument, report: ReportDocument) -> None:
         at += colspan
     aligns = [CENTER, *(_align(c) for c in columns)]
     lines = [[str(n), *(_value(row, c) for c in columns)] for n, row in enumerate(report.rows, start=1)]
-    _add_rows(table, lines, aligns, size=11)
-    _add_rows(table, [["", *(_value(report.total, c) for c in columns)]], aligns, size=11, bold=True)
+    _add_rows(table, lines, aligns, rows, size=11)
+    _add_rows(table, [["", *(_value(report.total, c) for c in columns)]], aligns, rows, size=11, bold=True)
 
 
-def _detail_table(word: WordDocument, rows: list[dict]) -> None:
+def _detail_table(word: WordDocument, tasks: list[dict], rows: list) -> None:
     """One unit's tasks by layout.DETAIL_COLUMNS, dates dd/mm/yyyy."""
     columns = layout.DETAIL_COLUMNS
     table = _table(word, columns, header_rows=1)
     for n, title in enumerate(["STT", *(c.title for c in columns)]):
         _cell(table.cell(0, n), title, bold=True, size=10)
     aligns = [CENTER, *(_align(c) for c in columns)]
-    lines = ([str(n), *(_value(row, c) for c in columns)] for n, row in enumerate(rows, start=1))
-    _add_rows(table, lines, aligns, size=10)
+    lines = ([str(n), *(_value(task, c) for c in columns)] for n, task in enumerate(tasks, start=1))
+    _add_rows(table, lines, aligns, rows, size=10)
 
 
 def _table(word: WordDocument, columns: list[layout.Column], *, header_rows: int) -> Table:
@@ -233,23 +258,27 @@ def _table(word: WordDocument, columns: list[layout.Column], *, header_rows: int
     return table
 
 
-def _add_rows(table: Table, lines: Iterable[list[str]], aligns, *, size: float, bold: bool = False) -> None:
-    """Append one row per line of texts. One bare row is made, each cell a paragraph in a style that
-    carries its alignment, size and weight, then copied as XML for each line: the fewest elements per
-    cell, made the fastest way lxml has, for the 100,000 rows of a province's year (python-docx's cell
-    objects would take minutes)."""
+def _add_rows(
+    table: Table, lines: Iterable[list[str]], aligns, rows: list, *, size: float, bold: bool = False
+) -> None:
+    """One row per line of texts, each cell a paragraph in a style that carries its alignment, size and
+    weight (the fewest elements per cell): a marker at the table's end now, the rows' XML when the file
+    is written (_saved), from `lines` as they come."""
     styles = [_cell_style(table.part.styles, align, size, bold).style_id for align in aligns]
-    cells = "".join(
-        f'<w:tc><w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr>'
-        '<w:r><w:t xml:space="preserve"/></w:r></w:p></w:tc>'
-        for style in styles
-    )
-    template = parse_xml(f"<w:tr {nsdecls('w')}>{cells}</w:tr>")
-    for texts in lines:
-        row = deepcopy(template)
-        for run, text in zip(row.iter(RUN), texts, strict=True):
-            _set_text(run, text)
-        table._tbl.append(row)
+    table._tbl.append(Comment(f"rows {len(rows)}"))
+    rows.append(_row_xml(texts, styles) for texts in lines)
+
+
+def _row_xml(texts: list[str], styles: list[str]) -> str:
+    """A table row's XML: each text in a paragraph of its style, a line break in it a Word one."""
+    cells = []
+    for text, style in zip(texts, styles, strict=True):
+        lines = escape(NOT_XML.sub("", text)).replace("\n", '</w:t><w:br/><w:t xml:space="preserve">')
+        cells.append(
+            f'<w:tc><w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr>'
+            f'<w:r><w:t xml:space="preserve">{lines}</w:t></w:r></w:p></w:tc>'
+        )
+    return f"<w:tr>{''.join(cells)}</w:tr>"
 
 
 def _cell_style(styles, align, size: float, bold: bool):
@@ -264,17 +293,6 @@ def _cell_style(styles, align, size: float, bold: bool):
     style.font.bold = bold
     style.paragraph_format.alignment = align
     return style
-
-
-def _set_text(run, text: str) -> None:
-    """The run's text; a line break in the text (a situation of several lines) becomes a Word one."""
-    first, *more = text.split("\n")
-    run.find(TEXT).text = first
-    for line in more:
-        SubElement(run, BREAK)
-        piece = SubElement(run, TEXT)
-        piece.set(PRESERVE, "preserve")
-        piece.text = line
 
 
 def _column_widths(columns: list[layout.Column], total: int) -> list[int]:
@@ -305,7 +323,7 @@ def _value(row: dict, column: layout.Column) -> str:
 
 
 def _cell(cell, text: str, *, align=CENTER, size: float, bold: bool = False) -> None:
-    """A table cell holding one paragraph of one run (the shape _add_rows copies)."""
+    """A header cell's title, in the cell's empty paragraph."""
     _paragraph(cell, text, align=align, size=size, bold=bold, first=True)
 
 
@@ -362,6 +380,7 @@ def _available(container) -> int:
 
 
 def _run_element(text: str, *, size: Length):
+    """A bare run of `size` (inside a field, where python-docx's Paragraph.add_run cannot reach)."""
     run = OxmlElement("w:r")
     properties = OxmlElement("w:rPr")
     measure = OxmlElement("w:sz")

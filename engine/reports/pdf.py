@@ -19,11 +19,12 @@ from engine.reports.document import ReportDocument
 PDF = "application/pdf"
 # Where WeasyPrint resolves the page's root-relative links; no request ever goes there (_StaticFiles).
 BASE_URL = "http://theodoi.invalid/"
-# WeasyPrint lays out some 15 rows of the appendix a second on the 2-core server (60-70 ms a row; see
-# tests/bench/test_bench_exports.py): a province's 100,000 tasks would take hours and thousands of
-# pages. The print view and its PDF carry the appendix's first PRINTED_TASKS tasks, in table order, and
-# say that the whole appendix is in the Excel and Word files, which carry every task.
-PRINTED_TASKS = 500
+# WeasyPrint lays out the appendix at some 30-60 ms a task on the 2-core server (tests/bench/
+# test_bench_exports.py prints the figures): a province's 100,000 tasks would take one to two hours and
+# ten thousand pages. The print view and its PDF carry the appendix's first PRINTED_TASKS tasks in table
+# order (a unit's quarter fits; about 35 pages, 10-20 s) and say that the whole appendix is in the Excel and
+# Word files, which carry every task.
+PRINTED_TASKS = 300
 
 
 def print_html(

@@ -24,7 +24,8 @@ def test_a_specialist_imports_the_office_sheet_through_mapping_preview_and_check
     heading = page.get_by_role("heading", level=1)
 
     journey.log_in("cv")
-    journey.menu("Nhập dữ liệu")
+    journey.menu("Văn bản chỉ đạo")
+    page.get_by_role("link", name="Nhập từ tệp Excel").click()
     expect(heading).to_have_text("Nhập dữ liệu từ Excel")
     journey.shot("tai-len")
     page.get_by_label("Tệp Excel (.xlsx)").set_input_files(str(path))

@@ -69,6 +69,9 @@ PAGES: dict[str, object] = {
     "pages.dashboard": DASHBOARD_VIEWERS,
     "pages.dashboard_units": DASHBOARD_VIEWERS,
     "pages.report_workbook": SIGNED_IN,
+    "pages.report_word": SIGNED_IN,
+    "pages.report_pdf": SIGNED_IN,
+    "pages.report_print": SIGNED_IN,
     "pages.report_unit": SIGNED_IN,
     "pages.start_list": SIGNED_IN,
     "pages.start_form": SIGNED_IN,
@@ -158,8 +161,13 @@ PAGES: dict[str, object] = {
 OWN_UNIT = {
     "reports.unit_detail",
     "reports.unit_detail_workbook",
+    "reports.unit_detail_docx",
+    "reports.unit_detail_pdf",
     "pages.report_unit",
     "pages.report_unit_workbook",
+    "pages.report_unit_word",
+    "pages.report_unit_pdf",
+    "pages.report_unit_print",
 }
 OUTSIDE = {"static", "healthz", "openapi"}  # the app's own: files, health, the API description (public)
 ROLE_USERS = {roles[0]: username for username, _, roles, _ in USERS}  # one user per role

@@ -102,6 +102,11 @@ def test_upload_guess_preview_check_and_import_with_only_the_valid_rows(
 
     listed = client.get("/nhap-du-lieu")
     assert "Nguyễn Thị Theo Dõi" in html(listed) and "ghi 38" in _text(listed) and "lỗi 2" in _text(listed)
+    with system.db.reading() as session:
+        some = session.scalar(select(Assignment.id).order_by(Assignment.id).limit(1))
+    history = html(client.get(f"/assignments/{some}"))  # Lịch sử xử lý says the import did it
+    assert "Nguyễn Thị Theo Dõi" in history and "(Nhập từ tệp Excel theo-doi.xlsx)" in history
+    assert "Nhập từ tệp Excel" in html(client.get("/documents"))  # where the upload page is found
 
 
 def test_only_vp_specialists_and_administrators_import(client, directory, auth_headers, office_sheet):

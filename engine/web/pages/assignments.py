@@ -533,6 +533,7 @@ def change_row(
         "what": f"{ACTIONS.get(change.action, change.action)}: {ENTITIES.get(change.entity, change.entity)}",
         "action": change.action,
         "items": items,
+        "note": change.note,  # e.g. "Nhập từ tệp Excel …": what made the change, when not a person's step
     }
 
 

@@ -3,6 +3,12 @@ written as offices write them, the row numbering the columns left out."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
+import pytest
+from openpyxl import Workbook
+
+from engine.errors import ValidationError
 from engine.imports import columns, reader
 from tests.engine.imports.sheets import FIRST_ROW, HEADER, tracking_sheet
 
@@ -67,8 +73,6 @@ def test_the_header_row_is_found_under_the_heading_and_the_column_numbers_are_no
 
 
 def test_cells_are_read_as_people_typed_them():
-    from datetime import date, datetime
-
     assert reader.text(101.0) == "101"
     assert reader.text(datetime(2024, 3, 5)) == "05/03/2024"
     assert reader.text("  Sở Tài chính ") == "Sở Tài chính"
@@ -84,3 +88,19 @@ def test_cells_are_read_as_people_typed_them():
         except ValueError:
             continue
         raise AssertionError(f"{wrong!r} was read as a date")
+
+
+def test_the_first_sheet_with_a_table_is_read_unless_one_is_named(tmp_path):
+    book = Workbook()
+    book.active.title = "Hướng dẫn"
+    book.active.append(["Ghi các nhiệm vụ vào trang tính bên cạnh"])
+    for title in ("Năm 2023", "Năm 2024"):
+        book.create_sheet(title).append(HEADER)
+    path = tmp_path / "bang.xlsx"
+    book.save(path)
+
+    assert reader.layout(path).sheet == "Năm 2023"
+    assert reader.layout(path, "Năm 2024").sheets == ("Hướng dẫn", "Năm 2023", "Năm 2024")
+    assert reader.layout(path, "Hướng dẫn").titles == ()
+    with pytest.raises(ValidationError, match="Tệp không có trang tính “Năm 2025”"):
+        reader.layout(path, "Năm 2025")

@@ -8,7 +8,10 @@ from __future__ import annotations
 import io
 import os
 import re
+import shutil
+import subprocess
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pypdfium2
 import pytest
@@ -376,3 +379,45 @@ def test_the_print_view_carries_the_first_tasks_of_a_long_appendix_and_says_wher
     assert (
         printed.count("UBND xã Bát Xát") == whole.count("UBND xã Bát Xát") - 1
     )  # its row stays in the table
+
+
+def test_the_docx_opens_in_libreoffice_with_its_figures(system, q3, tmp_path):
+    office = shutil.which("libreoffice")
+    assert office, "LibreOffice is missing: install Debian's libreoffice-writer-nogui (.ci/run does)"
+    source = tmp_path / "bao-cao.docx"
+    source.write_bytes(report_docx(q3_report(system)))
+    converted = subprocess.run(
+        [
+            office,
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/lo",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        capture_output=True,
+        timeout=180,
+    )
+    assert converted.returncode == 0, converted.stderr
+    text = re.sub(r"\s+", " ", " ".join(pdf_pages((tmp_path / "bao-cao.pdf").read_bytes())))
+    assert "Lào Cai, ngày 07 tháng 12 năm 2026" in text and "PHỤ LỤC CHI TIẾT" in text
+    assert "Tổng cộng 11 4 2 2 7 5 2 5 1 1 66,67 50 66,67 18,18" in text
+    assert "Đề án sắp xếp đơn vị sự nghiệp công lập" in text
+
+
+def test_the_pdf_reads_the_apps_own_static_files_and_nothing_else(app):
+    fetcher = pdf._StaticFiles(app.static_url_path, Path(app.static_folder))
+    font = fetcher.fetch(f"{pdf.BASE_URL}static/fonts/LiberationSerif-Regular.ttf")
+    assert font.read() == (Path(app.static_folder) / "fonts" / "LiberationSerif-Regular.ttf").read_bytes()
+    for url in [
+        "http://example.org/static/report-print.css",
+        "file:///etc/passwd",
+        f"{pdf.BASE_URL}static/../templates/base.html",
+        f"{pdf.BASE_URL}static/%2E%2E/templates/base.html",
+        f"{pdf.BASE_URL}reports",
+        f"{pdf.BASE_URL}static/khong-co.css",
+    ]:
+        with pytest.raises(ValueError):
+            fetcher.fetch(url)
