@@ -1,8 +1,9 @@
 """Báo cáo đột xuất: the Chairman or VP asks units for a report by a date (Đ19.4, Đ20.1, Đ21.1), for a written
 report on one task (Đ5.1, last paragraph), or for a report in writing under the secrecy regime (Đ5.2.b). Each
-named unit answers (its leader approving first where its type asks for it, Đ8.1.c), is reminded the working
-day before the date and on it, VP is told at the date who has not answered, consolidates, and the requester
-is told. Operators of processes/ad_hoc_report.bpmn.
+named unit answers (its leader approving first where its type asks for it, Đ8.1.c), is reminded before the
+date by the general reminder of user tasks (engine/reminders/due.py) and on it by the process, VP is told at
+the date who has not answered, consolidates, and the requester is told. Operators of
+processes/ad_hoc_report.bpmn.
 
 A secret request holds no content (Đ5.2.a): no subject, requirements or template, only the reference of the
 paper request, the units and the date; each unit only confirms the date it sent its paper report."""
@@ -25,7 +26,6 @@ from engine.errors import NotFoundError, ValidationError
 from engine.notifications.operators import UNIT_GROUPS
 from engine.notifications.writing import About, write
 from engine.operators import StepContext, operator
-from engine.reminders.schedule import reminder_day
 from engine.reports import approval
 from engine.reports.ad_hoc_records import (
     CHAIRMAN,
@@ -122,12 +122,10 @@ def open_ad_hoc_report(
     session.add_all(AdHocAnswer(report_id=row.id, unit_code=c, attachments=[]) for c in codes)
     session.flush()
     hour = time(ctx.engine.settings.reminder_hour)
-    before = reminder_day(ctx.calendar, due, 1)
     return {
         **shown(session, row),
         "units": codes,
         "unit_names": ", ".join(_unit_names(session, codes)),
-        "remind_before_at": datetime.combine(before, hour, tzinfo=ctx.calendar.tz).isoformat(),
         "remind_due_at": datetime.combine(due, hour, tzinfo=ctx.calendar.tz).isoformat(),
     }
 
@@ -197,19 +195,16 @@ def record_ad_hoc_secret_sent(ctx: StepContext, *, report_id: int, unit_code: st
     return sent.isoformat()
 
 
-@operator("remind_ad_hoc_units", title="Nhắc các đơn vị chưa gửi báo cáo đột xuất")
-def remind_ad_hoc_units(ctx: StepContext, *, report_id: int, when: str) -> list[str]:
-    """Remind each unit that has not answered (its leader and staff), the working day `before` the date or
-    on it (`due`); the codes reminded. A reminder falling on the day of the request is not sent: the units
-    have just received it, with its date."""
+@operator("remind_ad_hoc_units", title="Nhắc các đơn vị chưa gửi báo cáo đột xuất vào ngày hạn")
+def remind_ad_hoc_units(ctx: StepContext, *, report_id: int) -> list[str]:
+    """On the date, remind each unit that has not answered (its leader and staff); the codes reminded.
+    Before the date the units are reminded like every user task with a due date (engine/reminders/due.py,
+    the reminder_days setting), so the diagram has no reminder of its own then."""
     row = report_or_raise(ctx.session, report_id)
-    today = ctx.calendar.local_date(ctx.now)
-    if when == "before" and today <= ctx.calendar.local_date(row.opened_at):
-        return []
-    left = "hôm nay là hạn báo cáo" if when == "due" else f"hạn báo cáo là ngày {row.due_date:%d/%m/%Y}"
-    message = f"{title_of(row)}: {left}, đơn vị chưa gửi báo cáo. Đề nghị gửi đúng hạn."
+    left = "chưa gửi báo cáo. Đề nghị gửi đúng hạn"
     if row.report_kind == SECRET:
-        message = f"{title_of(row)}: {left}, đơn vị chưa xác nhận đã gửi báo cáo bằng văn bản."
+        left = "chưa xác nhận đã gửi báo cáo bằng văn bản"
+    message = f"{title_of(row)}: hôm nay là hạn báo cáo, đơn vị {left}."
     codes = [a.unit_code for a, _ in answers(ctx.session, report_id) if a.answered_at is None]
     for code in codes:
         for group in UNIT_GROUPS:

@@ -19,11 +19,11 @@ from engine.reports.document import ReportDocument
 PDF = "application/pdf"
 # Where WeasyPrint resolves the page's root-relative links; no request ever goes there (_StaticFiles).
 BASE_URL = "http://theodoi.invalid/"
-# WeasyPrint lays out the appendix at some 30-60 ms a task on the 2-core server (tests/bench/
-# test_bench_exports.py prints the figures): a province's 100,000 tasks would take one to two hours and
-# ten thousand pages. The print view and its PDF carry the appendix's first PRINTED_TASKS tasks in table
-# order (a unit's quarter fits; about 35 pages, 10-20 s) and say that the whole appendix is in the Excel and
-# Word files, which carry every task.
+# WeasyPrint lays out the appendix at 15-60 ms a task on the 2-core server, as busy as it is (tests/bench/
+# test_bench_exports.py: 19 ms), so a province's 100,000 tasks would take half an hour or more and make
+# some 10,000 pages. The print view and its PDF carry the appendix's first PRINTED_TASKS tasks in table order
+# (about 35 pages; 5-20 s, within gunicorn's 30 s for a request) and say that the whole appendix is in the
+# Excel and Word files, which carry every task.
 PRINTED_TASKS = 300
 
 

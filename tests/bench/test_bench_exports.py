@@ -57,7 +57,7 @@ def measured(fn: Callable[[], object]) -> tuple[float, float, float, object]:
         reset.write("5")  # Linux: the peak (VmHWM) starts again from the current resident size
     before = resident("VmRSS")
     elapsed, result = timed(fn)
-    grown = resident("VmHWM") - before
+    grown = max(resident("VmHWM") - before, 0.0)
     tracemalloc.start()
     try:
         fn()

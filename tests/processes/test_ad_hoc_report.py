@@ -1,7 +1,7 @@
 """Báo cáo đột xuất (Đ19.4, Đ20.1, Đ21.1; Đ5.1; Đ5.2.b): the Chairman or VP asks units for a report by a
-working day, each unit answers (after its leader's approval where its type asks for it), is reminded the
-working day before and on the date, VP is told at its end who has not answered, consolidates, and the
-requester is told. A secret request keeps no content at all."""
+working day, each unit answers (after its leader's approval where its type asks for it), is reminded before
+the date by the general reminder of user tasks and on the date by the process, VP is told at its end who has
+not answered, consolidates, and the requester is told. A secret request keeps no content at all."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from engine.instances.models import ProcessInstance
 from engine.notifications import service as notifications
 from engine.notifications import targets
 from engine.notifications.models import Notification
+from engine.reminders import service as reminders
 from engine.reminders.schedule import reminder_day
 from engine.reports import ad_hoc_records as records
 from engine.reports.models import AdHocAnswer, AdHocReport
@@ -124,6 +125,16 @@ def sweep(system, clock, at):
     return timer_sweep.fire_due_timers(db=system.db, engine=system.engine, now=at)
 
 
+def remind(system, clock, at) -> int:
+    """The general reminder pass (engine/reminders) at `at`, as the timer loop runs it: how many it sent."""
+    clock.move_to(at)
+    return reminders.send_due_reminders(db=system.db, engine=system.engine, now=at)
+
+
+def recipients(found: list[Notification]) -> list[tuple[str | None, str | None]]:
+    return sorted((n.recipient_group, n.recipient_unit) for n in found)
+
+
 def notices(system, kind: str) -> list[Notification]:
     with system.db.reading() as session:
         return list(
@@ -203,19 +214,21 @@ def test_the_chairman_asks_three_units_who_answer_and_vp_consolidates(system, di
         local(date(2026, 4, 24), 15),
     )
 
-    # Sở Nội vụ is reminded the working day before the date and on it, at the reminder hour.
+    # Sở Nội vụ is reminded before the date as every user task is (THEODOI_REMINDER_DAYS "3,1"): the working
+    # day before, one notice to each of its groups and no second one from the process.
     before = reminder_day(calendar(system), due, 1)
-    assert sweep(system, clock, local(before, 7)).advanced == []
-    assert sweep(system, clock, local(before, 7) + timedelta(seconds=1)).advanced == [instance_id]
-    [to_leader, to_staff] = notices(system, "ad_hoc_report_reminder")
-    assert {(n.recipient_group, n.recipient_unit) for n in (to_leader, to_staff)} == {
-        ("unit_leader", "SO_NV"),
-        ("unit_staff", "SO_NV"),
-    }
-    assert f"hạn báo cáo là ngày {due:%d/%m/%Y}" in to_leader.message
-    sweep(system, clock, local(due, 7) + timedelta(seconds=1))
-    assert len(notices(system, "ad_hoc_report_reminder")) == 4
-    assert "hôm nay là hạn báo cáo" in notices(system, "ad_hoc_report_reminder")[-1].message
+    remind(system, clock, local(reminder_day(calendar(system), due, 3), 7))
+    assert sweep(system, clock, local(before, 7) + timedelta(seconds=1)).advanced == []
+    remind(system, clock, local(before, 7, 1))
+    day_before = [n for n in notices(system, "user_task_reminder") if n.created_at == local(before, 7, 1)]
+    assert recipients(day_before) == [("unit_leader", "SO_NV"), ("unit_staff", "SO_NV")]
+    assert f"còn 1 ngày làm việc, hạn xử lý {due:%d/%m/%Y}" in day_before[0].message
+    assert notices(system, "ad_hoc_report_reminder") == []
+    # On the date, at the reminder hour, the process reminds it again.
+    assert sweep(system, clock, local(due, 7) + timedelta(seconds=1)).advanced == [instance_id]
+    on_due = notices(system, "ad_hoc_report_reminder")
+    assert recipients(on_due) == [("unit_leader", "SO_NV"), ("unit_staff", "SO_NV")]
+    assert all("hôm nay là hạn báo cáo, đơn vị chưa gửi báo cáo" in n.message for n in on_due)
 
     # Its leader writes the answer himself on the date: it goes at once, and VP consolidates at once.
     clock.move_to(local(due, 10))
@@ -273,8 +286,9 @@ def test_at_the_end_of_the_date_vp_is_told_who_has_not_answered_and_goes_on_with
     instance_id = ask(system, directory["cv"], requested_for="vp", due_date=due.isoformat())
     with system.db.reading() as session:
         waiting = {t.bpmn_id for t in instances.timers(session=session, instance_id=instance_id)}
-    assert waiting == {"remind_on_due", "due_passed"}  # the past one fired as the request was made
-    assert notices(system, "ad_hoc_report_reminder") == []
+    assert waiting == {"remind_on_due", "due_passed"}
+    assert remind(system, clock, local(today, 10)) == 0
+    assert notices(system, "user_task_reminder") == notices(system, "ad_hoc_report_reminder") == []
 
     clock.move_to(local(due, 11))
     complete_task(
