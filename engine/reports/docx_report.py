@@ -53,7 +53,8 @@ NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def report_docx(report: ReportDocument) -> bytes:
-    """The .docx of `report`: the letter on a portrait page, then its Biểu tổng hợp and Phụ lục chi tiết."""
+    """The .docx of `report`: the letter on a portrait page, signed, then its Biểu tổng hợp and Phụ lục chi
+    tiết."""
     word, rows = _new_document(), []
     _letterhead(word, report)
     _paragraph(word, "BÁO CÁO", bold=True, size=14, before=18)
@@ -61,6 +62,7 @@ def report_docx(report: ReportDocument) -> bytes:
     _rule(word, Mm(40))
     for text in letter.summary(report):
         _paragraph(word, text, align=JUSTIFY, first_line=Cm(1.27), after=6)
+    _closing(word, report)  # Nghị định 30: signed under its text; the Biểu and the Phụ lục follow it
 
     _landscape(word)
     _paragraph(word, report.summary_name.upper(), bold=True, size=13)
@@ -75,7 +77,6 @@ def report_docx(report: ReportDocument) -> bytes:
     if report.detail:
         _landscape(word)
         _appendix(word, report, rows)
-    _closing(word, report)
     return _saved(word, rows)
 
 

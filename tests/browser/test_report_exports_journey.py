@@ -49,7 +49,7 @@ def test_vp_exports_the_q3_report_by_sector_as_pdf_and_word_and_opens_the_print_
     assert word.suggested_filename == "bieu-tong-hop-theo-linh-vuc-2026-09-14.docx"
     word.save_as(tmp_path / word.suggested_filename)
     docx = Document(io.BytesIO((tmp_path / word.suggested_filename).read_bytes()))
-    names = [row.cells[1].text for row in docx.tables[1].rows[2:]]
+    names = [row.cells[1].text for row in docx.tables[2].rows[2:]]  # after the heading and signature
     assert names == ["Tài chính", "Xây dựng", "(Chưa xác định)", "Tổng cộng"]
 
     page.get_by_role("link", name="Bản in").click()

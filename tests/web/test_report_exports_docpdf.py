@@ -56,7 +56,7 @@ def test_the_word_file_of_the_page_is_the_apis_for_the_same_caller(client, auth_
     page = word(response)
     api = word(client.get(f"/api/v1/reports/buckets.docx?{PERIOD}", headers=auth_headers("ldvp")))
     assert table_texts(page) == table_texts(api)
-    names = [row[1] for row in table_texts(page)[1][2:]]
+    names = [row[1] for row in table_texts(page)[2][2:]]
     assert names == ["Sở Tài chính", "Sở Xây dựng", "UBND xã Bát Xát", "Tổng cộng"]
 
     by_sector = client.get(f"/reports/buckets.docx?{PERIOD}&group=sector")
@@ -64,7 +64,7 @@ def test_the_word_file_of_the_page_is_the_apis_for_the_same_caller(client, auth_
         by_sector.headers["Content-Disposition"]
         == 'attachment; filename="bieu-tong-hop-theo-linh-vuc-2026-09-14.docx"'
     )
-    assert word(by_sector).tables[1].cell(0, 1).text == "Lĩnh vực"
+    assert word(by_sector).tables[2].cell(0, 1).text == "Lĩnh vực"
 
 
 def test_the_pdf_of_the_page_is_the_print_view_of_the_report(client, auth_headers):
@@ -86,7 +86,7 @@ def test_a_units_staff_get_only_their_unit_in_every_format(client, auth_headers)
     login(client, "sotc")
     docx = word(client.get(f"/reports/buckets.docx?{PERIOD}"))
     tables = table_texts(docx)
-    heading, summary, detail, closing = tables
+    heading, closing, summary, detail = tables  # signed under the text, the tables after
     assert heading[0][0].split("\n")[:2] == ["UBND TỈNH LÀO CAI", "SỞ TÀI CHÍNH"]  # the unit issues it
     assert [row[1] for row in summary[2:]] == ["Sở Tài chính", "Tổng cộng"]
     assert {row[3] for row in detail[1:]} == TC_TASKS
@@ -94,7 +94,7 @@ def test_a_units_staff_get_only_their_unit_in_every_format(client, auth_headers)
     api = word(
         client.get(f"/api/v1/reports/buckets.docx?{PERIOD}&group=sector", headers=auth_headers("sotc"))
     )
-    assert [row[1] for row in table_texts(api)[1][2:]] == ["Tài chính", "Tổng cộng"]
+    assert [row[1] for row in table_texts(api)[2][2:]] == ["Tài chính", "Tổng cộng"]
 
     for text in (
         pdf_text(client.get(f"/reports/buckets.pdf?{PERIOD}")),

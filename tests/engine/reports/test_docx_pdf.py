@@ -192,7 +192,7 @@ def test_the_docx_is_an_nd30_report_with_the_figures_of_each_unit_and_the_totals
         assert section.orientation == WD_ORIENT.LANDSCAPE
         assert mm(section.page_width, section.page_height) == [297, 210]
 
-    heading, summary, *details, closing = word.tables
+    heading, closing, summary, *details = word.tables  # signed under the text, the tables after
     issuer, nation = (cell.text.split("\n") for cell in heading.rows[0].cells)
     assert (
         issuer[:2] == ["UBND TỈNH LÀO CAI", "VĂN PHÒNG"]
@@ -274,7 +274,7 @@ def test_the_docx_of_a_grouping_names_it_and_counts_the_same_tasks(system, q3):
     report = q3_report(system, group="sector")
     word = Document(io.BytesIO(report_docx(report)))
     assert "BIỂU TỔNG HỢP THEO LĨNH VỰC" in [p.text for p in word.paragraphs]
-    summary = word.tables[1]
+    summary = word.tables[2]
     assert summary.cell(0, 1).text == "Lĩnh vực"
     names = [row.cells[1].text for row in summary.rows[2:]]
     assert names == ["Tài chính", "Xây dựng", buckets.UNKNOWN_GROUP, "Tổng cộng"]
