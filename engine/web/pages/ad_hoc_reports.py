@@ -10,16 +10,24 @@ from sqlalchemy.orm import Session
 
 from engine.assignments import scope
 from engine.assignments import service as assignments
-from engine.errors import NotFoundError, PermissionDeniedError
+from engine.errors import NotFoundError
 from engine.files import http
 from engine.files import service as files
 from engine.instances import starting
 from engine.reports import ad_hoc_records as records
 from engine.reports.models import AdHocReport
-from engine.usertasks import service as usertasks
-from engine.usertasks.models import COMPLETED, READY, UserTaskRow
+from engine.usertasks.models import COMPLETED, UserTaskRow
 from engine.web.api import reading
-from engine.web.pages.common import INSTANCE_WATCHERS, PAGE_SIZE, bp, me, page_offset, require, today
+from engine.web.pages.common import (
+    INSTANCE_WATCHERS,
+    PAGE_SIZE,
+    bp,
+    me,
+    open_tasks,
+    page_offset,
+    require,
+    today,
+)
 from engine.web.pages.start import form_config, startable_or_raise
 from engine.web.pages.task_context import Panel, panel_for
 
@@ -46,7 +54,7 @@ def report_ad_hoc(report_id: int):
             r=found,
             request_=found["request"],
             assignment_url=_assignment_url(session, assignment),
-            open_tasks=_open_tasks(session, found["instance_id"]),
+            open_tasks=[t["row"] for t in open_tasks(session, found["instance_id"]) if t["mine"]],
             can_watch=me().in_any(tuple(INSTANCE_WATCHERS)),
             sees_all=scope.sees_all(me()),  # every unit's answer and VP's consolidation
         )
@@ -129,19 +137,3 @@ def _assignment_url(session: Session, assignment: dict | None) -> str | None:
     if assignment is None or not scope.can_see(session, me(), assignment["id"]):
         return None
     return url_for("pages.assignment", assignment_id=assignment["id"])
-
-
-def _open_tasks(session: Session, instance_id: int | None) -> list[UserTaskRow]:
-    """The request's ready user tasks the user may act on (a unit's report to write, VP's consolidation)."""
-    if instance_id is None:
-        return []
-    found = []
-    for row in usertasks.of_instance(session=session, instance_id=instance_id):
-        if row.state != READY:
-            continue
-        try:
-            usertasks.check_can_act(row, me())
-        except PermissionDeniedError:  # not theirs to act on: not listed
-            continue
-        found.append(row)
-    return found

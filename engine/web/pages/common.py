@@ -33,6 +33,8 @@ from engine.errors import (
 )
 from engine.notifications import service as notifications
 from engine.reports.regulation_views import READERS as REGULATION_REPORT_READERS
+from engine.usertasks import service as usertasks
+from engine.usertasks.models import READY
 from engine.web import session as login_session
 from engine.web.api import MAX_OFFSET, reading, system
 from engine.web.errors import UNEXPECTED, error_response, status_of
@@ -296,3 +298,21 @@ def form_day(text: str | None, field: str) -> date | None:
 def page_offset() -> int:
     """The list's offset from the query string, bounded like the API's (a huge one is the last page)."""
     return min(max(request.args.get("offset", 0, type=int), 0), MAX_OFFSET)
+
+
+def open_tasks(session: Session, instance_id: int | None) -> list[dict]:
+    """The instance's steps under way, and whether the signed-in user may act on each (his task, or his
+    group's): {"row": UserTaskRow, "mine": bool}."""
+    if instance_id is None:
+        return []
+    found = []
+    for row in usertasks.of_instance(session=session, instance_id=instance_id):
+        if row.state != READY:
+            continue
+        try:
+            usertasks.check_can_act(row, me())
+            mine = True
+        except PermissionDeniedError:
+            mine = False
+        found.append({"row": row, "mine": mine})
+    return found

@@ -13,8 +13,6 @@ from engine.inspections import scope, service
 from engine.inspections.models import INVITED, InspectionPlan, InspectionPlanItem
 from engine.inspections.operators import CANCELLED
 from engine.instances import starting
-from engine.usertasks import service as usertasks
-from engine.usertasks.models import READY
 from engine.web.api import reading, system, transaction
 from engine.web.pages import filters
 from engine.web.pages.common import (
@@ -23,6 +21,7 @@ from engine.web.pages.common import (
     full_names,
     json_body,
     me,
+    open_tasks,
     page_offset,
     today,
     tz,
@@ -109,7 +108,7 @@ def inspection(inspection_id: int):
         row = scope.get_visible(session=session, user=me(), inspection_id=inspection_id)
         members = service.members_of(session, row.id)
         changes = history.of(session, "inspections", row.id)
-        tasks = _open_tasks(session, row.instance_id)
+        tasks = open_tasks(session, row.instance_id)
         people = full_names(
             session,
             {row.team_leader, row.created_by, *(m.username for m in members), *(c.actor for c in changes)}
@@ -252,23 +251,6 @@ def _plans_page(errors: dict | None = None, message: str | None = None, status: 
             ),
             status,
         )
-
-
-def _open_tasks(session, instance_id: int | None) -> list[dict]:
-    """The steps under way, and whether the user may open each (his task, or his group's)."""
-    if instance_id is None:
-        return []
-    found = []
-    for row in usertasks.of_instance(session=session, instance_id=instance_id):
-        if row.state != READY:
-            continue
-        try:
-            usertasks.check_can_act(row, me())
-            mine = True
-        except PermissionDeniedError:
-            mine = False
-        found.append({"row": row, "mine": mine})
-    return found
 
 
 def _history_row(change, people: dict[str, str], names: dict[str, str]) -> dict:
