@@ -6,21 +6,20 @@ from __future__ import annotations
 import csv
 import io
 import re
-import unicodedata
 import warnings
 import zipfile
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime
 from pathlib import Path
 
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from engine.directory.rows import LABELS, Parsed, Problem, Source, UnitRow, UserRow
+from engine.sheets import cell_day, cell_text, fold_title
 
 UNITS, USERS = "units", "users"
-# Header titles accepted per field, compared folded (see _fold). "Mã đơn vị" names the unit's own code in
-# a units table and the user's unit in a users table: the table's kind is settled first (see _kind).
+# Header titles accepted per field, compared folded (engine.sheets.fold_title). "Mã đơn vị" names the unit's
+# own code in a units table and the user's unit in a users table: the table's kind is settled first (_kind).
 HEADERS = {
     UNITS: {
         "code": ["code", "Mã đơn vị", "Mã"],
@@ -42,7 +41,6 @@ REQUIRED = {UNITS: ("code", "name", "unit_type"), USERS: ("username", "full_name
 # Columns an office keeps for itself (row numbers, remarks); any other unknown title is a mistake to show.
 IGNORED = {"stt", "ghichu", "note", "notes"}
 DATE_FIELDS = {"active_from", "active_to"}
-_DAY_MONTH_YEAR = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 
 
 def read_paths(paths: Iterable[Path]) -> Parsed:
@@ -86,7 +84,7 @@ def _read_xlsx(name: str, data: bytes) -> Parsed:
                     # Read-only mode trusts the size the file declares, which some programs write wrong.
                     sheet.reset_dimensions()
                     rows = list(sheet.iter_rows(min_row=1, values_only=True))
-                    if any(_text(cell) for row in rows for cell in row):
+                    if any(cell_text(cell) for row in rows for cell in row):
                         parsed.extend(_table(Source(name, sheet.title), rows))
             finally:
                 book.close()
@@ -104,7 +102,7 @@ def _table(table: Source, rows: Iterable[Iterable[object]]) -> Parsed:
     at_header = Source(table.file, table.sheet, 1)
     if first is None:
         return _fail(at_header, "tệp không có dữ liệu")
-    titles = [_text(cell) or "" for cell in first[1]]
+    titles = [cell_text(cell) or "" for cell in first[1]]
     kind = _kind(titles)
     if kind is None:
         return _fail(
@@ -116,17 +114,17 @@ def _table(table: Source, rows: Iterable[Iterable[object]]) -> Parsed:
     parsed = Parsed(problems=problems)
     if problems:
         return parsed
-    untitled = [i for i, title in enumerate(titles) if not _fold(title)]
+    untitled = [i for i, title in enumerate(titles) if not fold_title(title)]
     for number, cells in numbered:
-        if not any(_text(cell) for cell in cells):
+        if not any(cell_text(cell) for cell in cells):
             continue
         where = Source(table.file, table.sheet, number)
-        beyond = any(_text(cell) for cell in cells[len(titles) :])
+        beyond = any(cell_text(cell) for cell in cells[len(titles) :])
         if beyond and not table.sheet:
             message = "dòng có nhiều ô hơn dòng tiêu đề (giá trị có dấu phẩy cần đặt trong ngoặc kép)"
             parsed.problems.append(Problem(where, message))
             continue
-        if beyond or any(_text(cells[i]) for i in untitled if i < len(cells)):
+        if beyond or any(cell_text(cells[i]) for i in untitled if i < len(cells)):
             parsed.problems.append(Problem(where, "có giá trị ở cột không có tiêu đề"))
             continue
         values = {field: cells[i] if i < len(cells) else None for field, i in columns.items()}
@@ -135,21 +133,21 @@ def _table(table: Source, rows: Iterable[Iterable[object]]) -> Parsed:
 
 
 def _kind(titles: list[str]) -> str | None:
-    folded = {_fold(t) for t in titles}
-    if folded & {_fold(t) for t in HEADERS[USERS]["username"]}:
+    folded = {fold_title(t) for t in titles}
+    if folded & {fold_title(t) for t in HEADERS[USERS]["username"]}:
         return USERS
-    if folded & {_fold(t) for t in HEADERS[UNITS]["code"]}:
+    if folded & {fold_title(t) for t in HEADERS[UNITS]["code"]}:
         return UNITS
     return None
 
 
 def _columns(kind: str, titles: list[str], at_header: Source) -> tuple[dict[str, int], list[Problem]]:
     """field -> column index; every title not understood and every required column missing is a problem."""
-    known = {_fold(title): field for field, names in HEADERS[kind].items() for title in names}
+    known = {fold_title(title): field for field, names in HEADERS[kind].items() for title in names}
     columns: dict[str, int] = {}
     problems = []
     for i, title in enumerate(titles):
-        folded = _fold(title)
+        folded = fold_title(title)
         if not folded or folded in IGNORED:
             continue
         field = known.get(folded)
@@ -172,16 +170,16 @@ def _row(kind: str, where: Source, cells: dict[str, object]) -> Parsed:
     for field, cell in cells.items():
         if field in DATE_FIELDS:
             try:
-                values[field] = _day(cell)
+                values[field] = cell_day(cell)
             except ValueError:
-                message = f'{LABELS[field]} "{_text(cell)}" không phải ngày hợp lệ (dd/mm/yyyy)'
+                message = f'{LABELS[field]} "{cell_text(cell)}" không phải ngày hợp lệ (dd/mm/yyyy)'
                 parsed.problems.append(Problem(where, message))
                 values[field] = None
         elif field == "roles":
-            parts = (r.strip() for r in re.split(r"[,;]", _text(cell) or ""))
+            parts = (r.strip() for r in re.split(r"[,;]", cell_text(cell) or ""))
             values[field] = tuple(dict.fromkeys(r for r in parts if r))
         else:
-            values[field] = _text(cell)
+            values[field] = cell_text(cell)
     given = frozenset(cells)
     if kind == UNITS:
         parsed.units.append(UnitRow(where=where, given=given, **values))
@@ -190,40 +188,5 @@ def _row(kind: str, where: Source, cells: dict[str, object]) -> Parsed:
     return parsed
 
 
-def _text(cell: object) -> str | None:
-    """A cell as trimmed text, None when empty; a code typed as a number in Excel reads 101, not 101.0."""
-    if cell is None:
-        return None
-    if isinstance(cell, float) and cell.is_integer():
-        cell = int(cell)
-    if isinstance(cell, datetime):
-        cell = cell.date() if cell.time() == datetime.min.time() else cell
-    if isinstance(cell, date):
-        return f"{cell:%d/%m/%Y}"
-    return str(cell).strip() or None
-
-
-def _day(cell: object) -> date | None:
-    """A date from an Excel date cell, dd/mm/yyyy (the office's way) or ISO yyyy-mm-dd."""
-    if isinstance(cell, datetime):
-        return cell.date()
-    if isinstance(cell, date):
-        return cell
-    text = _text(cell)
-    if text is None:
-        return None
-    if match := _DAY_MONTH_YEAR.fullmatch(text):
-        day, month, year = map(int, match.groups())
-        return date(year, month, day)
-    return date.fromisoformat(text)
-
-
 def _fail(where: Source, message: str) -> Parsed:
     return Parsed(problems=[Problem(where, message)])
-
-
-def _fold(title: str) -> str:
-    """Compare titles without case, spaces, punctuation or diacritics: "Hòa" and "Hoà" (two ways of
-    placing the tone mark) and "Ma don vi" typed without Vietnamese input are the same title."""
-    stripped = "".join(c for c in unicodedata.normalize("NFD", title) if unicodedata.category(c) != "Mn")
-    return "".join(c for c in stripped.replace("đ", "d").replace("Đ", "D").lower() if c.isalnum())

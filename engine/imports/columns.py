@@ -4,13 +4,12 @@ without case, spaces, punctuation or diacritics. Pure: titles in, a mapping out.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from openpyxl.utils import get_column_letter
 
-from engine.search.fold import fold
+from engine.sheets import fold_title
 
 
 @dataclass(frozen=True)
@@ -206,19 +205,13 @@ IGNORED = frozenset({"stt", "tt", "sothutu", "ghichu", "note"})
 PREFIX_MIN = 6
 
 
-@functools.lru_cache(maxsize=4096)  # the same few hundred unit, leader and status names, row after row
-def folded(title: object) -> str:
-    """A title as compared: no case, diacritics, spaces or punctuation ("Số, ký hiệu" -> "sokyhieu")."""
-    return "".join(c for c in fold(str(title or "")) if c.isalnum())
-
-
-_EXACT = {folded(h): (f.key, rank) for f in FIELDS for rank, h in enumerate(f.headers)}
+_EXACT = {fold_title(h): (f.key, rank) for f in FIELDS for rank, h in enumerate(f.headers)}
 _PREFIXES = sorted(
     (
-        (folded(h), f.key, rank)
+        (fold_title(h), f.key, rank)
         for f in FIELDS
         for rank, h in enumerate(f.headers)
-        if len(folded(h)) >= PREFIX_MIN
+        if len(fold_title(h)) >= PREFIX_MIN
     ),
     key=lambda item: -len(item[0]),
 )
@@ -226,7 +219,7 @@ _PREFIXES = sorted(
 
 def field_of(title: object) -> tuple[str, int] | None:
     """(field key, rank of the title among the field's known ones) for a column title, or None."""
-    key = folded(title)
+    key = fold_title(title)
     if not key or key in IGNORED:
         return None
     if key in _EXACT:
@@ -264,9 +257,9 @@ def column_name(index: int, title: object) -> str:
 
 def column_index(wanted: str, titles: Sequence[object]) -> int | None:
     """The column `wanted` names: a header title (folded) or a column letter ("E"); None if neither."""
-    key = folded(wanted)
+    key = fold_title(wanted)
     for index, title in enumerate(titles):
-        if key and folded(title) == key:
+        if key and fold_title(title) == key:
             return index
     letters = wanted.strip().upper()
     if letters.isalpha() and letters.isascii() and len(letters) <= 3:
@@ -281,5 +274,5 @@ def field_named(name: str) -> Field | None:
     """The field a --map or API key names: its key ("lead_unit") or its label, folded ("Don vi chu tri")."""
     if name in BY_KEY:
         return BY_KEY[name]
-    key = folded(name)
-    return next((f for f in FIELDS if folded(f.label) == key or folded(f.headers[0]) == key), None)
+    key = fold_title(name)
+    return next((f for f in FIELDS if fold_title(f.label) == key or fold_title(f.headers[0]) == key), None)

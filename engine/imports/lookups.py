@@ -18,7 +18,7 @@ from engine.directory import leaders as directory_leaders
 from engine.directory.checks import inactive_message
 from engine.directory.models import Leader, Sector, TrackingRoom, Unit
 from engine.documents.service import room_problem, specialist_problem
-from engine.imports.columns import folded
+from engine.sheets import fold_title
 
 SPECIALIST_ROLE = "vp_specialist"
 # Several units in one cell: one per line, or separated by ";" or "," (a unit's name may hold a comma,
@@ -35,16 +35,16 @@ class Directory:
         self.unit_names: dict[str, list[Unit]] = defaultdict(list)
         for unit in session.scalars(select(Unit).order_by(Unit.code)):
             self.units[unit.code.casefold()] = unit
-            self.unit_names[folded(unit.name)].append(unit)
+            self.unit_names[fold_title(unit.name)].append(unit)
         self.leaders = list(session.scalars(select(Leader).order_by(Leader.code)))
         self.has_leaders = directory_leaders.has_leaders(session)
         self.sectors = {s.code.casefold(): s for s in session.scalars(select(Sector))}
-        self.sector_names = {folded(s.name): s for s in self.sectors.values()}
-        self.rooms = {folded(r.name): r.name for r in session.scalars(select(TrackingRoom))}
+        self.sector_names = {fold_title(s.name): s for s in self.sectors.values()}
+        self.rooms = {fold_title(r.name): r.name for r in session.scalars(select(TrackingRoom))}
         users = session.scalars(select(User).where(User.active.is_(True)))
         specialists = [u for u in users if SPECIALIST_ROLE in (u.roles or [])]
         self.specialists = {u.username.casefold(): u.username for u in specialists}
-        self.specialist_names = {folded(u.full_name): u.username for u in specialists}
+        self.specialist_names = {fold_title(u.full_name): u.username for u in specialists}
         self.full_names = {u.username: u.full_name for u in specialists}
         # Answers by (question, typed text, open task): a sheet names the same units on row after row.
         self._memo: dict[tuple, tuple] = {}
@@ -70,7 +70,7 @@ class Directory:
         by_code = self.units.get(typed.strip().casefold())
         if by_code is not None:
             return by_code
-        named = self.unit_names.get(folded(typed), [])
+        named = self.unit_names.get(fold_title(typed), [])
         active = [u for u in named if inactive_message(u, self.today) is None]
         if len(active) == 1 or len(named) == 1:
             return (active or named)[0]
@@ -128,14 +128,14 @@ class Directory:
         return found.code, signer, None
 
     def _leader(self, text: str) -> Leader | None:
-        key = folded(text)
+        key = fold_title(text)
         for match in (
             lambda row: row.code.casefold() == text.casefold(),
-            lambda row: folded(directory_leaders.label(row)) == key,
-            lambda row: bool(row.person_name) and folded(row.person_name) == key,
-            lambda row: folded(row.title) == key,
+            lambda row: fold_title(directory_leaders.label(row)) == key,
+            lambda row: bool(row.person_name) and fold_title(row.person_name) == key,
+            lambda row: fold_title(row.title) == key,
             # "PCT Nguyễn Văn A", "Đ/c Nguyễn Văn A": the name at the end.
-            lambda row: bool(row.person_name) and key.endswith(folded(row.person_name)),
+            lambda row: bool(row.person_name) and key.endswith(fold_title(row.person_name)),
         ):
             found = [row for row in self.leaders if match(row)]
             active = [row for row in found if row.active]
@@ -148,7 +148,7 @@ class Directory:
         text = (typed or "").strip()
         if not text:
             return None, None
-        found = self.sectors.get(text.casefold()) or self.sector_names.get(folded(text))
+        found = self.sectors.get(text.casefold()) or self.sector_names.get(fold_title(text))
         if found is None:
             return None, f"không có lĩnh vực “{text}” trong danh mục"
         if open_task and (problem := directory_leaders.sector_problem(self.session, found.code)):
@@ -164,13 +164,15 @@ class Directory:
 
     def room(self, typed: str) -> tuple[str | None, str | None]:
         """(room name, problem) of an active tracking room of VP named (folded) by `typed`."""
-        name = self.rooms.get(folded(typed), typed.strip())
+        name = self.rooms.get(fold_title(typed), typed.strip())
         problem = room_problem(self.session, name)
         return (None, problem) if problem else (name, None)
 
     def specialist(self, typed: str) -> tuple[str | None, str | None]:
         """(username, problem) of a VP tracking specialist named by username or full name."""
-        username = self.specialists.get(typed.strip().casefold()) or self.specialist_names.get(folded(typed))
+        username = self.specialists.get(typed.strip().casefold()) or self.specialist_names.get(
+            fold_title(typed)
+        )
         if username is None:
             return None, specialist_problem(self.session, typed.strip()) or "không phải chuyên viên theo dõi"
         return username, None

@@ -13,11 +13,11 @@ from engine.documents import secrecy
 from engine.documents.schemas import DOCUMENT_IN, DRAFT_TASK
 from engine.documents.service import before_issue, deadline_problems, issue_date_problems
 from engine.errors import SecretDocumentRefused, ValidationError
-from engine.imports import reader
-from engine.imports.columns import BY_KEY, column_name, folded
+from engine.imports.columns import BY_KEY, column_name
 from engine.imports.lookups import Directory
 from engine.imports.rows import Problem
 from engine.search.fold import fold
+from engine.sheets import cell_day, cell_text, fold_title
 from engine.validation import refuse_unstorable
 
 # The longest texts the registration API takes (engine.documents.schemas); the situation as an update does.
@@ -31,7 +31,7 @@ MAX_LENGTH = {
 }
 # A Thời hạn cell that says the task has none (R8: never overdue).
 NO_DEADLINE = frozenset(
-    folded(t) for t in ("Không có thời hạn", "Không thời hạn", "Không", "Thường xuyên", "-")
+    fold_title(t) for t in ("Không có thời hạn", "Không thời hạn", "Không", "Thường xuyên", "-")
 )
 # Tình trạng: the words of a done task, and of an open one (checked first: "chưa hoàn thành").
 OPEN_WORDS = ("chua", "dang", "qua han", "trong han", "tiep tuc")
@@ -56,7 +56,7 @@ MARKS = (
     re.compile(r"^\s*(TUYỆT MẬT|TỐI MẬT|MẬT)(?=\s*[-–:.,;]|\s*$)"),
     re.compile(r"[-–:.,;(\[]\s*(TUYỆT MẬT|TỐI MẬT|MẬT)\s*$"),
 )
-LEVEL_CODES = {folded(name): code for code, name in secrecy.LEVELS.items()}
+LEVEL_CODES = {fold_title(name): code for code, name in secrecy.LEVELS.items()}
 MARKED_FIELDS = ("number", "doc_type", "title", "content", "situation")
 
 
@@ -89,7 +89,7 @@ def column_names(mapping: dict[str, int], titles: tuple[str, ...]) -> dict[str, 
 def cells_of(row: int, cells: tuple, mapping: dict[str, int], names: dict[str, str]) -> Cells:
     """The row's cells by field, with a problem for text a database cannot store (NUL, broken Unicode)."""
     values = {key: cells[i] if i < len(cells) else None for key, i in mapping.items()}
-    found = Cells(row, values, {key: reader.text(v) for key, v in values.items()}, names)
+    found = Cells(row, values, {key: cell_text(v) for key, v in values.items()}, names)
     for key, value in values.items():
         if isinstance(value, str):
             try:
@@ -118,13 +118,13 @@ def secret(cells: Cells) -> str | None:
 def _secret_level(cells: Cells) -> tuple[str, str] | None:
     """(the field, the level's code) of the row's secret mark; any Độ mật but Thường (or empty) is one."""
     level = cells.text("secrecy")
-    if level is not None and (code := LEVEL_CODES.get(folded(level), level)) != secrecy.NORMAL:
+    if level is not None and (code := LEVEL_CODES.get(fold_title(level), level)) != secrecy.NORMAL:
         return "secrecy", code
     for key in MARKED_FIELDS:
         typed = unicodedata.normalize("NFC", cells.text(key) or "")
         for pattern in MARKS:
             if found := pattern.search(typed):
-                return key, LEVEL_CODES[folded(found.group(1))]
+                return key, LEVEL_CODES[fold_title(found.group(1))]
     return None
 
 
@@ -215,7 +215,7 @@ def document_fields(cells: Cells, directory: Directory, *, open_task: bool) -> d
 def inferred_type(number: str) -> str:
     """The document type a number's abbreviation gives ("15/CT-UBND": Chỉ thị), else Công văn."""
     after = number.split("/", 1)[1] if "/" in number else ""
-    abbreviation = folded(after.split("-", 1)[0]) if after else ""
+    abbreviation = fold_title(after.split("-", 1)[0]) if after else ""
     return TYPE_BY_ABBREVIATION.get(abbreviation, DEFAULT_TYPE)
 
 
@@ -229,7 +229,7 @@ def _bounded(cells: Cells, key: str) -> str | None:
 
 def _day(cells: Cells, key: str) -> date | None:
     try:
-        return reader.day(cells.values.get(key))
+        return cell_day(cells.values.get(key))
     except ValueError:
         shown = cells.text(key)
         cells.problem(key, f"{BY_KEY[key].label} “{shown}” không phải ngày hợp lệ (ngày/tháng/năm)")
@@ -238,7 +238,7 @@ def _day(cells: Cells, key: str) -> date | None:
 
 def _deadline(cells: Cells, issued_on: date, today: date) -> date | None:
     typed = cells.text("due_date")
-    if typed is None or folded(typed) in NO_DEADLINE:
+    if typed is None or fold_title(typed) in NO_DEADLINE:
         return None
     due = _day(cells, "due_date")
     if due is None:

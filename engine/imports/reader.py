@@ -15,7 +15,6 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -24,6 +23,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from engine.errors import FileTooLargeError, ValidationError
 from engine.files import kinds
 from engine.imports import columns
+from engine.sheets import cell_text
 
 HEADER_SCAN = 20  # the header row is looked for among this many top rows
 MAX_COLUMNS = 60  # a tracking sheet has a dozen or two; beyond this no column is read
@@ -35,8 +35,6 @@ MAX_UNCOMPRESSED = 512 * 1024 * 1024
 BROKEN = (SyntaxError, zipfile.BadZipFile, EOFError, zlib.error, OSError)
 UNREADABLE = "Không đọc được tệp Excel (.xlsx); hãy mở tệp trong Excel và lưu lại dạng .xlsx"
 NUMBERING = re.compile(r"\(?\d{1,3}\)?")
-DAY_FIRST = re.compile(r"(\d{1,2})\s*([/.-])\s*(\d{1,2})\s*\2\s*(\d{4})", re.ASCII)
-YEAR_FIRST = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -108,7 +106,7 @@ def _header(ws) -> tuple[int, tuple[str, ...]] | None:
     best = None
     top = ws.iter_rows(max_row=HEADER_SCAN, max_col=MAX_COLUMNS, values_only=True)
     for number, cells in enumerate(top, start=1):
-        titles = tuple(text(c) or "" for c in cells)
+        titles = tuple(cell_text(c) or "" for c in cells)
         named = columns.score(titles)
         if named >= 2 and (best is None or named > best[2]):
             best = (number, _trimmed(titles), named)
@@ -135,7 +133,7 @@ def data_rows(path: Path, where: Layout) -> Iterator[tuple[int, tuple]]:
             rows = ws.iter_rows(min_row=where.header_row + 1, max_col=width, values_only=True)
             for number, cells in enumerate(rows, start=where.header_row + 1):
                 padded = tuple(cells) + (None,) * (width - len(cells))
-                if not any(text(c) for c in padded):
+                if not any(cell_text(c) for c in padded):
                     continue
                 if first and _numbering(padded):
                     first = False
@@ -146,37 +144,5 @@ def data_rows(path: Path, where: Layout) -> Iterator[tuple[int, tuple]]:
 
 def _numbering(cells: tuple) -> bool:
     """A row "(1) (2) (3) …" or "1 2 3 …" under the header, as printed forms number their columns."""
-    filled = [text(c) for c in cells if text(c)]
+    filled = [cell_text(c) for c in cells if cell_text(c)]
     return len(filled) >= 3 and all(NUMBERING.fullmatch(t) for t in filled)
-
-
-def text(cell: object) -> str | None:
-    """A cell as trimmed text, None when empty; 101.0 typed in Excel reads 101, a date dd/mm/yyyy."""
-    if cell is None:
-        return None
-    if isinstance(cell, float) and cell.is_integer():
-        cell = int(cell)
-    if isinstance(cell, datetime):
-        cell = cell.date() if cell.time() == datetime.min.time() else cell
-    if isinstance(cell, date) and not isinstance(cell, datetime):
-        return f"{cell:%d/%m/%Y}"
-    return str(cell).strip() or None
-
-
-def day(cell: object) -> date | None:
-    """A date from an Excel date cell, or typed as dd/mm/yyyy (d/m/yyyy, with - or .) or ISO yyyy-mm-dd;
-    None for an empty cell, ValueError for anything else (31/02/2026 included)."""
-    if isinstance(cell, datetime):
-        return cell.date()
-    if isinstance(cell, date):
-        return cell
-    typed = text(cell)
-    if typed is None:
-        return None
-    if match := DAY_FIRST.fullmatch(typed):
-        d, _, m, y = match.groups()
-    elif match := YEAR_FIRST.fullmatch(typed):
-        y, m, d = match.groups()
-    else:
-        raise ValueError(typed)
-    return date(int(y), int(m), int(d))

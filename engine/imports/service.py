@@ -27,6 +27,7 @@ from engine.imports.lookups import Directory
 from engine.imports.models import FAILED, IMPORTED, REFUSED, RUNNING, DataImport
 from engine.imports.report import Report
 from engine.imports.rows import Problem
+from engine.sheets import cell_text
 from engine.system import System
 
 PREVIEW_ROWS = 10  # rows the upload page shows as they will be read
@@ -191,7 +192,7 @@ def preview(
     new = {t.row: t for t in checked.new_tasks}
     shown = []
     for number, cells in rows:
-        values = {key: reader.text(cells[i]) if i < len(cells) else None for key, i in mapping.items()}
+        values = {key: cell_text(cells[i]) if i < len(cells) else None for key, i in mapping.items()}
         if not any(values.values()):
             continue
         if number in problems:

@@ -142,15 +142,7 @@ def record_ad_hoc_approval(
     ctx: StepContext, *, report_id: int, unit_code: str, decision: str, remarks: str | None = None
 ) -> str:
     """The leader's decision; a return needs remarks, which the unit's staff are told."""
-    if decision not in approval.APPROVAL_DECISIONS:
-        raise ValidationError(f"unknown decision {decision!r}", fields={"decision": "approve hoặc return"})
-    if decision == "return":
-        remarks = (remarks or "").strip()
-        if not remarks:
-            raise ValidationError(
-                "Nhập ý kiến chỉnh sửa, bổ sung khi trả lại cán bộ",
-                fields={"approval_remarks": "bắt buộc khi trả lại cán bộ"},
-            )
+    if remarks := approval.checked_remarks(decision, remarks):
         row, unit = report_or_raise(ctx.session, report_id), ctx.session.get(Unit, unit_code)
         message = f"{title_of(row)}: lãnh đạo {unit.name} trả lại báo cáo đột xuất: {remarks}"
         _tell(ctx, RETURNED, message, group="unit_staff", unit=unit_code)

@@ -20,6 +20,23 @@ APPROVAL_DECISIONS = ("approve", "return")
 RETURNED = "periodic_report_returned"
 
 
+def checked_remarks(decision: str, remarks: str | None) -> str | None:
+    """Đ8.1.c, for every report a unit leader approves: the decision is approve or return, and a return
+    carries remarks for the staff. The stripped remarks of a return, None for an approval; a
+    ValidationError (the form's approval_remarks named) otherwise."""
+    if decision not in APPROVAL_DECISIONS:
+        raise ValidationError(f"unknown decision {decision!r}", fields={"decision": "approve hoặc return"})
+    if decision != "return":
+        return None
+    remarks = (remarks or "").strip()
+    if not remarks:
+        raise ValidationError(
+            "Nhập ý kiến chỉnh sửa, bổ sung khi trả lại cán bộ",
+            fields={"approval_remarks": "bắt buộc khi trả lại cán bộ"},
+        )
+    return remarks
+
+
 @operator(
     "periodic_report_approval_needed",
     title="Xét báo cáo định kỳ của đơn vị có cần lãnh đạo đơn vị phê duyệt không",
@@ -41,15 +58,7 @@ def record_periodic_report_approval(
     ctx: StepContext, *, period: dict[str, Any], unit_code: str, decision: str, remarks: str | None = None
 ) -> str:
     """The leader's decision; a return needs remarks, which the unit's staff are told."""
-    if decision not in APPROVAL_DECISIONS:
-        raise ValidationError(f"unknown decision {decision!r}", fields={"decision": "approve hoặc return"})
-    if decision == "return":
-        remarks = (remarks or "").strip()
-        if not remarks:
-            raise ValidationError(
-                "Nhập ý kiến chỉnh sửa, bổ sung khi trả lại cán bộ",
-                fields={"approval_remarks": "bắt buộc khi trả lại cán bộ"},
-            )
+    if remarks := checked_remarks(decision, remarks):
         unit = ctx.session.get(Unit, unit_code)
         notify(
             ctx,

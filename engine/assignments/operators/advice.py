@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
-
 from engine.assignments.models import ADVICE_PROPOSALS, DifficultyReport
 from engine.assignments.operators.common import (
     check_later_deadline,
@@ -14,30 +12,21 @@ from engine.assignments.operators.common import (
     parse_day,
     required,
 )
-from engine.auth.models import User
 from engine.directory.checks import inactive_message
 from engine.directory.models import Unit
-from engine.directory.units import leader_approves
 from engine.errors import NotFoundError, ValidationError
 from engine.notifications.operators import notify, notify_unit
 from engine.operators import StepContext, operator
-
-APPROVAL_DECISIONS = ("approve", "return")
+from engine.reports import approval
 
 
 @operator("leader_approval_needed", title="Xét báo cáo của đơn vị có cần lãnh đạo đơn vị phê duyệt không")
 def leader_approval_needed(ctx: StepContext, *, assignment_id: int) -> dict[str, Any]:
     """Đ8.1.c: a result or difficulty report written by the staff of a unit whose type asks for it goes
-    to the unit's leader first; one the leader writes does not. Also who wrote it, for the leader's task."""
+    to the unit's leader first; one the leader writes does not. Also who wrote it, for the leader's task
+    (the same check as the periodic and ad hoc reports', engine.reports.approval)."""
     a = get_assignment(ctx, assignment_id)
-    writer = ctx.session.scalar(select(User).where(User.username == ctx.actor)) if ctx.actor else None
-    is_leader = writer is not None and "unit_leader" in (writer.roles or [])
-    needed = not is_leader and leader_approves(session=ctx.session, unit_code=a.lead_unit_code)
-    return {
-        "needed": needed,
-        "reporter": ctx.actor,
-        "reporter_name": writer.full_name if writer else (ctx.actor or ""),
-    }
+    return approval.periodic_report_approval_needed(ctx, unit_code=a.lead_unit_code)
 
 
 @operator("record_report_approval", title="Ghi ý kiến phê duyệt của lãnh đạo đơn vị về báo cáo")
@@ -46,10 +35,7 @@ def record_report_approval(
 ) -> str:
     """The unit leader approves the report, or returns it to the staff with remarks (told to the staff)."""
     a = get_assignment(ctx, assignment_id)
-    if decision not in APPROVAL_DECISIONS:
-        raise ValidationError(f"unknown decision {decision!r}", fields={"decision": "approve hoặc return"})
-    if decision == "return":
-        remarks = required(remarks, "remarks")
+    if remarks := approval.checked_remarks(decision, remarks):
         notify(
             ctx,
             group="unit_staff",

@@ -19,6 +19,7 @@ from engine.auth.models import ROLES
 from engine.calendar import WorkCalendar
 from engine.reports.buckets import BUCKETS, DUE_SOON, NOT_STARTED
 from engine.search.fold import fold
+from engine.sheets import read_day
 
 WEEKDAYS = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật"]
 
@@ -35,27 +36,14 @@ def vn_date(value: date | datetime | str | None, tz: tzinfo) -> str:
 
 
 BAD_DAY = "Ngày không hợp lệ, nhập theo dạng ngày/tháng/năm"
-# What people type: 7/12/2026, 07/12/2026, 07-12-2026, 7.12.2026 (day first, one separator throughout, a
-# four-digit year: "7/12/26" is refused rather than guessed); and the ISO 2026-12-07 that links and pasted
-# values carry. static/date-input.js accepts exactly the same spellings.
-# ASCII only, as JavaScript's \d: Python's would also take full-width and other scripts' digits.
-DAY_FIRST = re.compile(r"(\d{1,2})\s*([/.-])\s*(\d{1,2})\s*\2\s*(\d{4})", re.ASCII)
-YEAR_FIRST = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})", re.ASCII)
 
 
 def parse_day(text: str) -> date:
-    """The date typed as dd/mm/yyyy (or d/m/yyyy, with - or . instead of /) or as ISO yyyy-mm-dd; a
-    ValueError with the Vietnamese message BAD_DAY otherwise."""
-    text = text.strip()
-    if match := DAY_FIRST.fullmatch(text):
-        day, _, month, year = match.groups()
-    elif match := YEAR_FIRST.fullmatch(text):
-        year, month, day = match.groups()
-    else:
-        raise ValueError(BAD_DAY)
+    """The date typed as dd/mm/yyyy (or d/m/yyyy, with - or . instead of /) or as ISO yyyy-mm-dd
+    (engine.sheets.read_day); a ValueError with the Vietnamese message BAD_DAY otherwise."""
     try:
-        return date(int(year), int(month), int(day))
-    except ValueError:  # 31/02/2026, month 13, year 0000
+        return read_day(text)
+    except ValueError:  # not a date as people type one, or 31/02/2026, month 13, year 0000
         raise ValueError(BAD_DAY) from None
 
 

@@ -10,6 +10,7 @@ from openpyxl import Workbook
 
 from engine.errors import ValidationError
 from engine.imports import columns, reader
+from engine.sheets import cell_day, cell_text
 from tests.engine.imports.sheets import FIRST_ROW, HEADER, tracking_sheet
 
 
@@ -73,18 +74,15 @@ def test_the_header_row_is_found_under_the_heading_and_the_column_numbers_are_no
 
 
 def test_cells_are_read_as_people_typed_them():
-    assert reader.text(101.0) == "101"
-    assert reader.text(datetime(2024, 3, 5)) == "05/03/2024"
-    assert reader.text("  Sở Tài chính ") == "Sở Tài chính"
+    assert cell_text(101.0) == "101"
+    assert cell_text(datetime(2024, 3, 5)) == "05/03/2024"
+    assert cell_text("  Sở Tài chính ") == "Sở Tài chính"
     assert (
-        reader.day("5/3/2024")
-        == reader.day("2024-03-05")
-        == reader.day(datetime(2024, 3, 5))
-        == date(2024, 3, 5)
+        cell_day("5/3/2024") == cell_day("2024-03-05") == cell_day(datetime(2024, 3, 5)) == date(2024, 3, 5)
     )
     for wrong in ("31/02/2024", "5/3/24", "ngày 5 tháng 3"):
         try:
-            reader.day(wrong)
+            cell_day(wrong)
         except ValueError:
             continue
         raise AssertionError(f"{wrong!r} was read as a date")
