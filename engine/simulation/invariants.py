@@ -12,8 +12,9 @@ from engine.assignments.models import Assignment
 from engine.instances.models import ERROR, InstanceEvent, ProcessInstance, WaitingTimer
 from engine.notifications.models import Notification
 from engine.reports import buckets
+from engine.reports.ad_hoc_records import CONSOLIDATED, RECEIVED, SECRET
 from engine.reports.buckets import COUNT_KEYS, RATE_KEYS
-from engine.reports.models import ReportRound
+from engine.reports.models import AdHocAnswer, AdHocReport, ReportRound
 from engine.reports.periodic import figures_as_of
 from engine.simulation.ledger import Ledger
 from engine.usertasks.models import UserTaskRow
@@ -53,6 +54,7 @@ def check_all(run) -> list[Check]:
         obligations.tasks_left_ready(run),
         obligations.escalations_after_silence(run),
         obligations.regulation_report_matches_ledger(run),
+        ad_hoc_reports_closed(run),
     ]
 
 
@@ -313,6 +315,61 @@ def new_version_for_new_instances(run) -> Check:
         f"version {deployment.version} deployed {deployment.at:%d/%m/%Y %H:%M} UTC; {len(newer)} of "
         f"{len(instances)} assignment instances started after it, {len(renamed)} show the new task name"
     )
+    return check
+
+
+def ad_hoc_reports_closed(run) -> Check:
+    """Each ad-hoc request whose date has passed was consolidated (a secret one: its paper reports
+    confirmed) by the end of the 2nd working day after its date, when VP's people did it; the answers
+    stored for every request are exactly those its units sent by the end of its date, at that instant."""
+    check = Check(
+        "every ad-hoc request past its date was consolidated within 2 working days, with the answers"
+    )
+    ledger: Ledger = run.ledger
+    with run.system.db.reading() as session:
+        calendar = workdays.calendar(session=session, settings=run.system.settings)
+        reports = {row.instance_id: row for row in session.scalars(select(AdHocReport))}
+        stored: dict[int, dict[str, object]] = {}
+        for instance_id, unit, at in session.execute(
+            select(AdHocReport.instance_id, AdHocAnswer.unit_code, AdHocAnswer.answered_at)
+            .join(AdHocReport, AdHocReport.id == AdHocAnswer.report_id)
+            .where(AdHocAnswer.answered_at.is_not(None))
+        ):
+            stored.setdefault(instance_id, {})[unit] = at
+    passed = 0
+    for instance_id, request in sorted(ledger.ad_hoc.items()):
+        row, name = reports.get(instance_id), f"ad-hoc request of instance {instance_id}"
+        if row is None:
+            check.problems.append(f"{name} was asked {_show(request.asked_at)} but is not stored")
+            continue
+        name = f"ad-hoc request {row.id} ({request.kind}, due {_show(request.due)})"
+        date_ends = calendar.end_of_day(request.due)
+        wanted = request.answered_by(date_ends)
+        got = stored.get(instance_id, {})
+        for unit in sorted(set(wanted) | set(got)):
+            if got.get(unit) != wanted.get(unit):
+                check.problems.append(
+                    f"{name}: {unit}'s answer is stored {_show(got.get(unit))}, "
+                    f"the unit sent it {_show(request.sent.get(unit))}"
+                )
+        if date_ends > run.end:
+            continue
+        passed += 1
+        latest = calendar.end_of_day(calendar.add_working_days(request.due, 2))
+        done, status = row.consolidated_at, RECEIVED if request.kind == SECRET else CONSOLIDATED
+        if done is None and latest <= run.end:
+            check.problems.append(f"{name}: not consolidated by {_show(latest)}")
+        elif done is not None and (done > latest or row.status != status or done != request.consolidated_at):
+            check.problems.append(
+                f"{name}: {row.status} {_show(done)} (VP did it {_show(request.consolidated_at)}), "
+                f"due by {_show(latest)}"
+            )
+    check.problems += [
+        f"ad-hoc request {row.id} of instance {i} is stored but nobody asked for it"
+        for i, row in sorted(reports.items())
+        if i not in ledger.ad_hoc
+    ]
+    check.looked_at = f"{len(ledger.ad_hoc)} ad-hoc request(s), {passed} past their date"
     return check
 
 

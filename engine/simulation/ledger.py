@@ -51,14 +51,34 @@ class Submission:
     submitted_at: datetime | None = None
 
 
+@dataclass
+class AdHocRequest:
+    """An ad-hoc report request: its units, its date, when each unit's answer left it for VP (on its
+    leader's approval where there was one; after the date too, when the process no longer takes it) and
+    when VP consolidated it (or confirmed it received the paper reports of a secret one)."""
+
+    instance_id: int
+    asked_at: datetime
+    kind: str
+    units: tuple[str, ...]
+    due: date
+    sent: dict[str, datetime] = field(default_factory=dict)  # by unit
+    consolidated_at: datetime | None = None
+
+    def answered_by(self, end: datetime) -> dict[str, datetime]:
+        """The answers sent by `end` (the end of the date: the ones the process takes), by unit."""
+        return {unit: at for unit, at in self.sent.items() if at <= end}
+
+
 class Ledger:
     """Every assignment the simulated VP classified, by assignment id; the urgings VP sent and the
-    periodic reports units sent (for the P10 recount)."""
+    periodic reports units sent (for the P10 recount); the ad-hoc report requests and their answers."""
 
     def __init__(self) -> None:
         self.entries: dict[int, Entry] = {}
         self.urgings: list[tuple[datetime, str, str, int | None]] = []  # (when, unit, kind, assignment)
         self.submissions: dict[tuple[int, str], Submission] = {}  # by (round instance, unit)
+        self.ad_hoc: dict[int, AdHocRequest] = {}  # by process instance
 
     def created(
         self, *, assignment_id: int, at: datetime, lead: str, due: date | None, calendar: WorkCalendar
@@ -103,6 +123,20 @@ class Ledger:
     def report_sent(self, key: tuple[int, str], *, at: datetime) -> None:
         """The unit's periodic report reached VP at `at`."""
         self.submissions[key].submitted_at = at
+
+    def ad_hoc_requested(
+        self, instance_id: int, *, at: datetime, kind: str, units: tuple[str, ...], due: date
+    ) -> None:
+        """The Chairman (or VP for him) asked `units` for a report of `kind` by `due`."""
+        self.ad_hoc[instance_id] = AdHocRequest(instance_id, at, kind, units, due)
+
+    def ad_hoc_sent(self, instance_id: int, unit: str, *, at: datetime) -> None:
+        """`unit`'s answer to the request left it for VP at `at` (whether or not it was still taken)."""
+        self.ad_hoc[instance_id].sent[unit] = at
+
+    def ad_hoc_consolidated(self, instance_id: int, *, at: datetime) -> None:
+        """VP consolidated the answers (or confirmed the paper reports) at `at`."""
+        self.ad_hoc[instance_id].consolidated_at = at
 
     def sent_back(self, assignment_id: int) -> None:
         """VP sent the reported result back: nothing awaits confirmation."""

@@ -47,6 +47,9 @@ class Rates:
     feedback_handled_late: float = 0.15  # VP answers after T5
     feedback_on_paper: float = 0.3  # VP registers feedback a commune sent on paper, with its receipt date
     correction_requests_per_year: float = 4.0  # a lead unit asks VP to correct a task's data
+    ad_hoc_reports_per_year: float = 8.7  # the Chairman asks units for an ad-hoc report (every 6 weeks)
+    ad_hoc_secret: float = 0.15  # of ad-hoc requests: under the secrecy regime (Đ5.2.b)
+    ad_hoc_answer_late: float = 0.1  # a unit answers after the date, when it is no longer taken
 
     @classmethod
     def with_changes(cls, changes: dict[str, str]) -> Rates:

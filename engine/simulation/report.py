@@ -12,6 +12,7 @@ from engine.feedback.models import LocalFeedback
 from engine.inspections.models import Inspection
 from engine.instances.models import InstanceEvent, ProcessInstance
 from engine.notifications.models import Notification
+from engine.reports.ad_hoc_records import SECRET
 from engine.reports.models import ReportRound
 from engine.reports.regulation_report import RegulationReport
 from engine.simulation.invariants import SHOWN
@@ -121,6 +122,7 @@ def _simulated(run) -> list[str]:
         _row("inspections", f"{_pairs(inspections)}; started by level: {_pairs(people.inspections.levels)}"),
         _row("local feedbacks", f"{feedbacks} ({occasional.on_paper} registered by VP from paper)"),
         _row("data correction requests", occasional.correction_requests),
+        _row("ad-hoc report requests", _ad_hoc(run.ledger.ad_hoc.values(), run.driver.calendar)),
         _row("escalations to the Chairman", f"{escalations} proposed, {directed} directed"),
         _row("reports returned by unit leaders", people.leadership.leader_returns),
         _row("P10 reports", _pairs(regulation)),
@@ -145,6 +147,15 @@ def _simulated(run) -> list[str]:
             _row("actions on closed user tasks", f"{closed} (the process had moved on; nothing done)")
         )
     return lines
+
+
+def _ad_hoc(requests, calendar) -> str:
+    """How many requests (secret ones), units asked, and answers sent by the end of the date."""
+    requests = list(requests)
+    secret = sum(r.kind == SECRET for r in requests)
+    asked = sum(len(r.units) for r in requests)
+    on_time = sum(len(r.answered_by(calendar.end_of_day(r.due))) for r in requests)
+    return f"{len(requests)} ({secret} secret), {asked} units asked, {on_time} answered by the date"
 
 
 def _count(run, query) -> int:

@@ -18,6 +18,7 @@ from engine.config import Settings
 from engine.definitions import scheduled
 from engine.definitions import service as definitions
 from engine.errors import ConflictError
+from engine.simulation import ad_hoc
 from engine.simulation import province as province_module
 from engine.simulation.behaviour import AssignmentPeople
 from engine.simulation.driver import Driver, NewTask
@@ -45,6 +46,7 @@ class People:
     occasional: OccasionalPeople
     leadership: LeadershipPeople
     inspections: InspectionPeople
+    ad_hoc: ad_hoc.AdHocPeople
     unhandled: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -54,6 +56,7 @@ class People:
             **self.occasional.handlers(),
             **self.leadership.handlers(),
             **self.inspections.handlers(),
+            **self.ad_hoc.handlers(),
         }
 
     def on_task(self, task: NewTask) -> None:
@@ -178,6 +181,7 @@ def _prepare(system: System, options: Options, frozen, start: datetime, end: dat
         OccasionalPeople(driver, rates),
         LeadershipPeople(driver, rates, assignments),
         InspectionPeople(driver, rates),
+        ad_hoc.AdHocPeople(driver, rates),
     )
     driver.on_task = people.on_task
     for document in scenario.documents:
@@ -186,4 +190,6 @@ def _prepare(system: System, options: Options, frozen, start: datetime, end: dat
     for event in scenario.one_offs:
         act = people.inspections.plan if event.kind == "inspection" else people.occasional.one_off
         driver.schedule(event.at, f"{event.kind} {event.key}", partial(act, event))
+    for event in ad_hoc.requests(options, driver.time, start, end):
+        driver.schedule(event.at, f"{event.kind} {event.key}", partial(people.ad_hoc.ask, event))
     return Run(system.settings, options, system, province, scenario, driver, people, start, end, checkpoints)

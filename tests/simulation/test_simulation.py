@@ -17,7 +17,7 @@ from engine.errors import ConflictError
 from engine.feedback.models import LocalFeedback
 from engine.inspections.models import Inspection
 from engine.notifications.models import Notification
-from engine.reports.models import ReportRound
+from engine.reports.models import AdHocReport, ReportRound
 from engine.reports.regulation_report import RegulationReport
 from engine.simulation import invariants, obligations
 from engine.simulation.options import Options
@@ -40,7 +40,7 @@ def test_a_quarter_of_a_small_province_keeps_every_invariant(settings):
     with simulation(settings, SHORT) as run:
         run.execute()
         assert {c.name: c.problems[:5] for c in run.failed} == {}
-        assert len(run.checks) == 11
+        assert len(run.checks) == 12
         counts = run.driver.metrics.counts
         assert counts["documents"] == 200 and counts["assignments"] > 300
         assert counts["user tasks completed"] > 1000
@@ -56,6 +56,7 @@ def test_a_quarter_of_a_small_province_keeps_every_invariant(settings):
         assert count(run, AssignmentTransfer) > 0 and count(run, DeadlineAdjustment) > 0
         assert count(run, Inspection) >= 1 and count(run, LocalFeedback) >= 1
         assert run.people.unhandled == {}
+        assert len(run.ledger.ad_hoc) >= 1 and any(r.sent for r in run.ledger.ad_hoc.values())
         assert len(run.driver.live_tables) == 1  # 31/03/2027 as printed that day, then recomputed
 
 
@@ -133,7 +134,7 @@ def test_a_broken_ledger_is_reported_by_the_bucket_and_assignment_checks(setting
         assert any(
             p.startswith(f"  assignment {entry.assignment_id} (instance ")
             and p.endswith(
-                f"the report has {lead} “Hoàn thành đúng hạn”, the ledger {lead} “Hoàn thành quá hạn”"
+                f"the report has {lead} “Đã hoàn thành đúng hạn”, the ledger {lead} “Đã hoàn thành quá hạn”"
             )
             for p in buckets.problems
         )
@@ -141,6 +142,22 @@ def test_a_broken_ledger_is_reported_by_the_bucket_and_assignment_checks(setting
         assert [
             p for p in standing.problems if p.startswith(f"assignment {entry.assignment_id}: completed on")
         ]
+
+
+def test_an_ad_hoc_answer_stored_though_sent_after_the_date_and_a_late_consolidation_are_reported(settings):
+    with simulation(settings, SMALL) as run:
+        run.execute()
+        check = invariants.ad_hoc_reports_closed(run)
+        assert check.ok and "past their date" in check.looked_at
+        request = next(r for r in run.ledger.ad_hoc.values() if r.sent and r.consolidated_at is not None)
+        unit = sorted(request.sent)[0]
+        request.sent[unit] += timedelta(days=8)  # the witness now says it came after the date
+        with run.system.db.transaction() as session:
+            row = session.scalar(select(AdHocReport).where(AdHocReport.instance_id == request.instance_id))
+            row.consolidated_at += timedelta(days=7)
+        problems = invariants.ad_hoc_reports_closed(run).problems
+        assert [p for p in problems if f": {unit}'s answer is stored " in p]
+        assert [p for p in problems if f"ad-hoc request {row.id} (" in p and ", due by " in p]
 
 
 def test_a_notification_sent_twice_is_reported(settings):
@@ -218,7 +235,7 @@ def test_the_command_runs_on_a_fresh_sqlite_file_and_prints_its_report(tmp_path,
     assert f"database: sqlite:///{database}" in result.output
     for heading in ("Simulated", "Throughput", "Latency of service calls", "Memory", "Invariants"):
         assert f"\n{heading}" in result.output
-    assert result.output.rstrip().endswith("OK: all 11 invariants hold")
+    assert result.output.rstrip().endswith("OK: all 12 invariants hold")
     assert "03/2027" in result.output  # the month's line of the memory table
 
 
