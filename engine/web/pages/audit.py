@@ -151,6 +151,7 @@ def _change(change: ChangeRecord, names: _Names) -> dict:
         "what": f"{ACTIONS.get(change.action, change.action)}: {entity}",
         "action": change.action,
         "items": items,
+        "note": shown["note"],
         "links": _change_links(change, names),
     }
 
@@ -164,7 +165,12 @@ def _units_by_name(change: ChangeRecord, names: _Names):
         for field, pair in change.changes.items()
     }
     return SimpleNamespace(
-        entity=change.entity, action=change.action, at=change.at, actor=change.actor, changes=values
+        entity=change.entity,
+        action=change.action,
+        at=change.at,
+        actor=change.actor,
+        changes=values,
+        note=change.note,
     )
 
 
