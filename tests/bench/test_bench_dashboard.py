@@ -10,7 +10,7 @@ from datetime import date
 
 from engine.dashboard import figures
 from tests.bench.conftest import report
-from tests.bench.test_bench_buckets import CALENDAR, load, timed
+from tests.bench.scale import CALENDAR, load, timed
 
 TODAY = date(2025, 9, 14)
 

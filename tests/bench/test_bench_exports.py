@@ -24,7 +24,7 @@ from openpyxl import load_workbook
 
 from engine.reports import buckets, document, docx_report, pdf, workbook
 from tests.bench.conftest import report
-from tests.bench.test_bench_buckets import CALENDAR, DAYS, START, load
+from tests.bench.scale import CALENDAR, DAYS, START, load
 
 # One entry per export format: (name, render the report to the file's bytes).
 FORMATS: list[tuple[str, Callable[[document.ReportDocument], bytes]]] = [
