@@ -29,6 +29,7 @@ from SpiffWorkflow.util.task import TaskState
 from engine.bpmn import instructions
 from engine.bpmn.failures import process_errors
 from engine.bpmn.loader import build_specs
+from engine.bpmn.pruning import prune
 from engine.bpmn.records import Snapshot, StepRecord, TimerInfo, UserTaskInfo, jsonable
 from engine.bpmn.scripting import RestrictedEnvironment, ScriptEngine
 from engine.bpmn.serializer import make_serializer
@@ -164,7 +165,7 @@ class Execution:
     def checkpoint(self) -> Checkpoint:
         """The instance as it is now, to save instead if what follows fails (`Runtime.resume`)."""
         with process_errors():
-            return Checkpoint(self.runtime.serializer.serialize_json(self.workflow), tuple(self.steps))
+            return Checkpoint(self._serialize(), tuple(self.steps))
 
     def user_task(self, task_id: str) -> UserTaskInfo:
         """The READY user task `task_id`, or TaskNotReadyError."""
@@ -249,10 +250,16 @@ class Execution:
                 if isinstance(t.task_spec, UserTask)
             ]
             timers = list(self._timers())
-            state = self.runtime.serializer.serialize_json(self.workflow)
+            state = self._serialize()
         completed = self.workflow.is_completed()
         data = jsonable(self.workflow.last_task.data if completed and self.workflow.last_task else {})
         return Snapshot(state, completed, user_tasks, timers, self.steps, data)
+
+    def _serialize(self) -> str:
+        """The state to save, finished loop rounds pruned first: it stays bounded however long the
+        instance loops (engine.bpmn.pruning)."""
+        prune(self.workflow)
+        return self.runtime.serializer.serialize_json(self.workflow)
 
     def _ready_manual_task(self, task_id: str):
         try:
@@ -274,7 +281,7 @@ class Execution:
 
     def _roundtrip(self) -> None:
         """Save and restore, as if the process stopped after this step (verify_persistence mode)."""
-        state = self.runtime.serializer.serialize_json(self.workflow)
+        state = self._serialize()
         self.workflow = self.runtime.serializer.deserialize_json(state)
         self.workflow.script_engine = self.runtime.script_engine
 
