@@ -36,7 +36,7 @@ class Settings:
     # The longest the timer loop sleeps before it looks at the fire_at index again (it sleeps less when a
     # timer is due sooner); Celery beat sweeps this often.
     timer_interval: float = 1.0
-    timer_batch: int = 500  # instances advanced per sweep transaction batch
+    timer_batch: int = 500  # instances a sweep claims (each in its own transaction) per round
     # How long a writer waits for a lock another transaction holds (SQLite's write lock, a PostgreSQL row
     # lock) before it gives up: the request then answers 503 with Retry-After instead of hanging.
     lock_wait_seconds: float = 30.0

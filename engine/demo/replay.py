@@ -25,7 +25,7 @@ from engine.instances.models import WaitingTimer
 from engine.system import System
 from engine.usertasks.models import READY, UserTaskRow
 
-# Timers fire at the first sweep strictly after their instant (engine.instances.sweep.due_instances).
+# Timers fire at the first sweep strictly after their instant (engine.instances.sweep.claim_due).
 SWEEP_GAP = timedelta(seconds=1)
 
 

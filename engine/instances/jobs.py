@@ -94,7 +94,8 @@ class TimerLoop:
 
 @shared_task(name="theodoi.fire_due_timers")
 def fire_due_timers_job() -> dict:
-    """Celery beat's timer sweep; safe to run on several workers at once (rows are SKIP LOCKED)."""
+    """Celery beat's timer sweep; on several workers at once, each claims instances the others do not
+    hold (SKIP LOCKED), so they share the due timers without firing one twice."""
     system: System = current_app.extensions["theodoi"]
     result = sweep(system)
     return {"advanced": result.advanced, "failed": {str(k): v for k, v in result.failed.items()}}
