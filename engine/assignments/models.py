@@ -126,6 +126,11 @@ class StatusUpdate(Tracked, Base):
     """A unit's report on an assignment (Đ5.1.g-h, Đ7.2): progress, result, difficulties, files."""
 
     __tablename__ = "status_updates"
+    # Whether the lead unit had started a task by a report's date (engine.reports.buckets), answered from
+    # the index alone: one probe per open task, without reading the updates' texts.
+    __table_args__ = (
+        Index("ix_status_updates_assignment_started", "assignment_id", "role", "progress", "reported_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id"), index=True)

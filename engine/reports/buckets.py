@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Select, and_, case, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, and_, case, false, func, or_, select, true
+from sqlalchemy.orm import Session, aliased
 
 from engine.assignments.models import (
     COORDINATING,
@@ -112,40 +112,36 @@ class Period:
         )
 
 
-def lead_unit_as_of(end: datetime):
-    """The lead unit in force at `end`: the from_unit of the first transfer after it, else the current."""
-    first_later = (
-        select(AssignmentTransfer.from_unit)
-        .where(AssignmentTransfer.assignment_id == Assignment.id, AssignmentTransfer.transferred_at > end)
-        .order_by(AssignmentTransfer.transferred_at, AssignmentTransfer.id)
-        .limit(1)
-        .scalar_subquery()
-    )
-    return func.coalesce(first_later, Assignment.lead_unit_code)
-
-
-def due_as_of(end: datetime):
-    """The effective due date in force at `end` (R4), by the same rule over deadline adjustments."""
-    first_later = (
-        select(DeadlineAdjustment.old_effective_due_date)
-        .where(DeadlineAdjustment.assignment_id == Assignment.id, DeadlineAdjustment.decided_at > end)
-        .order_by(DeadlineAdjustment.decided_at, DeadlineAdjustment.id)
-        .limit(1)
-        .scalar_subquery()
-    )
-    later_exists = (
-        select(DeadlineAdjustment.id)
-        .where(DeadlineAdjustment.assignment_id == Assignment.id, DeadlineAdjustment.decided_at > end)
+def first_change_after(model, changed_at: str, end: datetime):
+    """`model` (transfers or deadline adjustments) aliased, and the condition that joins an assignment
+    to its first row after `end` in (`changed_at`, id) order: the one with no earlier row after `end`.
+    Outer-joined, each assignment's changes are looked up once; as correlated subqueries they were looked
+    up again for every reference to the value in the buckets' CASE expressions."""
+    first, other = aliased(model), aliased(model)
+    at, other_at = getattr(first, changed_at), getattr(other, changed_at)
+    earlier = (
+        select(other.id)
+        .where(
+            other.assignment_id == first.assignment_id,
+            other_at > end,
+            or_(other_at < at, and_(other_at == at, other.id < first.id)),
+        )
         .exists()
     )
-    # An adjustment may also have given a deadline to a task that had none: then the old value is NULL.
-    return case((later_exists, first_later), else_=Assignment.effective_due_date)
+    return first, and_(first.assignment_id == Assignment.id, at > end, ~earlier)
 
 
 def classified(period: Period) -> Select:
     """One row per assignment in the period: id, lead unit, due date, completion date, bucket, due soon."""
-    due = due_as_of(period.end).label("due")
-    lead = lead_unit_as_of(period.end).label("lead_unit")
+    # The lead unit and the due date in force at the end: the old value of the first transfer or
+    # deadline adjustment after it, else the current one. An adjustment may also have given a deadline
+    # to a task that had none: then its old value is NULL, and NULL is the due date in force.
+    transfer, transfer_joins = first_change_after(AssignmentTransfer, "transferred_at", period.end)
+    adjustment, adjustment_joins = first_change_after(DeadlineAdjustment, "decided_at", period.end)
+    lead = func.coalesce(transfer.from_unit, Assignment.lead_unit_code).label("lead_unit")
+    due = case(
+        (adjustment.id.is_not(None), adjustment.old_effective_due_date), else_=Assignment.effective_due_date
+    ).label("due")
     done = and_(Assignment.confirmed_at.is_not(None), Assignment.confirmed_at <= period.end)
     # Started (not "chưa thực hiện"): the lead unit reported progress or a result by the end; a
     # coordinating unit's contribution or a difficulty report alone does not start the task.
@@ -159,14 +155,20 @@ def classified(period: Period) -> Select:
         )
         .exists()
     )
-    inner = select(
-        Assignment.id.label("id"),
-        lead,
-        due,
-        case((done, Assignment.completed_on), else_=None).label("completed_on"),
-        done.label("done"),
-        started.label("started"),
-    ).where(Assignment.created_at <= period.end)
+    inner = (
+        select(
+            Assignment.id.label("id"),
+            lead,
+            due,
+            case((done, Assignment.completed_on), else_=None).label("completed_on"),
+            done.label("done"),
+            started.label("started"),
+        )
+        .select_from(Assignment)
+        .outerjoin(transfer, transfer_joins)
+        .outerjoin(adjustment, adjustment_joins)
+        .where(Assignment.created_at <= period.end)
+    )
     if period.start is not None:
         inner = inner.where(or_(Assignment.confirmed_at.is_(None), Assignment.confirmed_at >= period.start))
     rows = inner.subquery("as_of")
@@ -180,7 +182,8 @@ def classified(period: Period) -> Select:
     due_soon = and_(
         ~rows.c.done, rows.c.due.is_not(None), rows.c.due >= period.as_of, rows.c.due <= period.soon_until
     ).label("due_soon")
-    not_started = and_(~rows.c.done, ~rows.c.started).label("not_started")
+    # A CASE, not an AND: it looks the status updates up for the open tasks only.
+    not_started = case((rows.c.done, false()), (rows.c.started, false()), else_=true()).label("not_started")
     return select(rows.c.id, rows.c.lead_unit, rows.c.due, rows.c.completed_on, bucket, due_soon, not_started)
 
 
@@ -200,13 +203,9 @@ def per_unit(
     query = _counted(rows, rows.c.lead_unit)
     if unit_codes is not None:
         query = query.where(rows.c.lead_unit.in_(unit_codes))
-    found = {row.key: row for row in session.execute(query)}
+    found = _tallied(session.execute(query))
     units = session.execute(select(Unit.code, Unit.name).order_by(Unit.unit_type, Unit.name)).all()
-    return [
-        {"unit_code": code, "unit_name": name, **_figures(found[code])}
-        for code, name in units
-        if code in found
-    ]
+    return [{"unit_code": code, "unit_name": name, **found[code]} for code, name in units if code in found]
 
 
 # Biểu tổng hợp grouped otherwise than by lead unit (Đ1.1, Đ9.2.a): by who gave the task, by its sector,
@@ -249,27 +248,32 @@ def per_group(
         query = query.join(Document, Document.id == Assignment.document_id)
     if unit_codes is not None:  # a unit sees its own tasks only, however grouped
         query = query.where(rows.c.lead_unit.in_(unit_codes))
-    found = {row.key: row for row in session.execute(query)}
+    found = _tallied(session.execute(query))
     known = [(code, name) for code, name in order if code in found]
     known += sorted((code, code) for code in found if code is not None and code not in dict(order))
     if None in found:
         known.append((None, UNKNOWN_GROUP))
-    return [{"group_code": code, "group_name": name, **_figures(found[code])} for code, name in known]
+    return [{"group_code": code, "group_name": name, **found[code]} for code, name in known]
 
 
 def _counted(rows, key) -> Select:
-    """Per `key`: the number of tasks, of each bucket and of those due soon."""
-    counts = {name: func.sum(case((rows.c.bucket == name, 1), else_=0)) for name in BUCKETS}
-    return select(
-        key.label("key"),
-        *(value.label(name) for name, value in counts.items()),
-        func.sum(case((rows.c.due_soon, 1), else_=0)).label("due_soon"),
-        func.sum(case((rows.c.not_started, 1), else_=0)).label("not_started"),
-    ).group_by(key)
+    """How many tasks per `key`, bucket, due soon and not started. Grouping by the bucket computes it once
+    per task; a sum per bucket computed it (and the due date in force under it) once per sum."""
+    columns = (key.label("key"), rows.c.bucket, rows.c.due_soon, rows.c.not_started)
+    return select(*columns, func.count().label("tasks")).group_by(*columns)
 
 
-def _figures(row) -> dict:
-    return figures({name: getattr(row, name) for name in BUCKETS}, row.not_started, row.due_soon)
+def _tallied(counted) -> dict:
+    """{key: the figures of its tasks} from the rows of `_counted`."""
+    partitions: dict = {}
+    for row in counted:
+        counts = partitions.setdefault(row.key, dict.fromkeys((*BUCKETS, "due_soon", "not_started"), 0))
+        counts[row.bucket] += row.tasks
+        counts["due_soon"] += row.tasks if row.due_soon else 0
+        counts["not_started"] += row.tasks if row.not_started else 0
+    return {
+        key: figures(counts, counts["not_started"], counts["due_soon"]) for key, counts in partitions.items()
+    }
 
 
 def figures(partition: dict[str, int], not_started: int, due_soon: int) -> dict:
@@ -333,13 +337,22 @@ def detail(
     period = Period.of(calendar, as_of, window_from, soon_days)
     rows = classified(period).subquery("classified")
     query = (
-        select(rows, Assignment.content, Document.number, Document.title, Assignment.seq)
+        select(
+            rows,
+            Assignment.content,
+            Assignment.seq,
+            Assignment.document_id,
+            Document.number,
+            Document.title,
+            Document.issued_on,
+        )
         .join(Assignment, Assignment.id == rows.c.id)
         .join(Document, Document.id == Assignment.document_id)
         .where(rows.c.lead_unit == unit_code)
-        .order_by(Document.issued_on, Document.id, Assignment.seq)
     )
-    found = session.execute(query).all()
+    # Sorted here, not by ORDER BY: that made SQLite walk every document by date and look its tasks up,
+    # where without it SQLite scans the assignments once.
+    found = sorted(session.execute(query), key=lambda row: (row.issued_on, row.document_id, row.seq))
     ids = [row.id for row in found]
     coordinating = _coordinating(session, ids)
     latest = _latest_updates(session, ids, period.end)
