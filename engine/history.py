@@ -14,7 +14,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Index, Integer, String, event, inspect, select
+from sqlalchemy import JSON, Index, Integer, String, event, inspect, select, union_all
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from engine import clock, operators
@@ -161,4 +161,19 @@ def of(session: Session, entity: str, entity_id: Any) -> list[ChangeRecord]:
         .where(ChangeRecord.entity == entity, ChangeRecord.entity_id == str(entity_id))
         .order_by(ChangeRecord.id)
     )
+    return list(session.scalars(query))
+
+
+def of_rows(session: Session, keys: dict[str, list[str]]) -> list[ChangeRecord]:
+    """The history of several rows, {table: [entity ids]}, oldest first. One lookup of the (entity,
+    entity_id) index per table, joined by UNION ALL: an OR of the conditions scanned the whole history."""
+    lookups = [
+        select(ChangeRecord.id).where(ChangeRecord.entity == entity, ChangeRecord.entity_id.in_(ids))
+        for entity, ids in keys.items()
+        if ids
+    ]
+    if not lookups:
+        return []
+    found = union_all(*lookups).subquery()
+    query = select(ChangeRecord).where(ChangeRecord.id.in_(select(found.c.id))).order_by(ChangeRecord.id)
     return list(session.scalars(query))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, and_, case, or_, select
+from sqlalchemy import Select, case, select
 from sqlalchemy.orm import Session
 
 from engine.assignments import scope
@@ -38,7 +38,7 @@ from engine.feedback.models import DataCorrection, Divergence, DivergencePositio
 from engine.files import binding as files
 from engine.files.binding import file_list
 from engine.files.models import ASSIGNMENT, StoredFile
-from engine.history import ChangeRecord
+from engine.history import ChangeRecord, of_rows
 from engine.reports import buckets
 from engine.reports.buckets import Period
 from engine.reports.models import AdHocAnswer, AdHocReport
@@ -121,11 +121,16 @@ class Filters:
     due_to: date | None = None
 
     def query(self, user: Principal, period: Period) -> Select:
-        """(assignment, bucket, due soon) rows of what `user` may see, narrowed to these filters."""
-        rows = buckets.classified(period).subquery("classified")
-        query = scope.visible(
-            select(Assignment, rows.c.bucket, rows.c.due_soon).join(rows, rows.c.id == Assignment.id), user
-        )
+        """The assignments `user` may see in `period` (given by its end), narrowed to these filters. Only a
+        bucket filter classifies them all (buckets.classified); a page classifies its own rows (list_)."""
+        query = scope.visible(select(Assignment).where(Assignment.created_at <= period.end), user)
+        if self.bucket:
+            rows = buckets.classified(period).subquery("classified")
+            query = query.join(rows, rows.c.id == Assignment.id)
+            if self.bucket in ("due_soon", "not_started"):  # sub-states of the open buckets
+                query = query.where(rows.c[self.bucket])
+            else:
+                query = query.where(rows.c.bucket == self.bucket)
         if self.view == "lead":
             query = query.where(Assignment.lead_unit_code == user.unit_code)
         elif self.view == "coordinating":
@@ -137,10 +142,6 @@ class Filters:
             query = query.where(Assignment.tracking_specialist == user.username)
         if self.stage:
             query = query.where(Assignment.stage == self.stage)
-        if self.bucket in ("due_soon", "not_started"):  # sub-states of the open buckets
-            query = query.where(rows.c[self.bucket])
-        elif self.bucket:
-            query = query.where(rows.c.bucket == self.bucket)
         if self.unit:
             query = query.where(Assignment.lead_unit_code == self.unit)
         if self.signer:  # Bảng điều hành drills down by Người ký văn bản
@@ -174,9 +175,15 @@ def list_(
 ) -> list[tuple[Assignment, str, bool]]:
     """(assignment, bucket today, due soon) of what `user` may see, filtered, soonest due first unless
     sorted."""
-    query = filters.query(user, Period.of(calendar, today, None, soon_days))
+    period = Period.of(calendar, today, None, soon_days)
+    query = filters.query(user, period)
     query = query.order_by(*sort.order_by(SORTS, default=DEFAULT_ORDER, tiebreak=Assignment.id))
-    return [tuple(row) for row in session.execute(query.limit(limit).offset(offset))]
+    found = list(session.scalars(query.limit(limit).offset(offset)))
+    # The page's rows only: classifying every assignment to show 50 of them grew with the table.
+    rows = buckets.classified(period).subquery("classified")
+    ids = [a.id for a in found]
+    classes = {r.id: (r.bucket, r.due_soon) for r in session.execute(select(rows).where(rows.c.id.in_(ids)))}
+    return [(a, *classes[a.id]) for a in found]
 
 
 def count_(
@@ -227,15 +234,13 @@ def _about(model, assignment_id: int):
 
 def history(session: Session, *, assignment_id: int) -> list[ChangeRecord]:
     """Lịch sử xử lý: the changes of the assignment, its units and every row about it, oldest first."""
-    conditions = [
-        and_(ChangeRecord.entity == "assignments", ChangeRecord.entity_id == str(assignment_id)),
-        and_(ChangeRecord.entity == "assignment_units", ChangeRecord.entity_id.like(f"{assignment_id}/%")),
-    ]
+    # An assignment unit's key is "<assignment id>/<unit code>", and units are never deleted: every unit
+    # code names each one the assignment ever had, as exact keys on every database and collation.
+    units = [f"{assignment_id}/{code}" for code in session.scalars(select(Unit.code))]
+    keys = {"assignments": [str(assignment_id)], "assignment_units": units}
     for table, rows in related(session, assignment_id).items():
-        if rows:
-            ids = [str(row.id) for row in rows]
-            conditions.append(and_(ChangeRecord.entity == table, ChangeRecord.entity_id.in_(ids)))
-    return list(session.scalars(select(ChangeRecord).where(or_(*conditions)).order_by(ChangeRecord.id)))
+        keys.setdefault(table, []).extend(str(row.id) for row in rows)
+    return of_rows(session, keys)
 
 
 def add_coordinating_update(

@@ -1,14 +1,16 @@
 """A province's assignments at scale for the benchmarks: documents, assignments of many units over
-3 years of history (transfers, deadline extensions, status updates), written with bulk inserts (the change
-history of the load itself is left out: no benchmarked query reads it)."""
+3 years of history (transfers, deadline extensions, status updates), written with bulk inserts. `load` leaves
+out what the report benchmarks do not read; `load_activity` adds what the pages list besides (process
+instances, open user tasks in many groups, instance events, the change history, notifications)."""
 
 from __future__ import annotations
 
 import random
 import time
+import uuid
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import insert
+from sqlalchemy import bindparam, func, select, update
 
 from engine.assignments.models import (
     Assignment,
@@ -20,6 +22,10 @@ from engine.assignments.models import (
 from engine.calendar import WorkCalendar
 from engine.directory.models import Unit
 from engine.documents.models import Document
+from engine.history import ChangeRecord
+from engine.instances.models import COMPLETED, RUNNING, InstanceEvent, ProcessInstance
+from engine.notifications.models import Notification
+from engine.usertasks.models import READY, UserTaskGroup, UserTaskRow
 
 START = date(2023, 1, 2)
 DAYS = 3 * 365
@@ -33,9 +39,7 @@ def utc(day: date, hour: int = 3) -> datetime:
 def load(session, *, assignments: int, units: int, seed: int = 35) -> list[str]:
     rng = random.Random(seed)
     codes = [f"U{n:02d}" for n in range(units)]
-    session.execute(
-        insert(Unit), [{"code": c, "name": f"Đơn vị {c}", "unit_type": "Sở, ban, ngành"} for c in codes]
-    )
+    _insert(session, Unit, [{"code": c, "name": f"Đơn vị {c}", "unit_type": "Sở, ban, ngành"} for c in codes])
     per_document = 5
     documents = []
     for n in range(assignments // per_document):
@@ -52,9 +56,11 @@ def load(session, *, assignments: int, units: int, seed: int = 35) -> list[str]:
                 "created_at": utc(issued),
             }
         )
-    doc_ids = list(
-        session.scalars(insert(Document).returning(Document.id, sort_by_parameter_order=True), documents)
-    )
+    first = _next_id(session, Document)
+    doc_ids = list(range(first, first + len(documents)))
+    for doc_id, document in zip(doc_ids, documents, strict=True):
+        document["id"] = doc_id
+    _insert(session, Document, documents)
     rows, extras = [], []
     for doc_id, document in zip(doc_ids, documents, strict=True):
         for seq in range(1, per_document + 1):
@@ -81,12 +87,11 @@ def load(session, *, assignments: int, units: int, seed: int = 35) -> list[str]:
                     "created_at": utc(issued + timedelta(days=3)),
                 }
             )
-    for start in range(0, len(rows), 20_000):
-        chunk = rows[start : start + 20_000]
-        returning = insert(Assignment).returning(Assignment.id, sort_by_parameter_order=True)
-        ids = session.scalars(returning, chunk)
-        for assignment_id, row in zip(ids, chunk, strict=True):
-            extras.append((assignment_id, row))
+    first = _next_id(session, Assignment)
+    for assignment_id, row in enumerate(rows, start=first):
+        row["id"] = assignment_id
+        extras.append((assignment_id, row))
+    _insert(session, Assignment, rows)
     units, transfers, adjustments, updates = [], [], [], []
     for assignment_id, row in extras:
         units.append({"assignment_id": assignment_id, "unit_code": row["lead_unit_code"], "role": "lead"})
@@ -135,9 +140,133 @@ def load(session, *, assignments: int, units: int, seed: int = 35) -> list[str]:
         (DeadlineAdjustment, adjustments),
         (StatusUpdate, updates),
     ):
-        for start in range(0, len(data), 20_000):
-            session.execute(insert(table), data[start : start + 20_000])
+        _insert(session, table, data)
     return codes
+
+
+def _next_id(session, model) -> int:
+    return (session.scalar(select(func.max(model.id))) or 0) + 1
+
+
+def _insert(session, model, rows: list[dict]) -> None:
+    """Core executemany in chunks. Rows carry their ids: RETURNING the ids in parameter order made
+    SQLAlchemy insert one row per statement and splice the results, quadratic in the rows (minutes at
+    100,000); and the ORM's bulk insert splits the rows into batches by which of their values are None."""
+    statement = model.__table__.insert()
+    for start in range(0, len(rows), 20_000):
+        session.execute(statement, rows[start : start + 20_000])
+
+
+def load_activity(session, *, definition_id: int, seed: int = 35) -> None:
+    """What the pages list besides the assignments `load` wrote: each assignment's process instance and
+    events, an open user task of its unit (or of VP) for each open one, its change history, notifications."""
+    rng = random.Random(seed)
+    rows = session.execute(
+        select(Assignment.id, Assignment.lead_unit_code, Assignment.created_at, Assignment.confirmed_at)
+        .where(Assignment.instance_id.is_(None))
+        .order_by(Assignment.id)
+    ).all()
+    instances = [
+        {
+            "definition_id": definition_id,
+            "process_id": "assignment",
+            "business_key": f"assignment-{row.id}",
+            "status": COMPLETED if row.confirmed_at else RUNNING,
+            "state": "{}",  # never deserialized by a list; detail pages open real instances
+            "data": {},
+            "lock_version": 1,
+            "started_by": "cv",
+            "started_at": row.created_at,
+            "updated_at": row.confirmed_at or row.created_at,
+            "ended_at": row.confirmed_at,
+        }
+        for row in rows
+    ]
+    first = _next_id(session, ProcessInstance)
+    instance_ids = list(range(first, first + len(instances)))
+    for instance_id, instance in zip(instance_ids, instances, strict=True):
+        instance["id"] = instance_id
+    _insert(session, ProcessInstance, instances)
+    link = (
+        update(Assignment)
+        .where(Assignment.id == bindparam("b_id"))
+        .values(instance_id=bindparam("b_instance"))
+    )
+    session.connection().execute(
+        link, [{"b_id": row.id, "b_instance": i} for row, i in zip(rows, instance_ids, strict=True)]
+    )
+    events, tasks, groups, changes, notifications = [], [], [], [], []
+    for row, instance_id in zip(rows, instance_ids, strict=True):
+        for kind, at in (("started", row.created_at), ("task_completed", row.created_at + timedelta(days=1))):
+            events.append({"instance_id": instance_id, "at": at, "actor": "cv", "kind": kind, "data": {}})
+        changes.append(
+            {
+                "entity": "assignments",
+                "entity_id": str(row.id),
+                "action": "insert",
+                "changes": {"lead_unit_code": [None, row.lead_unit_code]},
+                "actor": "cv",
+                "at": row.created_at,
+                "instance_id": instance_id,
+            }
+        )
+        changes.append(
+            {
+                "entity": "assignment_units",
+                "entity_id": f"{row.id}/{row.lead_unit_code}",
+                "action": "insert",
+                "changes": {"role": [None, "lead"]},
+                "actor": "cv",
+                "at": row.created_at,
+                "instance_id": instance_id,
+            }
+        )
+        if row.confirmed_at:
+            continue
+        vp = rng.random() < 0.1  # VP's own steps (confirm a result, decide an extension): no unit
+        task_id = str(uuid.UUID(int=rng.getrandbits(128)))
+        group = (
+            rng.choice(["vp_specialist", "vp_leadership"])
+            if vp
+            else rng.choice(["unit_staff", "unit_leader"])
+        )
+        due = row.created_at + timedelta(days=rng.randrange(5, 400))
+        tasks.append(
+            {
+                "id": task_id,
+                "instance_id": instance_id,
+                "process_id": "assignment",
+                "bpmn_id": "confirm_result" if vp else "report_progress",
+                "name": "Xác nhận kết quả" if vp else "Báo cáo tiến độ",
+                "candidate_groups": [group],
+                "unit_code": None if vp else row.lead_unit_code,
+                "subject": f"Nhiệm vụ {row.id}",
+                "due_at": due,
+                "state": READY,
+                "created_at": row.created_at,
+            }
+        )
+        groups.append({"user_task_id": task_id, "group_name": group})
+        notifications.append(
+            {
+                "recipient_group": group,
+                "recipient_unit": None if vp else row.lead_unit_code,
+                "kind": "task_created",
+                "message": f"Nhiệm vụ {row.id}: Báo cáo tiến độ",
+                "instance_id": instance_id,
+                "task_id": task_id,
+                "assignment_id": row.id,
+                "created_at": row.created_at,
+            }
+        )
+    for table, data in (
+        (InstanceEvent, events),
+        (UserTaskRow, tasks),
+        (UserTaskGroup, groups),
+        (ChangeRecord, changes),
+        (Notification, notifications),
+    ):
+        _insert(session, table, data)
 
 
 def timed(fn, repeat: int = 3):
