@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from engine import clock
@@ -111,6 +112,25 @@ def step(ctx: StepContext) -> Iterator[StepContext]:
         yield ctx
     finally:
         _current.reset(token)
+
+
+# session.info key: the rows that steps loaded in this session's transaction, held until it ends. The
+# identity map holds rows weakly, so without this an operator's second look at a document or a unit (the
+# assignment diagram reads its assignment twice as it starts) would select it again.
+_STEP_ROWS = "theodoi_step_rows"
+
+
+@event.listens_for(Session, "loaded_as_persistent")
+def _keep_step_rows(session: Session, instance: Any) -> None:
+    ctx = _current.get(None)
+    if ctx is not None and ctx.session is session:
+        session.info.setdefault(_STEP_ROWS, []).append(instance)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _release_step_rows(session: Session, transaction) -> None:
+    if transaction.parent is None:  # the unit of work is over, not just a savepoint
+        session.info.pop(_STEP_ROWS, None)
 
 
 def current() -> StepContext:

@@ -113,4 +113,11 @@ def _bound(node: Any) -> Any:
 
 
 def _validator(schema: dict) -> Draft202012Validator:
-    return Draft202012Validator(bounded(schema), format_checker=FormatChecker())
+    return _validator_of(json.dumps(schema, sort_keys=True))
+
+
+@functools.lru_cache(maxsize=512)
+def _validator_of(schema_text: str) -> Draft202012Validator:
+    # Building a validator (its schema bounded, its keywords resolved) costs milliseconds; the same few
+    # forms and bodies recur, and a validator keeps no state between validations.
+    return Draft202012Validator(json.loads(_bounded_text(schema_text)), format_checker=FormatChecker())

@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from engine import clock
@@ -196,10 +196,22 @@ def latest_or_raise(*, session: Session, process_id: str) -> ProcessDefinition:
     return definition
 
 
+def latest_id_or_raise(*, session: Session, process_id: str) -> int:
+    """The id of the newest version of `process_id`, without loading its diagram and forms (a start
+    needs only the id; the runtime parses the diagram once per version)."""
+    found = session.scalar(_newest(select(ProcessDefinition.id), process_id))
+    if found is None:
+        raise NotFoundError(f"no deployed process {process_id!r}")
+    return found
+
+
 def _latest(session: Session, process_id: str) -> ProcessDefinition | None:
-    return session.scalar(
-        select(ProcessDefinition)
-        .where(ProcessDefinition.process_id == process_id)
+    return session.scalar(_newest(select(ProcessDefinition), process_id))
+
+
+def _newest(query: Select, process_id: str) -> Select:
+    return (
+        query.where(ProcessDefinition.process_id == process_id)
         .order_by(ProcessDefinition.version.desc())
         .limit(1)
     )

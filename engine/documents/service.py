@@ -137,12 +137,14 @@ def refuse_duplicate(session: Session, payload: dict[str, Any], tz: ZoneInfo) ->
 def same_document(session: Session, *, number: str, doc_type: str, issued_on: date) -> Document | None:
     """The first registered document with this number (spaces and letter case aside), type and issue date."""
     key = _number_key(number)
-    candidates = session.scalars(
-        select(Document)
+    # Ids and numbers only: a busy day has many documents of one type, and only the match is loaded whole.
+    candidates = session.execute(
+        select(Document.id, Document.number)
         .where(Document.issued_on == issued_on, Document.doc_type == doc_type)
         .order_by(Document.id)
-    )
-    return next((d for d in candidates if _number_key(d.number) == key), None)
+    ).all()
+    found = next((row.id for row in candidates if _number_key(row.number) == key), None)
+    return None if found is None else session.get(Document, found)
 
 
 def _number_key(number: str) -> str:

@@ -24,11 +24,13 @@ def save(
     now: datetime,
     completed_task_id: str | None = None,
     refresh_user_tasks: bool = False,
+    first: bool = False,
 ) -> None:
     """Write the state and rewrite its indexes and the event log in this transaction (Core executemany
     statements, not ORM units of work: this runs on every step of every instance). `refresh_user_tasks`
     also rewrites what the diagram says of each open user task (name, groups, unit, form): after the
-    instance moved to another version of its diagram."""
+    instance moved to another version of its diagram. `first`: the first save of an instance created in
+    this transaction, which has no indexed timers or user tasks to replace yet."""
     snapshot = execution.snapshot()
     instance.state = snapshot.state
     instance.updated_at = now
@@ -37,9 +39,9 @@ def save(
     journal = _Journal(instance.id, now)
     for step in snapshot.steps:
         journal.step(step, actor if step.task_id == completed_task_id else None)
-    rewrite_timers(session, instance, snapshot)
+    rewrite_timers(session, instance, snapshot, first=first)
     _rewrite_user_tasks(
-        session, instance, snapshot, now, operators.current().calendar, journal, refresh_user_tasks
+        session, instance, snapshot, now, operators.current().calendar, journal, refresh_user_tasks, first
     )
     if snapshot.completed:
         journal.add("instance_completed", actor=actor)
@@ -101,8 +103,11 @@ def drop_timers(session: Session, instance_id: int) -> None:
     session.execute(WaitingTimer.__table__.delete().where(WaitingTimer.instance_id == instance_id))
 
 
-def rewrite_timers(session: Session, instance: ProcessInstance, snapshot: Snapshot) -> None:
-    drop_timers(session, instance.id)
+def rewrite_timers(
+    session: Session, instance: ProcessInstance, snapshot: Snapshot, first: bool = False
+) -> None:
+    if not first:
+        drop_timers(session, instance.id)
     if snapshot.timers:
         note_timer(session, min(t.fire_at for t in snapshot.timers))
         session.execute(
@@ -128,13 +133,10 @@ def _rewrite_user_tasks(
     calendar,
     journal: _Journal,
     refresh: bool = False,
+    first: bool = False,
 ) -> None:
-    open_rows = {
-        row.id: row
-        for row in session.scalars(
-            select(UserTaskRow).where(UserTaskRow.instance_id == instance.id, UserTaskRow.state == READY)
-        )
-    }
+    query = select(UserTaskRow).where(UserTaskRow.instance_id == instance.id, UserTaskRow.state == READY)
+    open_rows = {} if first else {row.id: row for row in session.scalars(query)}
     ready = {t.task_id: t for t in snapshot.user_tasks}
     for task_id, row in open_rows.items():
         if task_id not in ready:  # completed rows were closed by usertasks; anything else was cancelled

@@ -62,10 +62,10 @@ def start(
     `deferred` creates the instance now and runs its first steps after the calling unit of work, from
     the timer sweep: what a process starts at its own end (a scheduled process's successor) then never
     runs nested inside it, however quickly the successor finishes in turn."""
-    definition = definitions.latest_or_raise(session=session, process_id=process_id)
+    definition_id = definitions.latest_id_or_raise(session=session, process_id=process_id)
     now = operators.step_now()  # inside another instance's step: that step's time
     instance = ProcessInstance(
-        definition_id=definition.id,
+        definition_id=definition_id,
         process_id=process_id,
         business_key=business_key,
         status=RUNNING,
@@ -85,7 +85,7 @@ def start(
     # A start inside another instance's step (intake starting an assignment) fails that step instead:
     # the instance parked is the one whose step it is.
     park = operators.current_or_none() is None
-    run_start(session, engine, instance, data, actor, now, park=park)
+    run_start(session, engine, instance, data, actor, now, park=park, first=True)
     return instance
 
 
@@ -98,15 +98,18 @@ def run_start(
     now: datetime,
     *,
     park: bool,
+    first: bool = False,
 ) -> None:
+    """Start the instance's process and run it to its first wait state. `first`: the instance was created
+    in this transaction (no deferred-start timer to drop); `park` as in `_advance_or_park`."""
     with instance_step(session, engine, instance, actor, now):
         execution = engine.runtime.start(instance.definition_id, data)
         log_event(session, instance, now, actor, "instance_started", jsonable(data))
         if not park:
             execution.advance()
-            save(session, instance, execution, actor, now)
+            save(session, instance, execution, actor, now, first=first)
             return
-    _advance_or_park(session, engine, instance, execution, actor, now)
+    _advance_or_park(session, engine, instance, execution, actor, now, first=first)
 
 
 def _advance_or_park(
@@ -117,6 +120,7 @@ def _advance_or_park(
     actor: str | None,
     now: datetime,
     completed_task_id: str | None = None,
+    first: bool = False,
 ) -> Incident | None:
     """Run the engine's own steps after a user's action as a unit of work of their own (a savepoint).
 
@@ -128,13 +132,13 @@ def _advance_or_park(
     try:
         with session.begin_nested(), instance_step(session, engine, instance, actor, now):
             execution.advance()
-            save(session, instance, execution, actor, now, completed_task_id=completed_task_id)
+            save(session, instance, execution, actor, now, completed_task_id=completed_task_id, first=first)
         return None
     except ProcessExecutionError as exc:
         error = exc
     with instance_step(session, engine, instance, actor, now):
         parked = engine.runtime.resume(checkpoint)
-        save(session, instance, parked, actor, now, completed_task_id=completed_task_id)
+        save(session, instance, parked, actor, now, completed_task_id=completed_task_id, first=first)
     return incidents.park(session, instance, error, now)
 
 

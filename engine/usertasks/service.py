@@ -99,12 +99,12 @@ def form_schema(*, session: Session, row: UserTaskRow, ui: bool = False) -> dict
     name = row.ui_form if ui else row.form
     if not name:
         return None
-    definition = session.scalar(
-        select(ProcessDefinition)
+    forms = session.scalar(  # the forms only: not the diagram's XML, which can weigh 65 KB
+        select(ProcessDefinition.forms)
         .join(ProcessInstance, ProcessInstance.definition_id == ProcessDefinition.id)
         .where(ProcessInstance.id == row.instance_id)
     )
-    return (definition.forms or {}).get(name) if definition else None
+    return (forms or {}).get(name)
 
 
 def form_data(*, session: Session, engine: instances.Engine, row: UserTaskRow) -> dict[str, Any]:

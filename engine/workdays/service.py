@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from engine.calendar import WorkCalendar
@@ -25,13 +25,28 @@ from engine.workdays.models import (
 )
 
 YEARS = range(1900, 2201)  # what the API and the pages accept as a year
+# session.info key: (the transaction it was read in, its settings, the calendar), so that the steps of one
+# unit of work read the overrides once, and every new transaction (in any process) reads them again.
+_CALENDAR = "theodoi_calendar"
 
 
 def calendar(*, session: Session, settings: Settings) -> WorkCalendar:
-    """The calendar as of now: the package plus every override (a few dozen rows, read per unit of work
-    so that every process sees an administrator's change at once, with nothing to invalidate)."""
+    """The calendar as of now: the package plus every override (a few dozen rows, read once per
+    transaction so that every process sees an administrator's change at its next unit of work)."""
+    transaction = session.get_transaction()
+    cached = session.info.get(_CALENDAR)
+    if transaction is not None and cached is not None and cached[:2] == (transaction, settings):
+        return cached[2]
     rows = session.execute(select(CalendarOverride.day, CalendarOverride.working)).all()
-    return calendar_with({day: working for day, working in rows}, settings=settings)
+    found = calendar_with({day: working for day, working in rows}, settings=settings)
+    session.info[_CALENDAR] = (session.get_transaction(), settings, found)
+    return found
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_calendar(session: Session, _transaction) -> None:
+    """A rolled-back savepoint may have undone an override change that the cached calendar shows."""
+    session.info.pop(_CALENDAR, None)
 
 
 def calendar_with(overrides: Mapping[date, bool], *, settings: Settings) -> WorkCalendar:
@@ -56,6 +71,7 @@ def write_override(
 ) -> CalendarChange | None:
     """Declare `day` a working day or a day off (`working`), or remove its override (None), with its
     history entry; None when nothing changes."""
+    session.info.pop(_CALENDAR, None)  # the steps after this change see it
     row = session.get(CalendarOverride, day)
     old = _override_value(row)
     if working is None:
