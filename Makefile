@@ -17,7 +17,7 @@ run: $(BIN)/.installed
 test: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest -q tests
+	$(BIN)/pytest -q -n auto tests
 
 bench: $(BIN)/.installed
 	BENCH_FULL=1 $(BIN)/pytest -q -s tests/bench

@@ -5,18 +5,23 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import psycopg
 import pytest
 from argon2 import PasswordHasher
+from sqlalchemy import make_url, select
 
 from engine import clock as clock_module
 from engine import migrate
 from engine.auth import service as auth_service
 from engine.config import load_settings
+from engine.models import Base
 from engine.system import build
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -28,6 +33,10 @@ auth_service._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 # One template per pytest process, so that several runs on one machine do not drop each other's.
 PG_TEMPLATE = f"theodoi_test_template_{os.getpid()}"
 ROOT = Path(__file__).resolve().parent.parent
+# Where the `clock` fixture freezes time.
+FROZEN_AT = datetime(2025, 1, 24, 2, 0, tzinfo=UTC)
+# The settings that deploying processes/ reads (engine/definitions/service.py).
+DEPLOY_SETTINGS = ("processes_dir", "forms_dir", "max_diagram_bytes", "max_xml_depth")
 
 
 def pytest_generate_tests(metafunc):
@@ -63,8 +72,13 @@ def pg_template() -> str:
 
 @pytest.fixture
 def database_url(request, backend, tmp_path) -> str:
+    return _new_database(request, backend, tmp_path)
+
+
+def _new_database(request, backend: str, folder: Path) -> str:
+    """A copy of the migrated template, dropped when `request`'s scope ends."""
     if backend == "sqlite":
-        path = tmp_path / "theodoi.db"
+        path = folder / "theodoi.db"
         shutil.copy(request.getfixturevalue("sqlite_template"), path)
         return f"sqlite:///{path}"
     template = request.getfixturevalue("pg_template")
@@ -88,21 +102,25 @@ def settings_overrides() -> dict:
 
 @pytest.fixture
 def settings(database_url, tmp_path, settings_overrides):
+    return _test_settings(database_url, tmp_path, settings_overrides)
+
+
+def _test_settings(database_url: str, folder: Path, overrides: dict):
     return load_settings(
         env={},
-        data_dir=tmp_path / "data",
+        data_dir=folder / "data",
         database_url=database_url,
         secret_key="test-secret",
         processes_dir=ROOT / "processes",
         forms_dir=ROOT / "forms",
-        **settings_overrides,
+        **overrides,
     )
 
 
 @pytest.fixture
 def clock():
     """The process-wide clock, frozen at a fixed instant; tests move it."""
-    with clock_module.frozen(datetime(2025, 1, 24, 2, 0, tzinfo=UTC)) as frozen:
+    with clock_module.frozen(FROZEN_AT) as frozen:
         yield frozen
 
 
@@ -136,8 +154,22 @@ PASSWORD = "mat-khau-thu"
 
 
 @pytest.fixture
-def directory(system):
+def directory(system, directory_snapshots):
     """processes/ deployed, four units and one user per role; returns {username: Principal}."""
+    from engine.auth import service as auth
+    from engine.auth.models import User
+
+    backend = make_url(system.settings.resolved_database_url).get_backend_name()
+    if not directory_snapshots(backend).restore(system):
+        return _populate_directory(system)
+    with system.db.reading() as session:
+        return {
+            username: auth.principal(session.scalar(select(User).where(User.username == username)))
+            for username, _, _, _ in USERS
+        }
+
+
+def _populate_directory(system) -> dict:
     from engine.auth import service as auth
     from engine.definitions import service as definitions
     from engine.directory.models import Unit, UnitType
@@ -164,6 +196,151 @@ def directory(system):
             for u, name, roles, unit in USERS
         }
     return users
+
+
+@dataclass(frozen=True)
+class DirectorySnapshot:
+    """What `directory` adds to a database fresh from the template, recorded once per backend and process.
+
+    Deploying processes/ validates every diagram and form: one to two seconds in each test that uses the
+    directory (most of the suite), for rows that are the same whenever the clock and the deployment
+    settings are the fixtures'. A test where they are not, or whose database already differs
+    from the template in the tables the directory fills, builds its directory the long way."""
+
+    deploy_settings: tuple
+    before: dict[str, list]  # table -> its rows as migrated, for the tables the directory changes
+    added: dict[str, list]  # table -> the rows the directory adds, parents before children
+    sequences_before: dict[str, int | None]  # PostgreSQL: sequence -> last value, as migrated
+    sequences_after: dict[str, int | None]
+
+    def restore(self, system) -> bool:
+        """Add the recorded rows to `system`'s database if the directory would come out the same."""
+        if clock_module.now() != FROZEN_AT or _deploy_settings(system.settings) != self.deploy_settings:
+            return False
+        with _raw_database(system.settings.resolved_database_url) as db:
+            if any(db.rows(table) != rows for table, rows in self.before.items()):
+                return False
+            sequences = db.sequences()
+            if {name: sequences.get(name) for name in self.sequences_before} != self.sequences_before:
+                return False
+            for table, rows in self.added.items():
+                db.add(table, rows)
+            for name, value in self.sequences_after.items():
+                db.set_sequence(name, value)
+        return True
+
+
+def _deploy_settings(settings) -> tuple:
+    return tuple(getattr(settings, name) for name in DEPLOY_SETTINGS)
+
+
+@pytest.fixture(scope="session")
+def directory_snapshots(request, tmp_path_factory):
+    """directory_snapshots(backend) -> the DirectorySnapshot of that backend, recorded when first asked."""
+    recorded: dict[str, DirectorySnapshot] = {}
+
+    def snapshot(backend: str) -> DirectorySnapshot:
+        if backend not in recorded:
+            folder = tmp_path_factory.mktemp(f"directory-{backend}")
+            recorded[backend] = _record_directory(_new_database(request, backend, folder), folder)
+        return recorded[backend]
+
+    return snapshot
+
+
+def _record_directory(database_url: str, folder: Path) -> DirectorySnapshot:
+    with _raw_database(database_url) as db:
+        before = {table: db.rows(table) for table in db.tables()}
+        sequences_before = db.sequences()
+    with clock_module.frozen(FROZEN_AT):
+        system = build(_test_settings(database_url, folder, {}))
+        try:
+            _populate_directory(system)
+        finally:
+            system.db.dispose()
+    with _raw_database(database_url) as db:
+        after = {table: db.rows(table) for table in db.tables()}
+        sequences_after = db.sequences()
+    ordered = [table.name for table in Base.metadata.sorted_tables]
+    changed = [table for table in after if after[table] != before[table]]
+    assert set(changed) <= set(ordered), f"tables unknown to engine.models: {set(changed) - set(ordered)}"
+    changed.sort(key=ordered.index)
+    for table in changed:
+        assert after[table][: len(before[table])] == before[table], f"the directory changed rows of {table}"
+    moved = [name for name, value in sequences_after.items() if sequences_before.get(name) != value]
+    return DirectorySnapshot(
+        deploy_settings=_deploy_settings(system.settings),
+        before={table: before[table] for table in changed},
+        added={table: after[table][len(before[table]) :] for table in changed},
+        sequences_before={name: sequences_before.get(name) for name in moved},
+        sequences_after={name: sequences_after[name] for name in moved},
+    )
+
+
+@contextmanager
+def _raw_database(database_url: str):
+    """The database under SQLAlchemy, read and written as the driver gives rows: they go back unchanged."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        connection = sqlite3.connect(url.database)
+        try:
+            yield _SQLiteRows(connection)
+            connection.commit()
+        finally:
+            connection.close()
+    else:
+        dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
+        with psycopg.connect(dsn) as connection:
+            yield _PostgresRows(connection)
+
+
+@dataclass
+class _SQLiteRows:
+    connection: sqlite3.Connection
+
+    def tables(self) -> list[str]:
+        query = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        return [name for (name,) in self.connection.execute(query)]
+
+    def rows(self, table: str) -> list[tuple]:
+        return self.connection.execute(f'SELECT * FROM "{table}" ORDER BY rowid').fetchall()
+
+    def add(self, table: str, rows: list[tuple]) -> None:
+        marks = ", ".join("?" * len(rows[0]))
+        self.connection.executemany(f'INSERT INTO "{table}" VALUES ({marks})', rows)
+
+    def sequences(self) -> dict[str, int | None]:
+        return {}  # rowids follow from the rows themselves
+
+    def set_sequence(self, name: str, value: int | None) -> None:
+        raise AssertionError("SQLite has no sequences")
+
+
+@dataclass
+class _PostgresRows:
+    """Rows as lines of COPY's text format: exact for every column type."""
+
+    connection: psycopg.Connection
+
+    def tables(self) -> list[str]:
+        query = "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+        return [name for (name,) in self.connection.execute(query)]
+
+    def rows(self, table: str) -> list[bytes]:
+        with self.connection.cursor().copy(f'COPY "{table}" TO STDOUT') as copy:
+            data = b"".join(bytes(block) for block in copy)
+        return [line + b"\n" for line in data.split(b"\n")[:-1]]  # text format escapes newlines in values
+
+    def add(self, table: str, rows: list[bytes]) -> None:
+        with self.connection.cursor().copy(f'COPY "{table}" FROM STDIN') as copy:
+            copy.write(b"".join(rows))
+
+    def sequences(self) -> dict[str, int | None]:
+        query = "SELECT schemaname || '.' || sequencename, last_value FROM pg_sequences"
+        return dict(self.connection.execute(query).fetchall())
+
+    def set_sequence(self, name: str, value: int | None) -> None:
+        self.connection.execute("SELECT setval(%s, %s)", (name, value))
 
 
 @pytest.fixture
