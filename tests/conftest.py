@@ -14,6 +14,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+import redis
 from argon2 import PasswordHasher
 from sqlalchemy import make_url, select
 
@@ -92,6 +93,21 @@ def _new_database(request, backend: str, folder: Path) -> str:
 def _drop(name: str) -> None:
     with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
         admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def broker(request) -> str:
+    """An emptied Redis database for real Celery workers: the module's BROKER, each module its own, so that
+    tests running at once in two pytest workers never empty each other's queues."""
+    url = request.module.BROKER
+    client = redis.Redis.from_url(url)
+    try:
+        client.flushdb()
+    except redis.ConnectionError as exc:  # a needed service that is down is a failure, never a skip
+        pytest.fail(f"Redis is not reachable at {url}: {exc}")
+    yield url
+    client.flushdb()
+    client.close()
 
 
 @pytest.fixture

@@ -18,7 +18,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-import redis
 from sqlalchemy import func, insert, select, text
 
 from engine.instances.models import COMPLETED, InstanceEvent, ProcessInstance, WaitingTimer
@@ -26,24 +25,12 @@ from tests.bench.conftest import report
 from tests.timer_diagram import SCRIPT, deploy, start
 
 # Not the Redis database of tests/engine/instances/test_celery.py, which may run at the same time.
-BROKER = "redis://127.0.0.1:6379/14"
+BROKER = "redis://127.0.0.1:6379/14"  # the `broker` fixture (tests/conftest.py) empties it
 CELERY = str(Path(sys.executable).parent / "celery")
 # The workers run on the real clock, the test on the frozen one (25/01/2025): this instant is still to
 # come for the test that starts the instances and long past for the workers.
 DUE = datetime(2025, 2, 1, tzinfo=UTC)
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-
-
-@pytest.fixture
-def broker():
-    client = redis.Redis.from_url(BROKER)
-    try:
-        client.flushdb()
-    except redis.ConnectionError as exc:  # a needed service that is down is a failure, never a skip
-        pytest.fail(f"Redis is not reachable at {BROKER}: {exc}")
-    yield BROKER
-    client.flushdb()
-    client.close()
 
 
 class Template:

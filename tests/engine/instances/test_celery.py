@@ -10,27 +10,14 @@ import time
 from pathlib import Path
 
 import pytest
-import redis
 from sqlalchemy import select
 
 from engine.documents import service as document_service
 from engine.instances.models import InstanceEvent
 from tests.conftest import two_task_document
 
-BROKER = "redis://127.0.0.1:6379/15"
+BROKER = "redis://127.0.0.1:6379/15"  # the `broker` fixture (tests/conftest.py) empties it
 CELERY = str(Path(sys.executable).parent / "celery")
-
-
-@pytest.fixture
-def broker():
-    client = redis.Redis.from_url(BROKER)
-    try:
-        client.flushdb()
-    except redis.ConnectionError as exc:  # a needed service that is down is a failure, never a skip
-        pytest.fail(f"Redis is not reachable at {BROKER}: {exc}")
-    yield BROKER
-    client.flushdb()
-    client.close()
 
 
 @pytest.mark.postgres(only=True)
