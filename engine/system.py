@@ -54,14 +54,20 @@ def build(settings: Settings) -> System:
             return definitions.files_for(session=session, definition_id=definition_id)
 
     install_clock(operators.step_now)
-    runtime = Runtime(
+    runtime = make_runtime(settings, load_definition=load_definition, service_handler=operators.call)
+    return System(settings, db, Engine(settings, runtime))
+
+
+def make_runtime(settings: Settings, *, load_definition, service_handler) -> Runtime:
+    """The runtime with the operators' helpers and `settings`' budgets, diagrams and service calls from
+    the given functions (the database's and the operators' in build(); in memory in the step benchmark)."""
+    return Runtime(
         load_definition=load_definition,
         helpers=operators.script_helpers(),
-        service_handler=operators.call,
+        service_handler=service_handler,
         timer_value=operators.timer_value,
         step_budget=settings.script_step_budget,
         time_budget=settings.script_time_budget,
         engine_step_budget=settings.engine_step_budget,
         roundtrip_every_step=settings.verify_persistence,
     )
-    return System(settings, db, Engine(settings, runtime))

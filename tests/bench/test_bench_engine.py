@@ -13,10 +13,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from engine import operators
-from engine.bpmn.runtime import Runtime
 from engine.calendar import WorkCalendar
 from engine.config import Settings
 from engine.documents import service as document_service
+from engine.system import make_runtime
 from engine.usertasks import service as usertasks
 from engine.usertasks.models import UserTaskRow
 from tests.bench.conftest import report
@@ -58,16 +58,7 @@ class InMemory:
                 [("assignment.bpmn", (ROOT / "processes" / "assignment.bpmn").read_bytes())],
             ),
         }
-        settings = Settings()
-        self.runtime = Runtime(
-            load_definition=files.__getitem__,
-            helpers=operators.script_helpers(),
-            service_handler=self.call,
-            timer_value=operators.timer_value,
-            step_budget=settings.script_step_budget,
-            time_budget=settings.script_time_budget,
-            engine_step_budget=settings.engine_step_budget,
-        )
+        self.runtime = make_runtime(Settings(), load_definition=files.__getitem__, service_handler=self.call)
         self.calendar = WorkCalendar()
         self.states: list[str] = []
         self.next_id = itertools.count(1)
